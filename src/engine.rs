@@ -1,0 +1,5 @@
+//! The real-time side: the SysEx message type the plugin framework carries (a small handle into a
+//! preallocated pool) and the counters that make every rejection visible.
+
+pub mod counters;
+pub mod pool;

@@ -1,0 +1,13 @@
+//! Pure SysEx knowledge: validated messages, stream assembly, manufacturers, universal messages,
+//! checksums, device profiles and bank helpers. Nothing here imports the plugin framework.
+
+pub mod assembler;
+pub mod bank;
+pub mod checksum;
+pub mod manufacturer;
+pub mod message;
+pub mod profiles;
+pub mod universal;
+
+pub use assembler::{Assembler, AssemblerEvent, AssemblerStats};
+pub use message::{ManufacturerId, OwnedSysEx, SysEx, SysExError, U7};
