@@ -163,3 +163,18 @@ impl Vst3Plugin for SysExVault {
 
 nice_export_clap!(SysExVault);
 nice_export_vst3!(SysExVault);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// nice-plug stores events inline and preallocates `INPUT_EVENT_CAPACITY` of them; with the
+    /// pool handle an event stays as small as a note event.
+    #[test]
+    fn events_stay_small() {
+        let event = std::mem::size_of::<PluginNoteEvent<SysExVault>>();
+        eprintln!("NoteEvent<VaultSysEx>: {event} bytes");
+        assert!(event <= 32, "NoteEvent is {event} bytes");
+        assert_eq!(std::mem::size_of::<VaultSysEx>(), 8);
+    }
+}

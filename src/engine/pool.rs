@@ -111,7 +111,11 @@ impl Pool {
     pub fn slots_in_use(&self) -> [usize; 4] {
         let mut out = [0; 4];
         for (o, c) in out.iter_mut().zip(&self.classes) {
-            *o = c.refs.iter().filter(|r| r.load(Ordering::Relaxed) > 0).count();
+            *o = c
+                .refs
+                .iter()
+                .filter(|r| r.load(Ordering::Relaxed) > 0)
+                .count();
         }
         out
     }
@@ -162,7 +166,11 @@ impl VaultSysEx {
         unsafe {
             std::ptr::copy_nonoverlapping(head.as_ptr(), dst, head.len());
             std::ptr::copy_nonoverlapping(body.as_ptr(), dst.add(head.len()), body.len());
-            std::ptr::copy_nonoverlapping(tail.as_ptr(), dst.add(head.len() + body.len()), tail.len());
+            std::ptr::copy_nonoverlapping(
+                tail.as_ptr(),
+                dst.add(head.len() + body.len()),
+                tail.len(),
+            );
         }
         VaultSysEx {
             kind: Kind::Stored { class, slot },
@@ -230,7 +238,9 @@ impl Drop for VaultSysEx {
 
 impl PartialEq for VaultSysEx {
     fn eq(&self, other: &Self) -> bool {
-        self.rejection() == other.rejection() && self.len == other.len && self.bytes() == other.bytes()
+        self.rejection() == other.rejection()
+            && self.len == other.len
+            && self.bytes() == other.bytes()
     }
 }
 
@@ -270,7 +280,11 @@ impl nice_plug::prelude::SysExMessage for VaultSysEx {
         match buffer.first()? {
             0xF0 => Some(Self::store(buffer)),
             0x00..=0x7F => {
-                let tail: &[u8] = if buffer.last() == Some(&0xF7) { &[] } else { &[0xF7] };
+                let tail: &[u8] = if buffer.last() == Some(&0xF7) {
+                    &[]
+                } else {
+                    &[0xF7]
+                };
                 Some(Self::store_framed(&[0xF0], buffer, tail))
             }
             _ => None,
@@ -331,6 +345,9 @@ mod tests {
     #[test]
     fn handle_is_small() {
         assert_eq!(std::mem::size_of::<VaultSysEx>(), 8);
-        assert_eq!(POOL_BYTES, 512 * 1024 + 8192 * 256 + (128 << 10) * 16 + (1 << 20) * 4);
+        assert_eq!(
+            POOL_BYTES,
+            512 * 1024 + 8192 * 256 + (128 << 10) * 16 + (1 << 20) * 4
+        );
     }
 }

@@ -29,10 +29,21 @@ pub enum HexError {
 impl fmt::Display for HexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HexError::InvalidCharacter { line, column, found } => {
-                write!(f, "line {line}, column {column}: {found:?} is not a hex digit")
+            HexError::InvalidCharacter {
+                line,
+                column,
+                found,
+            } => {
+                write!(
+                    f,
+                    "line {line}, column {column}: {found:?} is not a hex digit"
+                )
             }
-            HexError::OddDigits { line, column, digits } => write!(
+            HexError::OddDigits {
+                line,
+                column,
+                digits,
+            } => write!(
                 f,
                 "line {line}, column {column}: {digits} hex digits do not make whole bytes"
             ),
@@ -106,8 +117,14 @@ mod tests {
 
     #[test]
     fn forum_paste_forms() {
-        assert_eq!(read("F0 7e 7F 06,01\n\t0xF7").unwrap(), [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]);
-        assert_eq!(read("F07E7F0601F7").unwrap(), [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]);
+        assert_eq!(
+            read("F0 7e 7F 06,01\n\t0xF7").unwrap(),
+            [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]
+        );
+        assert_eq!(
+            read("F07E7F0601F7").unwrap(),
+            [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]
+        );
         assert_eq!(read("").unwrap(), Vec::<u8>::new());
     }
 
@@ -115,11 +132,19 @@ mod tests {
     fn errors_point_at_the_character() {
         assert_eq!(
             read("F0 43\nF0 4G").unwrap_err(),
-            HexError::InvalidCharacter { line: 2, column: 5, found: 'G' }
+            HexError::InvalidCharacter {
+                line: 2,
+                column: 5,
+                found: 'G'
+            }
         );
         assert_eq!(
             read("F0 4 F7").unwrap_err(),
-            HexError::OddDigits { line: 1, column: 4, digits: 1 }
+            HexError::OddDigits {
+                line: 1,
+                column: 4,
+                digits: 1
+            }
         );
         assert_eq!(
             read("0x").unwrap_err().to_string(),

@@ -76,7 +76,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SmfSysEx>, SmfError> {
                     let mut msg = vec![0xF0];
                     msg.extend_from_slice(data);
                     if data.last() == Some(&0xF7) {
-                        out.push(SmfSysEx { track: track_no, tick, bytes: msg });
+                        out.push(SmfSysEx {
+                            track: track_no,
+                            tick,
+                            bytes: msg,
+                        });
                     } else {
                         pending = Some((i, tick, msg));
                     }
@@ -86,13 +90,21 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SmfSysEx>, SmfError> {
                         msg.extend_from_slice(data);
                         if data.last() == Some(&0xF7) {
                             if let Some((_, t, msg)) = pending.take() {
-                                out.push(SmfSysEx { track: track_no, tick: t, bytes: msg });
+                                out.push(SmfSysEx {
+                                    track: track_no,
+                                    tick: t,
+                                    bytes: msg,
+                                });
                             }
                         }
                     }
                     // Some writers store a whole message in an escape packet.
                     None if data.first() == Some(&0xF0) && data.last() == Some(&0xF7) => {
-                        out.push(SmfSysEx { track: track_no, tick, bytes: data.to_vec() });
+                        out.push(SmfSysEx {
+                            track: track_no,
+                            tick,
+                            bytes: data.to_vec(),
+                        });
                     }
                     None => {}
                 },
@@ -133,7 +145,10 @@ pub fn write<T: AsRef<[u8]>>(messages: &[T], pacing: &Pacing) -> Vec<u8> {
         kind: TrackEventKind::Meta(MetaMessage::EndOfTrack),
     });
     let smf = Smf {
-        header: Header::new(Format::SingleTrack, Timing::Metrical(TICKS_PER_QUARTER.into())),
+        header: Header::new(
+            Format::SingleTrack,
+            Timing::Metrical(TICKS_PER_QUARTER.into()),
+        ),
         tracks: vec![track],
     };
     let mut out = Vec::new();
@@ -148,7 +163,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn msgs() -> Vec<Vec<u8>> {
-        vec![vec![0xF0, 0x43, 0x00, 0x09, 0xF7], vec![0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]]
+        vec![
+            vec![0xF0, 0x43, 0x00, 0x09, 0xF7],
+            vec![0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7],
+        ]
     }
 
     #[test]
@@ -171,19 +189,44 @@ mod tests {
     #[test]
     fn continuation_packets_are_joined() {
         let track = vec![
-            TrackEvent { delta: 10.into(), kind: TrackEventKind::SysEx(&[0x43, 0x01]) },
-            TrackEvent { delta: 5.into(), kind: TrackEventKind::Escape(&[0x02, 0x03]) },
-            TrackEvent { delta: 5.into(), kind: TrackEventKind::Escape(&[0x04, 0xF7]) },
-            TrackEvent { delta: 0.into(), kind: TrackEventKind::Meta(MetaMessage::EndOfTrack) },
+            TrackEvent {
+                delta: 10.into(),
+                kind: TrackEventKind::SysEx(&[0x43, 0x01]),
+            },
+            TrackEvent {
+                delta: 5.into(),
+                kind: TrackEventKind::Escape(&[0x02, 0x03]),
+            },
+            TrackEvent {
+                delta: 5.into(),
+                kind: TrackEventKind::Escape(&[0x04, 0xF7]),
+            },
+            TrackEvent {
+                delta: 0.into(),
+                kind: TrackEventKind::Meta(MetaMessage::EndOfTrack),
+            },
         ];
         let smf = Smf {
             header: Header::new(Format::Parallel, Timing::Metrical(96.into())),
-            tracks: vec![vec![TrackEvent { delta: 0.into(), kind: TrackEventKind::Meta(MetaMessage::EndOfTrack) }], track],
+            tracks: vec![
+                vec![TrackEvent {
+                    delta: 0.into(),
+                    kind: TrackEventKind::Meta(MetaMessage::EndOfTrack),
+                }],
+                track,
+            ],
         };
         let mut bytes = Vec::new();
         smf.write_std(&mut bytes).unwrap();
         let read = read(&bytes).unwrap();
-        assert_eq!(read, vec![SmfSysEx { track: 1, tick: 10, bytes: vec![0xF0, 0x43, 0x01, 0x02, 0x03, 0x04, 0xF7] }]);
+        assert_eq!(
+            read,
+            vec![SmfSysEx {
+                track: 1,
+                tick: 10,
+                bytes: vec![0xF0, 0x43, 0x01, 0x02, 0x03, 0x04, 0xF7]
+            }]
+        );
     }
 
     #[test]
@@ -216,5 +259,36 @@ mod tests {
             bytes.extend(&tail);
             let _ = read(&bytes);
         }
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    /// `tests/fixtures/mido_format1.mid` was written by Python's mido 1.3 (an independent
+    /// writer): format 1, a tempo track, a track with notes and two SysEx, and a third track.
+    #[test]
+    fn reads_a_file_written_by_another_tool() {
+        let bytes = include_bytes!("../../tests/fixtures/mido_format1.mid");
+        let found = read(bytes).unwrap();
+        assert_eq!(found.len(), 3);
+        assert_eq!(
+            found[0],
+            SmfSysEx {
+                track: 1,
+                tick: 48,
+                bytes: vec![0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]
+            }
+        );
+        assert_eq!(
+            (found[1].track, found[1].tick, found[1].bytes.len()),
+            (1, 154, 163)
+        );
+        assert_eq!(
+            found[2].bytes,
+            [0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7]
+        );
+        assert_eq!(found[2].tick, 5);
     }
 }

@@ -37,7 +37,10 @@ impl fmt::Display for SyxIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SyxIssue::Skipped { offset, len } => {
-                write!(f, "skipped {len} byte(s) outside any SysEx at offset {offset}")
+                write!(
+                    f,
+                    "skipped {len} byte(s) outside any SysEx at offset {offset}"
+                )
             }
             SyxIssue::Unterminated { offset, len } => {
                 write!(f, "message at offset {offset} ({len} bytes) has no F7")

@@ -261,14 +261,18 @@ mod tests {
                 terminated: true
             }
         );
-        assert!(matches!(&events[1], AssemblerEvent::Message { bytes, .. } if bytes == &[0xF0, 0x7E, 0xF7]));
+        assert!(
+            matches!(&events[1], AssemblerEvent::Message { bytes, .. } if bytes == &[0xF0, 0x7E, 0xF7])
+        );
         assert_eq!(stats.overflowed, 1);
     }
 
     #[test]
     fn flush_keeps_partial_message() {
         let (events, _) = all(&[0xF0, 0x04, 0x01], 64);
-        assert!(matches!(&events[0], AssemblerEvent::Unterminated { interrupted_by: None, bytes, .. } if bytes.len() == 3));
+        assert!(
+            matches!(&events[0], AssemblerEvent::Unterminated { interrupted_by: None, bytes, .. } if bytes.len() == 3)
+        );
     }
 
     proptest! {

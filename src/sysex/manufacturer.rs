@@ -72,7 +72,9 @@ pub fn by_name(prefix: &str) -> Option<ManufacturerId> {
             THREE_BYTE
                 .iter()
                 .find(|(_, n)| n.to_ascii_lowercase().starts_with(&prefix))
-                .map(|((hi, lo), _)| ManufacturerId::Three(U7::from_masked(*hi), U7::from_masked(*lo)))
+                .map(|((hi, lo), _)| {
+                    ManufacturerId::Three(U7::from_masked(*hi), U7::from_masked(*lo))
+                })
         })
 }
 
@@ -83,9 +85,25 @@ mod tests {
     #[test]
     fn required_makers_are_named() {
         for maker in [
-            "Moog", "Sequential", "Roland", "Yamaha", "Korg", "Kawai", "Oberheim", "Access",
-            "Waldorf", "Novation", "Elektron", "Arturia", "Behringer", "Clavia", "Ensoniq",
-            "E-mu", "Alesis", "Akai", "Casio",
+            "Moog",
+            "Sequential",
+            "Roland",
+            "Yamaha",
+            "Korg",
+            "Kawai",
+            "Oberheim",
+            "Access",
+            "Waldorf",
+            "Novation",
+            "Elektron",
+            "Arturia",
+            "Behringer",
+            "Clavia",
+            "Ensoniq",
+            "E-mu",
+            "Alesis",
+            "Akai",
+            "Casio",
         ] {
             let id = by_name(maker).unwrap_or_else(|| panic!("{maker} missing"));
             assert!(name(id).unwrap().starts_with(maker));

@@ -108,10 +108,16 @@ impl fmt::Display for SysExError {
                 write!(f, "SysEx must start with F0, found {found:02X} at offset 0")
             }
             SysExError::MissingEnd { found } => {
-                write!(f, "SysEx must end with F7, found {found:02X} at the last offset")
+                write!(
+                    f,
+                    "SysEx must end with F7, found {found:02X} at the last offset"
+                )
             }
             SysExError::NonDataByte { offset, byte } => {
-                write!(f, "byte {byte:02X} at offset {offset} is not a 7-bit data byte")
+                write!(
+                    f,
+                    "byte {byte:02X} at offset {offset} is not a 7-bit data byte"
+                )
             }
         }
     }
@@ -229,7 +235,10 @@ mod tests {
     #[test]
     fn identity_request_is_valid() {
         let msg = SysEx::new(&[0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]).unwrap();
-        assert_eq!(msg.manufacturer(), Some(ManufacturerId::One(U7::new(0x7E).unwrap())));
+        assert_eq!(
+            msg.manufacturer(),
+            Some(ManufacturerId::One(U7::new(0x7E).unwrap()))
+        );
         assert_eq!(msg.body(), &[0x7F, 0x06, 0x01]);
         assert_eq!(msg.len(), 6);
     }
@@ -237,11 +246,20 @@ mod tests {
     #[test]
     fn errors_name_the_offset() {
         assert_eq!(SysEx::new(&[0xF0]), Err(SysExError::TooShort { len: 1 }));
-        assert_eq!(SysEx::new(&[0x90, 0xF7]), Err(SysExError::MissingStart { found: 0x90 }));
-        assert_eq!(SysEx::new(&[0xF0, 0x01]), Err(SysExError::MissingEnd { found: 0x01 }));
+        assert_eq!(
+            SysEx::new(&[0x90, 0xF7]),
+            Err(SysExError::MissingStart { found: 0x90 })
+        );
+        assert_eq!(
+            SysEx::new(&[0xF0, 0x01]),
+            Err(SysExError::MissingEnd { found: 0x01 })
+        );
         assert_eq!(
             SysEx::new(&[0xF0, 0x43, 0x90, 0xF7]),
-            Err(SysExError::NonDataByte { offset: 2, byte: 0x90 })
+            Err(SysExError::NonDataByte {
+                offset: 2,
+                byte: 0x90
+            })
         );
     }
 

@@ -49,12 +49,25 @@ pub enum Universal {
 
 /// Builds an identity request for `device_id`.
 pub fn identity_request(device_id: U7) -> Vec<u8> {
-    vec![0xF0, UNIVERSAL_NON_REAL_TIME, device_id.get(), 0x06, 0x01, 0xF7]
+    vec![
+        0xF0,
+        UNIVERSAL_NON_REAL_TIME,
+        device_id.get(),
+        0x06,
+        0x01,
+        0xF7,
+    ]
 }
 
 /// Builds an identity reply; the inverse of [`decode`] for [`Universal::IdentityReply`].
 pub fn identity_reply(reply: &IdentityReply) -> Vec<u8> {
-    let mut out = vec![0xF0, UNIVERSAL_NON_REAL_TIME, reply.device_id.get(), 0x06, 0x02];
+    let mut out = vec![
+        0xF0,
+        UNIVERSAL_NON_REAL_TIME,
+        reply.device_id.get(),
+        0x06,
+        0x02,
+    ];
     out.extend(reply.manufacturer.to_bytes());
     for v in [reply.family, reply.model] {
         out.push((v & 0x7F) as u8);
@@ -68,9 +81,9 @@ pub fn identity_reply(reply: &IdentityReply) -> Vec<u8> {
 /// Decodes a universal message; `None` if `msg` is not one (or is too short to name).
 pub fn decode(msg: &SysEx<'_>) -> Option<Universal> {
     let data = msg.data();
-    let real_time = match data.first()? {
-        &UNIVERSAL_NON_REAL_TIME => false,
-        &UNIVERSAL_REAL_TIME => true,
+    let real_time = match *data.first()? {
+        UNIVERSAL_NON_REAL_TIME => false,
+        UNIVERSAL_REAL_TIME => true,
         _ => return None,
     };
     let device_id = U7::new(*data.get(1)?)?;
@@ -171,12 +184,18 @@ mod tests {
     #[test]
     fn decodes_a_real_identity_reply() {
         // A DSI Mopho's reply, per its manual: DSI ID 01, family 25 01, member 00 00, version.
-        let bytes = [0xF0, 0x7E, 0x00, 0x06, 0x02, 0x01, 0x25, 0x01, 0x00, 0x00, 0x13, 0x00, 0x00, 0x00, 0xF7];
+        let bytes = [
+            0xF0, 0x7E, 0x00, 0x06, 0x02, 0x01, 0x25, 0x01, 0x00, 0x00, 0x13, 0x00, 0x00, 0x00,
+            0xF7,
+        ];
         let msg = SysEx::new(&bytes).unwrap();
         let Some(Universal::IdentityReply(reply)) = decode(&msg) else {
             panic!("not decoded")
         };
-        assert_eq!(reply.manufacturer, ManufacturerId::One(U7::from_masked(0x01)));
+        assert_eq!(
+            reply.manufacturer,
+            ManufacturerId::One(U7::from_masked(0x01))
+        );
         assert_eq!(reply.family, 0x25 | (0x01 << 7));
         assert_eq!(reply.model, 0);
         assert_eq!(reply.version, [0x13, 0, 0, 0]);
@@ -188,13 +207,24 @@ mod tests {
         let bytes = identity_request(ALL_CALL);
         assert_eq!(bytes, [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]);
         let msg = SysEx::new(&bytes).unwrap();
-        assert_eq!(decode(&msg), Some(Universal::IdentityRequest { device_id: ALL_CALL }));
+        assert_eq!(
+            decode(&msg),
+            Some(Universal::IdentityRequest {
+                device_id: ALL_CALL
+            })
+        );
     }
 
     #[test]
     fn gm_on_is_named() {
         let msg = SysEx::new(&[0xF0, 0x7E, 0x7F, 0x09, 0x01, 0xF7]).unwrap();
-        assert!(matches!(decode(&msg), Some(Universal::Other { name: "General MIDI system on", .. })));
+        assert!(matches!(
+            decode(&msg),
+            Some(Universal::Other {
+                name: "General MIDI system on",
+                ..
+            })
+        ));
         let yamaha = SysEx::new(&[0xF0, 0x43, 0x10, 0xF7]).unwrap();
         assert_eq!(decode(&yamaha), None);
     }

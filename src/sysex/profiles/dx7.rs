@@ -62,7 +62,11 @@ impl DeviceProfile for Dx7 {
             preset_number: None,
             detail: format!(
                 "{} on channel {}",
-                if kind == MessageKind::Bank { "32-voice bulk dump" } else { "Single voice" },
+                if kind == MessageKind::Bank {
+                    "32-voice bulk dump"
+                } else {
+                    "Single voice"
+                },
                 (d[1] & 0x0F) + 1
             ),
             preset_names,
@@ -71,7 +75,13 @@ impl DeviceProfile for Dx7 {
     }
 
     fn dump_request(&self, device_id: U7) -> Option<Vec<u8>> {
-        Some(vec![0xF0, YAMAHA, 0x20 | (device_id.get() & 0x0F), FORMAT_BANK, 0xF7])
+        Some(vec![
+            0xF0,
+            YAMAHA,
+            0x20 | (device_id.get() & 0x0F),
+            FORMAT_BANK,
+            0xF7,
+        ])
     }
 
     fn pacing(&self) -> Pacing {

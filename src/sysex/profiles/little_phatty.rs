@@ -39,7 +39,10 @@ impl DeviceProfile for LittlePhatty {
             preset_number: None,
             preset_names: Vec::new(),
             checksum: ChecksumStatus::NotApplicable,
-            detail: format!("{} bytes; layout not published by Moog, kept opaque", msg.len()),
+            detail: format!(
+                "{} bytes; layout not published by Moog, kept opaque",
+                msg.len()
+            ),
         })
     }
 

@@ -68,7 +68,12 @@ impl DeviceProfile for Roland {
     fn recognise(&self, msg: &SysEx<'_>) -> Option<Recognised> {
         let p = parse(msg.data())?;
         let model: Vec<String> = p.model.iter().map(|b| format!("{b:02X}")).collect();
-        let address: Vec<String> = p.payload.iter().take(4).map(|b| format!("{b:02X}")).collect();
+        let address: Vec<String> = p
+            .payload
+            .iter()
+            .take(4)
+            .map(|b| format!("{b:02X}"))
+            .collect();
         let (kind, name) = if p.command == DT1 {
             (MessageKind::Data, "DT1 data set")
         } else {
@@ -125,7 +130,9 @@ mod tests {
     #[test]
     fn gs_reset_is_a_valid_dt1() {
         // The GS reset every Roland GS manual prints.
-        let bytes = [0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7];
+        let bytes = [
+            0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7,
+        ];
         let r = Roland.recognise(&SysEx::new(&bytes).unwrap()).unwrap();
         assert_eq!(r.checksum, ChecksumStatus::Valid);
         assert_eq!(r.device, "Roland (model 42)");
@@ -135,7 +142,12 @@ mod tests {
     #[test]
     fn four_byte_model_id_is_found_by_checksum() {
         let dev = U7::new(0x10).unwrap();
-        let bytes = build_dt1(dev, &[0x00, 0x00, 0x00, 0x64], &[0x19, 0x00, 0x00, 0x00], &[0x41, 0x42]);
+        let bytes = build_dt1(
+            dev,
+            &[0x00, 0x00, 0x00, 0x64],
+            &[0x19, 0x00, 0x00, 0x00],
+            &[0x41, 0x42],
+        );
         let r = Roland.recognise(&SysEx::new(&bytes).unwrap()).unwrap();
         assert_eq!(r.checksum, ChecksumStatus::Valid);
         assert_eq!(r.device, "Roland (model 00 00 00 64)");

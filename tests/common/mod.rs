@@ -1,0 +1,370 @@
+//! A small CLAP host built on clack-host: it loads the plugin's shared library the way a DAW does,
+//! activates it, runs `process` on an audio thread with a 128 KiB stack, and talks to its state
+//! and note-port extensions. Tests read like a host session.
+
+#![allow(dead_code)]
+
+use clack_extensions::note_ports::{NoteDialects, NotePortInfoBuffer, PluginNotePorts};
+use clack_extensions::state::PluginState;
+use clack_host::events::event_types::{MidiEvent, MidiSysExEvent, NoteOffEvent, NoteOnEvent};
+use clack_host::prelude::*;
+use std::ffi::CString;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Stack size of the audio thread: small, like some hosts' audio threads.
+pub const AUDIO_STACK: usize = 128 * 1024;
+
+/// The plugin's CLAP ID.
+pub const PLUGIN_ID: &str = "org.sysex-vault.sysex-vault";
+
+/// Path of the plugin library, built once per test binary with the same cargo, profile and
+/// features as the tests (`cargo test` builds the crate as an rlib only; this links the cdylib).
+pub fn plugin_library() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(["build", "--lib", "--quiet"]);
+            if !cfg!(debug_assertions) {
+                cmd.arg("--release");
+            }
+            if cfg!(feature = "assert_process_allocs") {
+                cmd.args(["--features", "assert_process_allocs"]);
+            }
+            let status = cmd.status().expect("run cargo build");
+            assert!(status.success(), "building the plugin library failed");
+            let exe = std::env::current_exe().expect("test binary path");
+            let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+            let name = if cfg!(target_os = "macos") {
+                "libsysex_vault.dylib"
+            } else if cfg!(windows) {
+                "sysex_vault.dll"
+            } else {
+                "libsysex_vault.so"
+            };
+            let path = dir.join(name);
+            assert!(
+                path.exists(),
+                "{} missing after cargo build",
+                path.display()
+            );
+            path
+        })
+        .clone()
+}
+
+/// The plugin library, loaded once and kept loaded for the whole test process, as a DAW keeps
+/// it: unloading it while another test's instance still runs would pull code from under it.
+pub fn entry() -> &'static PluginEntry {
+    static ENTRY: OnceLock<PluginEntry> = OnceLock::new();
+    ENTRY.get_or_init(|| {
+        let path = plugin_library();
+        // SAFETY: we load our own plugin, built by this cargo invocation.
+        unsafe { PluginEntry::load(&path) }.expect("load plugin library")
+    })
+}
+
+pub struct TestHostShared;
+
+impl<'a> SharedHandler<'a> for TestHostShared {
+    fn request_restart(&self) {}
+    fn request_process(&self) {}
+    fn request_callback(&self) {}
+}
+
+pub struct TestHost;
+
+impl HostHandlers for TestHost {
+    type Shared<'a> = TestHostShared;
+    type MainThread<'a> = ();
+    type AudioProcessor<'a> = ();
+}
+
+/// An event going into the plugin.
+#[derive(Clone, Debug)]
+pub enum In {
+    SysEx(u32, Vec<u8>),
+    Midi(u32, [u8; 3]),
+}
+
+/// An event that came out of the plugin.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Out {
+    SysEx(u32, Vec<u8>),
+    Midi(u32, [u8; 3]),
+    NoteOn {
+        time: u32,
+        channel: i16,
+        key: i16,
+        velocity: f64,
+    },
+    NoteOff {
+        time: u32,
+        channel: i16,
+        key: i16,
+    },
+    Other(u32),
+}
+
+impl Out {
+    pub fn time(&self) -> u32 {
+        match self {
+            Out::SysEx(t, _) | Out::Midi(t, _) | Out::Other(t) => *t,
+            Out::NoteOn { time, .. } | Out::NoteOff { time, .. } => *time,
+        }
+    }
+}
+
+/// One loaded plugin instance and its (optional) active processor.
+pub struct Session {
+    // Field order matters: the processor and instance go before the library is unloaded.
+    processor: Option<StoppedPluginAudioProcessor<TestHost>>,
+    instance: PluginInstance<TestHost>,
+    pub sample_rate: f64,
+    pub max_frames: u32,
+    pub steady_time: u64,
+}
+
+impl Session {
+    /// Loads the plugin and creates an instance (not yet active).
+    pub fn load() -> Session {
+        let entry = entry();
+        let host_info = HostInfo::new(
+            "SysEx Vault test host",
+            "SysEx Vault",
+            "https://example.invalid",
+            "1.0",
+        )
+        .unwrap();
+        let id = CString::new(PLUGIN_ID).unwrap();
+        let instance =
+            PluginInstance::<TestHost>::new(|_| TestHostShared, |_| (), entry, &id, &host_info)
+                .expect("instantiate plugin");
+        Session {
+            processor: None,
+            instance,
+            sample_rate: 48_000.0,
+            max_frames: 0,
+            steady_time: 0,
+        }
+    }
+
+    /// Loads and activates.
+    pub fn start(sample_rate: f64, max_frames: u32) -> Session {
+        let mut s = Session::load();
+        s.activate(sample_rate, max_frames);
+        s
+    }
+
+    pub fn activate(&mut self, sample_rate: f64, max_frames: u32) {
+        let config = PluginAudioConfiguration {
+            sample_rate,
+            min_frames_count: 1,
+            max_frames_count: max_frames,
+        };
+        let p = self.instance.activate(|_, _| (), config).expect("activate");
+        self.processor = Some(p);
+        self.sample_rate = sample_rate;
+        self.max_frames = max_frames;
+    }
+
+    pub fn deactivate(&mut self) {
+        if let Some(p) = self.processor.take() {
+            self.instance.deactivate(p);
+        }
+    }
+
+    /// Runs one block of `frames` stereo frames with `events` on a 128 KiB-stack audio thread.
+    /// Returns the output events and the output audio of the left channel.
+    pub fn process_audio(
+        &mut self,
+        frames: u32,
+        events: &[In],
+        audio_in: f32,
+    ) -> (Vec<Out>, Vec<f32>) {
+        assert!(frames <= self.max_frames, "block larger than activated max");
+        let processor = self.processor.take().expect("activate first");
+        let steady = self.steady_time;
+        let (processor, out, audio) = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("audio".into())
+                .stack_size(AUDIO_STACK)
+                .spawn_scoped(s, move || {
+                    run_block(processor, frames, events, audio_in, steady)
+                })
+                .expect("spawn audio thread")
+                .join()
+                .expect("audio thread panicked")
+        });
+        self.processor = Some(processor);
+        self.steady_time += u64::from(frames);
+        (out, audio)
+    }
+
+    /// Runs one block and returns the output events.
+    pub fn process(&mut self, frames: u32, events: &[In]) -> Vec<Out> {
+        self.process_audio(frames, events, 0.25).0
+    }
+
+    /// Saves the plugin state as a host would into its project file.
+    pub fn save_state(&mut self) -> Vec<u8> {
+        let handle = self.instance.plugin_handle();
+        let state: PluginState = handle.get_extension().expect("state extension");
+        let mut out = Vec::new();
+        state.save(&handle, &mut out).expect("save state");
+        out
+    }
+
+    /// Loads a saved state; returns whether the plugin accepted it.
+    pub fn load_state(&mut self, bytes: &[u8]) -> bool {
+        let handle = self.instance.plugin_handle();
+        let state: PluginState = handle.get_extension().expect("state extension");
+        state.load(&handle, &mut &bytes[..]).is_ok()
+    }
+
+    /// `(supported, preferred)` dialects of the first input and output note ports.
+    pub fn note_port_dialects(&mut self) -> [(NoteDialects, NoteDialects); 2] {
+        let handle = self.instance.plugin_handle();
+        let ports: PluginNotePorts = handle.get_extension().expect("note ports extension");
+        let mut out = [(NoteDialects::empty(), NoteDialects::empty()); 2];
+        for (i, is_input) in [true, false].into_iter().enumerate() {
+            assert_eq!(ports.count(&handle, is_input), 1);
+            let mut buf = NotePortInfoBuffer::new();
+            let info = ports
+                .get(&handle, 0, is_input, &mut buf)
+                .expect("port info");
+            out[i] = (
+                info.supported_dialects,
+                info.preferred_dialect
+                    .map(NoteDialects::from)
+                    .unwrap_or(NoteDialects::empty()),
+            );
+        }
+        out
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.deactivate();
+    }
+}
+
+fn run_block(
+    processor: StoppedPluginAudioProcessor<TestHost>,
+    frames: u32,
+    events: &[In],
+    audio_in: f32,
+    steady: u64,
+) -> (StoppedPluginAudioProcessor<TestHost>, Vec<Out>, Vec<f32>) {
+    let mut processor = processor.start_processing().expect("start processing");
+    let mut input_buffer = EventBuffer::with_capacity(events.len());
+    for e in events {
+        match e {
+            In::SysEx(t, bytes) => {
+                // SAFETY: `bytes` outlives the process call below.
+                let ev = unsafe { MidiSysExEvent::new(*t, 0, bytes) };
+                input_buffer.push(&ev);
+            }
+            In::Midi(t, data) => input_buffer.push(&MidiEvent::new(*t, 0, *data)),
+        }
+    }
+    let mut output_buffer = EventBuffer::new();
+    let n = frames as usize;
+    let mut in_l = vec![audio_in; n];
+    let mut in_r = vec![audio_in; n];
+    let mut out_l = vec![0.0f32; n];
+    let mut out_r = vec![0.0f32; n];
+    let mut in_ports = AudioPorts::with_capacity(2, 1);
+    let mut out_ports = AudioPorts::with_capacity(2, 1);
+    let input_audio = in_ports.with_input_buffers([AudioPortBuffer {
+        latency: 0,
+        channels: AudioPortBufferType::f32_input_only(
+            [&mut in_l, &mut in_r]
+                .into_iter()
+                .map(|b| InputChannel::variable(b.as_mut_slice())),
+        ),
+    }]);
+    let mut output_audio = out_ports.with_output_buffers([AudioPortBuffer {
+        latency: 0,
+        channels: AudioPortBufferType::f32_output_only(
+            [&mut out_l, &mut out_r]
+                .into_iter()
+                .map(|b| b.as_mut_slice()),
+        ),
+    }]);
+    processor
+        .process(
+            &input_audio,
+            &mut output_audio,
+            &input_buffer.as_input(),
+            &mut output_buffer.as_output(),
+            Some(steady),
+            None,
+        )
+        .expect("process");
+    let out = output_buffer.iter().map(convert).collect();
+    (processor.stop_processing(), out, out_l)
+}
+
+fn convert(e: &UnknownEvent) -> Out {
+    let time = e.header().time();
+    if let Some(ev) = e.as_event::<MidiSysExEvent>() {
+        // SAFETY: EventBuffer stores the plugin's pointer, not a copy, and we read it after
+        // `process` returned, as JUCE-based hosts do: the plugin promises the bytes stay valid
+        // until its next block, so this also tests that promise.
+        return Out::SysEx(time, unsafe { ev.data() }.to_vec());
+    }
+    if let Some(ev) = e.as_event::<MidiEvent>() {
+        return Out::Midi(time, ev.data());
+    }
+    if let Some(ev) = e.as_event::<NoteOnEvent>() {
+        let p = ev.pckn();
+        return Out::NoteOn {
+            time,
+            channel: p.raw_channel(),
+            key: p.raw_key(),
+            velocity: ev.velocity(),
+        };
+    }
+    if let Some(ev) = e.as_event::<NoteOffEvent>() {
+        let p = ev.pckn();
+        return Out::NoteOff {
+            time,
+            channel: p.raw_channel(),
+            key: p.raw_key(),
+        };
+    }
+    Out::Other(time)
+}
+
+/// A SysEx message of `len` bytes with a recognisable pattern.
+pub fn sysex(len: usize, seed: u8) -> Vec<u8> {
+    assert!(len >= 2);
+    let mut m = vec![0xF0];
+    m.extend((0..len - 2).map(|i| ((i as u32 * 31 + u32::from(seed)) % 128) as u8));
+    m.push(0xF7);
+    m
+}
+
+/// Decodes a nice-plug CLAP state: an 8-byte little-endian length, then zstd-compressed JSON.
+pub fn decode_state(bytes: &[u8]) -> serde_json::Value {
+    let (len, body) = bytes.split_at(8);
+    assert_eq!(
+        u64::from_le_bytes(len.try_into().unwrap()) as usize,
+        body.len()
+    );
+    let json = zstd::decode_all(body).expect("state is zstd");
+    serde_json::from_slice(&json).expect("state is JSON")
+}
+
+/// The inverse of [`decode_state`].
+pub fn encode_state(v: &serde_json::Value) -> Vec<u8> {
+    let body = zstd::encode_all(serde_json::to_vec(v).unwrap().as_slice(), 3).unwrap();
+    let mut out = (body.len() as u64).to_le_bytes().to_vec();
+    out.extend(body);
+    out
+}
