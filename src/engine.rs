@@ -1,5 +1,7 @@
 //! The real-time side: the SysEx message type the plugin framework carries (a small handle into a
 //! preallocated pool) and the counters that make every rejection visible.
 
+pub mod capture;
 pub mod counters;
 pub mod pool;
+pub mod store;

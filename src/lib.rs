@@ -5,15 +5,19 @@
 
 pub mod engine;
 pub mod files;
+pub mod library;
 pub mod pacing;
 pub mod params;
+pub mod state;
 pub mod sysex;
 
+use engine::capture::{CaptureProducer, CaptureShared, CaptureWorker};
 use engine::counters::Counters;
 use engine::pool::{self, Rejection, VaultSysEx};
 use nice_plug::prelude::*;
 use params::VaultParams;
 use std::num::NonZeroU32;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 /// Handles kept alive until the next block, so hosts that read output SysEx after `process`
@@ -25,6 +29,21 @@ pub struct SysExVault {
     params: Arc<VaultParams>,
     /// SysEx sent in the previous block, released at the start of the next one.
     keepalive: Vec<VaultSysEx>,
+    /// State shared with the capture worker and the editor.
+    capture_shared: Arc<CaptureShared>,
+    /// The audio thread's end of the capture ring (created in `activate`).
+    capture: Option<CaptureProducer>,
+    /// Ring size `capture` was created with.
+    capture_ring_bytes: u32,
+    /// The capture worker; dropped (and joined) with the plugin.
+    capture_worker: Option<CaptureWorker>,
+    /// Samples processed since the plugin was created.
+    clock: u64,
+    /// Whether capture was armed in the previous block.
+    was_armed: bool,
+    /// Whether the last SysEx event started a message without finishing it, so a data-only
+    /// event that follows is its continuation (not a message with stripped framing).
+    in_fragment: bool,
 }
 
 impl Default for SysExVault {
@@ -33,6 +52,13 @@ impl Default for SysExVault {
         Self {
             params: Arc::new(VaultParams::default()),
             keepalive: Vec::with_capacity(KEEPALIVE_CAPACITY),
+            capture_shared: Arc::new(CaptureShared::default()),
+            capture: None,
+            capture_ring_bytes: 0,
+            capture_worker: None,
+            clock: 0,
+            was_armed: false,
+            in_fragment: false,
         }
     }
 }
@@ -40,6 +66,22 @@ impl Default for SysExVault {
 impl SysExVault {
     fn counters(&self) -> &Counters {
         &self.params.counters
+    }
+
+    /// Tells a continuation fragment from a message whose host stripped `F0`/`F7`, and gives the
+    /// latter its framing back (a message that then no longer fits is rejected and counted).
+    fn reframe(&mut self, message: &mut VaultSysEx) {
+        let bytes = message.bytes();
+        // A rejected message has no bytes: `accept_sysex` counts it.
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+            return;
+        };
+        if first != 0xF0 && !self.in_fragment {
+            *message = message.reframed();
+            self.in_fragment = false;
+        } else {
+            self.in_fragment = last != 0xF7;
+        }
     }
 
     /// Counts a SysEx event; returns it when it may be passed on.
@@ -122,25 +164,71 @@ impl Plugin for SysExVault {
         self.params.clone()
     }
 
+    fn activate(
+        &mut self,
+        _audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        _context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        let shared = &self.capture_shared;
+        shared
+            .sample_rate_bits
+            .store(buffer_config.sample_rate.to_bits(), Ordering::Relaxed);
+        shared.idle_gap_ms.store(
+            self.params.idle_gap_ms.load(Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        let ring_bytes = self.params.capture_buffer_bytes.load(Ordering::Relaxed);
+        if self.capture.is_none() || ring_bytes != self.capture_ring_bytes {
+            // Drop the old worker first: it files what its ring still holds.
+            self.capture = None;
+            self.capture_worker = None;
+            let (producer, worker) =
+                CaptureWorker::start(ring_bytes, shared.clone(), self.params.store().clone());
+            self.capture = Some(producer);
+            self.capture_worker = Some(worker);
+            self.capture_ring_bytes = ring_bytes;
+        }
+        true
+    }
+
     fn process(
         &mut self,
-        _buffer: &mut Buffer,
+        buffer: &mut Buffer,
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         // The host has read last block's output by now.
         self.keepalive.clear();
         let pass_through = self.params.pass_through.value();
-        while let Some(event) = context.next_event() {
-            if let NoteEvent::MidiSysEx { message, .. } = &event {
+        let armed = self.params.record.value() || self.params.always_capture.value();
+        if self.was_armed && !armed {
+            if let Some(capture) = self.capture.as_mut() {
+                capture.push_stop(self.clock);
+            }
+        }
+        self.was_armed = armed;
+        self.capture_shared.armed.store(armed, Ordering::Relaxed);
+        while let Some(mut event) = context.next_event() {
+            if let NoteEvent::MidiSysEx { timing, message } = &mut event {
+                self.reframe(message);
                 if !self.accept_sysex(message) {
                     continue;
+                }
+                if armed {
+                    if let Some(capture) = self.capture.as_mut() {
+                        capture.push_sysex(self.clock + u64::from(*timing), message.bytes());
+                    }
                 }
             }
             if pass_through {
                 self.send(context, event);
             }
         }
+        self.clock += buffer.samples() as u64;
+        self.capture_shared
+            .audio_clock
+            .store(self.clock, Ordering::Release);
         // Audio passes through untouched: nice-plug has already copied input to output.
         ProcessStatus::Normal
     }

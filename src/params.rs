@@ -1,7 +1,11 @@
 //! Host-visible parameters and the fields saved with the project.
 
+use crate::engine::capture::DEFAULT_RING_BYTES;
 use crate::engine::counters::Counters;
+use crate::engine::store::{LibraryField, LibraryStore, PendingField};
+use crate::library::take::DEFAULT_IDLE_GAP_MS;
 use nice_plug::prelude::*;
+use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 
 /// Everything the host can see or save.
@@ -12,17 +16,57 @@ pub struct VaultParams {
     #[id = "thru"]
     pub pass_through: BoolParam,
 
+    /// Record arm: SysEx arriving while on is captured into the library. Turning it off ends the
+    /// take in progress. Automatable, so a capture can be started from the arrangement.
+    #[id = "rec"]
+    pub record: BoolParam,
+
+    /// Capture all SysEx that arrives, armed or not.
+    #[id = "always"]
+    pub always_capture: BoolParam,
+
     /// Counts of what was received, passed on, refused or undeliverable; saved with the project
     /// so a refused dump is still visible after reopening it.
     #[persist = "counters"]
     pub counters: Arc<Counters>,
+
+    /// Size of the capture ring between the audio thread and the capture worker, in bytes
+    /// (applied on the next activation; at least 1 MiB + 64).
+    #[persist = "capture-buffer-bytes"]
+    pub capture_buffer_bytes: Arc<AtomicU32>,
+
+    /// Silence that ends a take, in milliseconds (SysEx Librarian's default: 1,000).
+    #[persist = "idle-gap-ms"]
+    pub idle_gap_ms: Arc<AtomicU32>,
+
+    /// The library (see [`crate::state`] for its format).
+    #[persist = "library"]
+    pub library: LibraryField,
+
+    /// Entries captured while a saved library that could not be read is kept verbatim.
+    #[persist = "library-pending"]
+    pub library_pending: PendingField,
 }
 
 impl Default for VaultParams {
     fn default() -> Self {
+        let store = Arc::new(LibraryStore::default());
         Self {
             pass_through: BoolParam::new("MIDI Pass-Through", true),
+            record: BoolParam::new("Record", false),
+            always_capture: BoolParam::new("Always Capture", false),
             counters: Arc::new(Counters::default()),
+            capture_buffer_bytes: Arc::new(AtomicU32::new(DEFAULT_RING_BYTES)),
+            idle_gap_ms: Arc::new(AtomicU32::new(DEFAULT_IDLE_GAP_MS)),
+            library: LibraryField(store.clone()),
+            library_pending: PendingField(store),
         }
+    }
+}
+
+impl VaultParams {
+    /// The library owner.
+    pub fn store(&self) -> &Arc<LibraryStore> {
+        &self.library.0
     }
 }

@@ -176,3 +176,30 @@ fn instances_are_light() {
     eprintln!("resident memory per active instance: {per_instance} KiB");
     assert!(per_instance < 1024, "{per_instance} KiB per instance");
 }
+
+#[test]
+fn stripped_framing_is_restored_and_fragments_pass_verbatim() {
+    let mut s = Session::start(48_000.0, 64);
+    // A VST3-style message without F0/F7 comes out framed.
+    let out = s.process(64, &[In::SysEx(3, vec![0x7E, 0x7F, 0x06, 0x01])]);
+    assert_eq!(
+        out,
+        vec![Out::SysEx(3, vec![0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7])]
+    );
+    // A message split over two events passes as the same two pieces.
+    let msg = sysex(40, 2);
+    let out = s.process(
+        64,
+        &[
+            In::SysEx(0, msg[..10].to_vec()),
+            In::SysEx(1, msg[10..].to_vec()),
+        ],
+    );
+    assert_eq!(
+        out,
+        vec![
+            Out::SysEx(0, msg[..10].to_vec()),
+            Out::SysEx(1, msg[10..].to_vec())
+        ]
+    );
+}

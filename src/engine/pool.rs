@@ -178,6 +178,18 @@ impl VaultSysEx {
         }
     }
 
+    /// The same message with `F0` (and `F7` if missing) added: for a data-only buffer that is a
+    /// whole message whose framing the host stripped. Never allocates.
+    pub fn reframed(&self) -> VaultSysEx {
+        let bytes = self.bytes();
+        let tail: &[u8] = if bytes.last() == Some(&0xF7) {
+            &[]
+        } else {
+            &[0xF7]
+        };
+        Self::store_framed(&[0xF0], bytes, tail)
+    }
+
     fn rejected(why: Rejection, len: u32) -> VaultSysEx {
         VaultSysEx {
             kind: Kind::Rejected(why),
@@ -274,19 +286,13 @@ impl BorrowMut<[u8]> for SysExBytes {
 impl nice_plug::prelude::SysExMessage for VaultSysEx {
     type Buffer = SysExBytes;
 
-    /// Accepts `F0 … F7` as sent, and a message whose host stripped the framing (VST3 hosts
-    /// disagree on it) gets `F0`/`F7` added back. Other status bytes are not SysEx.
+    /// Stores `F0 …` buffers and data-only buffers verbatim: a data-only buffer is either a
+    /// message whose host stripped the framing (VST3 hosts disagree on it) or the continuation
+    /// of a message split over several events, and only the plugin, which sees the events in
+    /// order, can tell which ([`VaultSysEx::reframed`]). Other status bytes are not SysEx.
     fn from_buffer(buffer: &[u8]) -> Option<Self> {
         match buffer.first()? {
-            0xF0 => Some(Self::store(buffer)),
-            0x00..=0x7F => {
-                let tail: &[u8] = if buffer.last() == Some(&0xF7) {
-                    &[]
-                } else {
-                    &[0xF7]
-                };
-                Some(Self::store_framed(&[0xF0], buffer, tail))
-            }
+            0xF0 | 0x00..=0x7F => Some(Self::store(buffer)),
             _ => None,
         }
     }
@@ -321,9 +327,13 @@ mod tests {
     fn framing_is_restored_and_status_bytes_refused() {
         init();
         let msg = VaultSysEx::from_buffer(&[0x7E, 0x7F, 0x06, 0x01]).unwrap();
-        assert_eq!(msg.bytes(), &[0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]);
+        assert_eq!(msg.bytes(), &[0x7E, 0x7F, 0x06, 0x01]);
+        assert_eq!(
+            msg.reframed().bytes(),
+            &[0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]
+        );
         let msg = VaultSysEx::from_buffer(&[0x7E, 0x7F, 0x06, 0x01, 0xF7]).unwrap();
-        assert_eq!(msg.len(), 6);
+        assert_eq!(msg.reframed().len(), 6);
         assert!(VaultSysEx::from_buffer(&[0xF2, 0x00, 0x00]).is_none());
     }
 

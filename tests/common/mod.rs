@@ -5,8 +5,12 @@
 #![allow(dead_code)]
 
 use clack_extensions::note_ports::{NoteDialects, NotePortInfoBuffer, PluginNotePorts};
+use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::state::PluginState;
-use clack_host::events::event_types::{MidiEvent, MidiSysExEvent, NoteOffEvent, NoteOnEvent};
+use clack_host::events::event_types::{
+    MidiEvent, MidiSysExEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent,
+};
+use clack_host::events::Pckn;
 use clack_host::prelude::*;
 use std::ffi::CString;
 use std::path::PathBuf;
@@ -88,6 +92,8 @@ impl HostHandlers for TestHost {
 pub enum In {
     SysEx(u32, Vec<u8>),
     Midi(u32, [u8; 3]),
+    /// A parameter change (CLAP param id, plain value), as host automation sends it.
+    Param(u32, u32, f64),
 }
 
 /// An event that came out of the plugin.
@@ -225,6 +231,38 @@ impl Session {
         state.load(&handle, &mut &bytes[..]).is_ok()
     }
 
+    /// The CLAP id of the parameter with this display name.
+    pub fn param_id(&mut self, name: &str) -> u32 {
+        let handle = self.instance.plugin_handle();
+        let params: PluginParams = handle.get_extension().expect("params extension");
+        for i in 0..params.count(&handle) {
+            let mut buf = ParamInfoBuffer::new();
+            if let Some(info) = params.get_info(&handle, i, &mut buf) {
+                if info.name == name.as_bytes() {
+                    return info.id.get();
+                }
+            }
+        }
+        panic!("no parameter named {name}");
+    }
+
+    /// Runs silent blocks covering `seconds` of audio.
+    pub fn idle(&mut self, seconds: f64) {
+        let frames = self.max_frames;
+        let blocks = (seconds * self.sample_rate / f64::from(frames)).ceil() as usize;
+        for _ in 0..blocks {
+            self.process(frames, &[]);
+        }
+    }
+
+    /// The library in the saved state.
+    pub fn saved_library(&mut self) -> sysex_vault::library::Library {
+        let state = decode_state(&self.save_state());
+        let field = state["fields"]["library"].as_str().expect("library field");
+        let text: String = serde_json::from_str(field).expect("field is a JSON string");
+        sysex_vault::state::decode_text(&text).expect("library decodes")
+    }
+
     /// `(supported, preferred)` dialects of the first input and output note ports.
     pub fn note_port_dialects(&mut self) -> [(NoteDialects, NoteDialects); 2] {
         let handle = self.instance.plugin_handle();
@@ -270,6 +308,12 @@ fn run_block(
                 input_buffer.push(&ev);
             }
             In::Midi(t, data) => input_buffer.push(&MidiEvent::new(*t, 0, *data)),
+            In::Param(t, id, value) => input_buffer.push(&ParamValueEvent::new(
+                *t,
+                ClapId::new(*id),
+                Pckn::match_all(),
+                *value,
+            )),
         }
     }
     let mut output_buffer = EventBuffer::new();

@@ -1,0 +1,306 @@
+//! The library owner shared by the capture worker, the state save/load and (later) the editor. It
+//! is never touched by the audio thread.
+//!
+//! Saved as two persisted fields. `library` holds the library as base64 text ([`crate::state`]).
+//! If a loaded project's `library` cannot be read (damaged, or written by a newer version), that
+//! text is kept verbatim and saved back unchanged until the user explicitly discards it; what is
+//! captured meanwhile is saved in `library-pending`, so nothing is lost either way.
+
+use crate::library::{Entry, Library};
+use crate::state::{self, StateError};
+use crossbeam_channel::Sender;
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Most log lines kept.
+pub const LOG_CAPACITY: usize = 1000;
+/// How long a state save waits for the capture worker to file what it has received.
+pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A persisted field's text (the framework stores fields as JSON strings).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StateText(pub String);
+
+/// How serious a log line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Something happened.
+    Info,
+    /// Something needs attention, nothing was lost.
+    Warning,
+    /// Something was lost or could not be done.
+    Error,
+}
+
+/// One line of the log the editor shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    /// Milliseconds since the Unix epoch.
+    pub unix_ms: u64,
+    /// Severity.
+    pub level: Level,
+    /// What happened, for a musician.
+    pub text: String,
+}
+
+/// A saved library that could not be read, kept verbatim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The field's text exactly as it was loaded.
+    pub raw: String,
+    /// Why it could not be read.
+    pub error: StateError,
+}
+
+/// A request to the capture worker.
+pub enum WorkerRequest {
+    /// File everything received so far, then answer.
+    Flush(Sender<()>),
+    /// Stop after filing everything.
+    Shutdown,
+}
+
+/// The library and everything around it.
+#[derive(Default)]
+pub struct LibraryStore {
+    library: RwLock<Library>,
+    unreadable: RwLock<Option<Unreadable>>,
+    log: Mutex<Vec<LogLine>>,
+    worker: Mutex<Option<Sender<WorkerRequest>>>,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl LibraryStore {
+    /// Reads the library.
+    pub fn read<R>(&self, f: impl FnOnce(&Library) -> R) -> R {
+        f(&self.library.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Changes the library.
+    pub fn write<R>(&self, f: impl FnOnce(&mut Library) -> R) -> R {
+        f(&mut self.library.write().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Adds an entry, logging what needs attention. Returns its id.
+    pub fn add(&self, entry: Entry) -> u64 {
+        let mut problems = Vec::new();
+        if entry.lost_messages > 0 {
+            problems.push(format!("{} message(s) lost", entry.lost_messages));
+        }
+        if !entry.unterminated.is_empty() {
+            problems.push(format!(
+                "{} message(s) without F7 kept aside",
+                entry.unterminated.len()
+            ));
+        }
+        if entry.invalid_checksums > 0 {
+            problems.push(format!("{} bad checksum(s)", entry.invalid_checksums));
+        }
+        let name = entry.name.clone();
+        let (count, bytes) = (entry.messages.len(), entry.byte_len());
+        let id = self.write(|lib| lib.add(entry));
+        let duplicate = self.read(|lib| lib.get(id).and_then(|e| e.duplicate_of));
+        if let Some(original) = duplicate {
+            self.log(
+                Level::Info,
+                format!("\"{name}\" is identical to entry #{original}"),
+            );
+        }
+        if problems.is_empty() {
+            self.log(
+                Level::Info,
+                format!("Captured \"{name}\": {count} message(s), {bytes} bytes"),
+            );
+        } else {
+            self.log(
+                Level::Error,
+                format!("Captured \"{name}\" with problems: {}", problems.join(", ")),
+            );
+        }
+        id
+    }
+
+    /// Appends a log line.
+    pub fn log(&self, level: Level, text: String) {
+        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        if log.len() >= LOG_CAPACITY {
+            log.remove(0);
+        }
+        log.push(LogLine {
+            unix_ms: now_unix_ms(),
+            level,
+            text,
+        });
+    }
+
+    /// A copy of the log.
+    pub fn log_lines(&self) -> Vec<LogLine> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The saved library that could not be read, if any.
+    pub fn unreadable(&self) -> Option<Unreadable> {
+        self.unreadable
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The user chose to give up the unreadable library: the next save writes the current one.
+    pub fn discard_unreadable(&self) {
+        *self.unreadable.write().unwrap_or_else(|e| e.into_inner()) = None;
+        self.log(
+            Level::Warning,
+            "Unreadable saved library discarded by the user".into(),
+        );
+    }
+
+    /// Connects the capture worker, so saves can wait for it.
+    pub fn connect_worker(&self, tx: Option<Sender<WorkerRequest>>) {
+        *self.worker.lock().unwrap_or_else(|e| e.into_inner()) = tx;
+    }
+
+    /// Asks the capture worker to file everything it has received; waits up to
+    /// [`FLUSH_TIMEOUT`].
+    pub fn flush_capture(&self) {
+        let tx = self
+            .worker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(tx) = tx {
+            let (ack_tx, ack_rx) = crossbeam_channel::bounded(1);
+            if tx.send(WorkerRequest::Flush(ack_tx)).is_ok()
+                && ack_rx.recv_timeout(FLUSH_TIMEOUT).is_err()
+            {
+                self.log(
+                    Level::Warning,
+                    "Capture worker did not answer before saving".into(),
+                );
+            }
+        }
+    }
+
+    /// The text saved in the `library` field.
+    pub fn save_text(&self) -> StateText {
+        self.flush_capture();
+        match self.unreadable() {
+            Some(u) => StateText(u.raw),
+            None => StateText(self.read(state::encode_text)),
+        }
+    }
+
+    /// The text saved in the `library-pending` field (empty unless an unreadable library is held).
+    pub fn save_pending_text(&self) -> StateText {
+        match self.unreadable() {
+            Some(_) => StateText(self.read(state::encode_text)),
+            None => StateText::default(),
+        }
+    }
+
+    /// Loads the `library` field.
+    pub fn load_text(&self, text: &StateText) {
+        match state::decode_text(&text.0) {
+            Ok(lib) => {
+                let n = lib.entries.len();
+                self.write(|l| *l = lib);
+                *self.unreadable.write().unwrap_or_else(|e| e.into_inner()) = None;
+                self.log(Level::Info, format!("Loaded {n} entries from the project"));
+            }
+            Err(error) => {
+                self.log(
+                    Level::Error,
+                    format!("{error}. It is kept unchanged and saved back as it was; export it raw or discard it."),
+                );
+                self.write(|l| *l = Library::default());
+                *self.unreadable.write().unwrap_or_else(|e| e.into_inner()) = Some(Unreadable {
+                    raw: text.0.clone(),
+                    error,
+                });
+            }
+        }
+    }
+
+    /// Loads the `library-pending` field: entries captured while an unreadable library was held.
+    pub fn load_pending_text(&self, text: &StateText) {
+        if text.0.is_empty() {
+            return;
+        }
+        match state::decode_text(&text.0) {
+            Ok(pending) => self.write(|l| {
+                for e in pending.entries {
+                    l.add(e);
+                }
+            }),
+            Err(e) => self.log(
+                Level::Error,
+                format!("Pending captures could not be read: {e}"),
+            ),
+        }
+    }
+}
+
+/// The `library` persisted field.
+pub struct LibraryField(pub Arc<LibraryStore>);
+
+/// The `library-pending` persisted field.
+pub struct PendingField(pub Arc<LibraryStore>);
+
+impl<'a> nice_plug::params::persist::PersistentField<'a, StateText> for LibraryField {
+    fn set(&self, new_value: StateText) {
+        self.0.load_text(&new_value);
+    }
+
+    fn map<F, R>(&self, f: F) -> R
+    where
+        F: Fn(&StateText) -> R,
+    {
+        f(&self.0.save_text())
+    }
+}
+
+impl<'a> nice_plug::params::persist::PersistentField<'a, StateText> for PendingField {
+    fn set(&self, new_value: StateText) {
+        self.0.load_pending_text(&new_value);
+    }
+
+    fn map<F, R>(&self, f: F) -> R
+    where
+        F: Fn(&StateText) -> R,
+    {
+        f(&self.0.save_pending_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::Source;
+
+    #[test]
+    fn unreadable_library_is_kept_and_new_captures_go_to_pending() {
+        let store = LibraryStore::default();
+        let raw = StateText("not a library".into());
+        store.load_text(&raw);
+        assert!(store.unreadable().is_some());
+        store.add(Entry::new(vec![vec![0xF0, 0x01, 0xF7]], Source::Capture, 0));
+        assert_eq!(store.save_text(), raw);
+        let pending = store.save_pending_text();
+        let other = LibraryStore::default();
+        other.load_text(&raw);
+        other.load_pending_text(&pending);
+        assert_eq!(other.read(|l| l.entries.len()), 1);
+        assert_eq!(other.save_text(), raw);
+        other.discard_unreadable();
+        assert_ne!(other.save_text(), raw);
+        assert!(other.log_lines().iter().any(|l| l.level == Level::Error));
+    }
+}

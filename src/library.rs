@@ -1,0 +1,11 @@
+//! The library: what a musician keeps. Entries (a preset, a bank, any dump), the collection and
+//! its operations, and the take recorder that turns captured bytes into entries. Pure: no plugin
+//! framework, no threads.
+
+pub mod collection;
+pub mod entry;
+pub mod take;
+
+pub use collection::Library;
+pub use entry::{Entry, EntryId, Source};
+pub use take::{Take, TakeRecorder};

@@ -1,0 +1,165 @@
+//! One library entry: a preset, a bank, or any dump, with what we know about it.
+
+use crate::sysex::bank;
+use crate::sysex::checksum::ChecksumStatus;
+use crate::sysex::message::SysEx;
+use crate::sysex::profiles::{self, MessageKind};
+use serde::{Deserialize, Serialize};
+
+/// Stable identifier of an entry within its library.
+pub type EntryId = u64;
+
+/// Where an entry came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    /// Captured from MIDI input.
+    Capture,
+    /// Imported from a file (its name).
+    Import(String),
+}
+
+/// A preset, bank or dump: one or more complete SysEx messages and what we know about them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Identifier, unique in the library.
+    pub id: EntryId,
+    /// Name shown to the user.
+    pub name: String,
+    /// The complete messages, `F0` to `F7`, in the order they arrived.
+    pub messages: Vec<Vec<u8>>,
+    /// Messages that arrived without `F7` (interrupted or timed out), kept so nothing is lost;
+    /// never sent.
+    pub unterminated: Vec<Vec<u8>>,
+    /// Messages lost before they reached the library (capture buffer full, over the size limit).
+    pub lost_messages: u64,
+    /// When it was captured or imported, milliseconds since the Unix epoch.
+    pub created_unix_ms: u64,
+    /// Where it came from.
+    pub source: Source,
+    /// Maker or device, from the profile that recognised the first message.
+    pub device: String,
+    /// [`crate::sysex::profiles::DeviceProfile::id`] of that profile.
+    pub profile: String,
+    /// What it carries.
+    pub kind: MessageKind,
+    /// Messages whose checksum does not match.
+    pub invalid_checksums: u32,
+    /// [`bank::content_hash`] of the messages.
+    pub hash: u64,
+    /// The entry with identical content that was in the library first, if any.
+    pub duplicate_of: Option<EntryId>,
+    /// Send this entry once when the project loads (total recall).
+    #[serde(default)]
+    pub recall_on_load: bool,
+    /// Send this entry when this program change (0-127) arrives.
+    #[serde(default)]
+    pub program_change: Option<u8>,
+}
+
+impl Entry {
+    /// Builds an entry from messages, recognising them and naming it from its profile.
+    pub fn new(messages: Vec<Vec<u8>>, source: Source, created_unix_ms: u64) -> Entry {
+        let mut invalid_checksums = 0;
+        let mut recognised = Vec::new();
+        for m in &messages {
+            if let Ok(msg) = SysEx::new(m) {
+                let r = profiles::recognise(&msg);
+                if matches!(r.checksum, ChecksumStatus::Invalid { .. }) {
+                    invalid_checksums += 1;
+                }
+                recognised.push(r);
+            }
+        }
+        let first = recognised.first();
+        let device = first.map_or_else(|| "Unknown".to_owned(), |r| r.device.clone());
+        let profile = first.map_or("generic", |r| r.profile).to_owned();
+        let kind = match recognised.as_slice() {
+            [] => MessageKind::Other,
+            [one] => one.kind,
+            many if many.iter().all(|r| r.kind == MessageKind::SinglePreset) => MessageKind::Bank,
+            many if many.iter().all(|r| r.kind == many[0].kind) => many[0].kind,
+            _ => MessageKind::Other,
+        };
+        let names: Vec<&String> = recognised.iter().flat_map(|r| &r.preset_names).collect();
+        let name = default_name(&device, kind, messages.len(), &names);
+        Entry {
+            id: 0,
+            hash: bank::content_hash(&messages),
+            name,
+            messages,
+            unterminated: Vec::new(),
+            lost_messages: 0,
+            created_unix_ms,
+            source,
+            device,
+            profile,
+            kind,
+            invalid_checksums,
+            duplicate_of: None,
+            recall_on_load: false,
+            program_change: None,
+        }
+    }
+
+    /// Total bytes of the complete messages.
+    pub fn byte_len(&self) -> usize {
+        self.messages.iter().map(Vec::len).sum()
+    }
+
+    /// Whether anything about this entry needs the user's attention.
+    pub fn has_problems(&self) -> bool {
+        !self.unterminated.is_empty() || self.lost_messages > 0 || self.invalid_checksums > 0
+    }
+}
+
+fn default_name(device: &str, kind: MessageKind, count: usize, names: &[&String]) -> String {
+    let named: Vec<&str> = names
+        .iter()
+        .map(|s| s.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    match (kind, named.as_slice()) {
+        (MessageKind::SinglePreset, [name]) => format!("{device}: {name}"),
+        (MessageKind::Bank, [first, ..]) => {
+            format!("{device} bank, {} presets ({first}…)", named.len())
+        }
+        (_, _) if count == 1 => format!("{device} {}", kind.label()),
+        (_, _) => format!("{device} {}, {count} messages", kind.label()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sysex::profiles::dx7;
+
+    #[test]
+    fn dx7_voice_is_named_after_its_patch() {
+        let mut data = vec![0u8; dx7::VOICE_LEN];
+        data[145..155].copy_from_slice(b"BRASS   1 ");
+        let e = Entry::new(vec![dx7::build_dump(0, &data).unwrap()], Source::Capture, 0);
+        assert_eq!(e.name, "Yamaha DX7: BRASS   1");
+        assert_eq!(e.kind, MessageKind::SinglePreset);
+        assert!(!e.has_problems());
+    }
+
+    #[test]
+    fn opaque_dump_is_named_by_maker_and_count() {
+        let msgs = vec![vec![0xF0, 0x04, 0x01, 0xF7]; 100];
+        let e = Entry::new(msgs, Source::Capture, 0);
+        assert_eq!(e.name, "Moog (Little Phatty family) other, 100 messages");
+        assert_eq!(e.byte_len(), 400);
+    }
+
+    #[test]
+    fn voices_in_a_row_make_a_bank() {
+        let mut data = vec![0u8; dx7::VOICE_LEN];
+        data[145..155].copy_from_slice(b"ONE       ");
+        let a = dx7::build_dump(0, &data).unwrap();
+        data[145..155].copy_from_slice(b"TWO       ");
+        let b = dx7::build_dump(0, &data).unwrap();
+        let e = Entry::new(vec![a, b], Source::Capture, 0);
+        assert_eq!(e.kind, MessageKind::Bank);
+        assert_eq!(e.name, "Yamaha DX7 bank, 2 presets (ONE…)");
+    }
+}

@@ -1,0 +1,264 @@
+//! The library's saved form: versioned, compressed, and safe to read from anywhere.
+//!
+//! Layout of a blob: the 4-byte magic `SXVL`, a little-endian `u16` format version, a
+//! little-endian `u64` with the uncompressed payload length, then the payload compressed with
+//! zstd. Version 1's payload is the [`Library`] encoded with postcard (compact binary, SysEx bytes
+//! stored as they are). Inside the plugin state the blob is stored as base64 text, because the
+//! plugin framework keeps persisted fields as JSON strings.
+//!
+//! Migrations: each version keeps its decoder; [`decode`] reads any version up to
+//! [`CURRENT_VERSION`] and converts it to today's [`Library`]. A newer version, a corrupt blob,
+//! or one that would expand past [`MAX_DECODED_BYTES`] (a decompression bomb) is an error; the
+//! caller keeps such a blob verbatim.
+
+use crate::library::Library;
+use base64::Engine;
+use std::fmt;
+use std::io::Read;
+
+/// First bytes of every library blob.
+pub const MAGIC: &[u8; 4] = b"SXVL";
+/// The format version this build writes.
+pub const CURRENT_VERSION: u16 = 1;
+/// Largest payload a blob may expand to (1 GiB); larger claims are refused before inflating.
+pub const MAX_DECODED_BYTES: u64 = 1 << 30;
+/// zstd level used for saving: fast, and SysEx compresses well at it.
+pub const ZSTD_LEVEL: i32 = 3;
+const HEADER_LEN: usize = 4 + 2 + 8;
+
+/// Why a saved library could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StateError {
+    /// The text is not base64.
+    NotBase64 {
+        /// The decoder's explanation.
+        cause: String,
+    },
+    /// Too short, or the magic bytes are wrong.
+    NotALibrary,
+    /// Written by a newer SysEx Vault.
+    FutureVersion {
+        /// The version in the blob.
+        found: u16,
+    },
+    /// The payload claims to expand beyond [`MAX_DECODED_BYTES`].
+    TooLarge {
+        /// The claimed size.
+        claimed: u64,
+    },
+    /// The payload does not decode.
+    Corrupt {
+        /// What went wrong.
+        cause: String,
+    },
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StateError::NotBase64 { cause } => write!(f, "saved library is not base64 text: {cause}"),
+            StateError::NotALibrary => write!(f, "saved data is not a SysEx Vault library"),
+            StateError::FutureVersion { found } => write!(
+                f,
+                "saved library has format version {found}, this SysEx Vault reads up to {CURRENT_VERSION}: update the plugin"
+            ),
+            StateError::TooLarge { claimed } => write!(
+                f,
+                "saved library claims {claimed} bytes, over the {MAX_DECODED_BYTES}-byte limit; refused"
+            ),
+            StateError::Corrupt { cause } => write!(f, "saved library is damaged: {cause}"),
+        }
+    }
+}
+
+impl std::error::Error for StateError {}
+
+/// Encodes a library as a blob.
+pub fn encode(library: &Library) -> Vec<u8> {
+    // Encoding into memory cannot fail for these types.
+    let payload = postcard::to_stdvec(library).unwrap_or_default();
+    let compressed = zstd::bulk::compress(&payload, ZSTD_LEVEL).unwrap_or_default();
+    let mut out = Vec::with_capacity(HEADER_LEN + compressed.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&CURRENT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&compressed);
+    out
+}
+
+/// Decodes a blob of any supported version.
+pub fn decode(blob: &[u8]) -> Result<Library, StateError> {
+    if blob.len() < HEADER_LEN || &blob[..4] != MAGIC {
+        return Err(StateError::NotALibrary);
+    }
+    let version = u16::from_le_bytes([blob[4], blob[5]]);
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&blob[6..14]);
+    let claimed = u64::from_le_bytes(len);
+    if version > CURRENT_VERSION || version == 0 {
+        return Err(StateError::FutureVersion { found: version });
+    }
+    if claimed > MAX_DECODED_BYTES {
+        return Err(StateError::TooLarge { claimed });
+    }
+    let payload = inflate(&blob[HEADER_LEN..], claimed)?;
+    match version {
+        1 => postcard::from_bytes::<Library>(&payload).map_err(|e| StateError::Corrupt {
+            cause: e.to_string(),
+        }),
+        found => Err(StateError::FutureVersion { found }),
+    }
+}
+
+/// Inflates at most `claimed` bytes and insists on exactly that many.
+fn inflate(compressed: &[u8], claimed: u64) -> Result<Vec<u8>, StateError> {
+    let corrupt = |cause: String| StateError::Corrupt { cause };
+    let decoder =
+        zstd::stream::read::Decoder::new(compressed).map_err(|e| corrupt(e.to_string()))?;
+    let mut payload = Vec::with_capacity(claimed.min(64 << 20) as usize);
+    decoder
+        .take(claimed + 1)
+        .read_to_end(&mut payload)
+        .map_err(|e| corrupt(e.to_string()))?;
+    if payload.len() as u64 != claimed {
+        return Err(corrupt(format!(
+            "payload is {} bytes, header says {claimed}",
+            payload.len()
+        )));
+    }
+    Ok(payload)
+}
+
+/// Encodes a library as base64 text (the form stored in plugin state).
+pub fn encode_text(library: &Library) -> String {
+    base64::engine::general_purpose::STANDARD.encode(encode(library))
+}
+
+/// Decodes base64 text written by [`encode_text`].
+pub fn decode_text(text: &str) -> Result<Library, StateError> {
+    let blob = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .map_err(|e| StateError::NotBase64 {
+            cause: e.to_string(),
+        })?;
+    decode(&blob)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::{Entry, Source};
+    use proptest::prelude::*;
+
+    fn library() -> Library {
+        let mut lib = Library::default();
+        lib.add(Entry::new(
+            vec![vec![0xF0, 0x43, 0x00, 0xF7]],
+            Source::Capture,
+            1,
+        ));
+        let mut e = Entry::new(
+            vec![vec![0xF0, 0x04, 0x01, 0xF7]; 3],
+            Source::Import("a.syx".into()),
+            2,
+        );
+        e.unterminated.push(vec![0xF0, 0x04]);
+        e.recall_on_load = true;
+        e.program_change = Some(5);
+        lib.add(e);
+        lib
+    }
+
+    #[test]
+    fn round_trip() {
+        let lib = library();
+        assert_eq!(decode(&encode(&lib)).unwrap(), lib);
+        assert_eq!(decode_text(&encode_text(&lib)).unwrap(), lib);
+    }
+
+    #[test]
+    fn future_versions_and_garbage_are_refused_with_reasons() {
+        let mut blob = encode(&library());
+        blob[4] = 2;
+        assert_eq!(decode(&blob), Err(StateError::FutureVersion { found: 2 }));
+        assert_eq!(
+            decode(b"hello world, not a library"),
+            Err(StateError::NotALibrary)
+        );
+        assert!(matches!(
+            decode_text("***"),
+            Err(StateError::NotBase64 { .. })
+        ));
+        let mut blob = encode(&library());
+        let n = blob.len();
+        blob.truncate(n - 3);
+        assert!(matches!(decode(&blob), Err(StateError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn decompression_bomb_is_refused() {
+        // 2 GiB of zeros compress to a few KiB; the header's claim is checked before inflating.
+        let mut blob = MAGIC.to_vec();
+        blob.extend(1u16.to_le_bytes());
+        blob.extend((2u64 << 30).to_le_bytes());
+        blob.extend(zstd::bulk::compress(&vec![0u8; 1 << 20], 19).unwrap());
+        assert_eq!(
+            decode(&blob),
+            Err(StateError::TooLarge { claimed: 2 << 30 })
+        );
+        // A header that lies low: inflation stops one byte past the claim.
+        let mut blob = MAGIC.to_vec();
+        blob.extend(1u16.to_le_bytes());
+        blob.extend(10u64.to_le_bytes());
+        blob.extend(zstd::bulk::compress(&vec![0u8; 1 << 20], 19).unwrap());
+        assert!(matches!(decode(&blob), Err(StateError::Corrupt { .. })));
+    }
+
+    fn arb_entry() -> impl Strategy<Value = Entry> {
+        (
+            proptest::collection::vec(proptest::collection::vec(0u8..0x80, 0..20), 0..4),
+            proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..8), 0..2),
+            any::<u64>(),
+            ".{0,12}",
+            any::<bool>(),
+            proptest::option::of(0u8..128),
+        )
+            .prop_map(|(bodies, unterminated, lost, name, recall, pc)| {
+                let msgs = bodies
+                    .into_iter()
+                    .map(|b| [vec![0xF0], b, vec![0xF7]].concat())
+                    .collect();
+                let mut e = Entry::new(msgs, Source::Import(name.clone()), lost);
+                e.name = name;
+                e.unterminated = unterminated;
+                e.lost_messages = lost;
+                e.recall_on_load = recall;
+                e.program_change = pc;
+                e
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn encode_decode_is_identity(entries in proptest::collection::vec(arb_entry(), 0..5)) {
+            let mut lib = Library::default();
+            for e in entries {
+                lib.add(e);
+            }
+            prop_assert_eq!(decode(&encode(&lib)).unwrap(), lib);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100_000))]
+        #[test]
+        fn decode_never_panics(tail in proptest::collection::vec(any::<u8>(), 0..64), version in 0u16..3, claimed in 0u64..4096) {
+            let mut blob = MAGIC.to_vec();
+            blob.extend(version.to_le_bytes());
+            blob.extend(claimed.to_le_bytes());
+            blob.extend(tail);
+            let _ = decode(&blob);
+        }
+    }
+}
