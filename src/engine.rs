@@ -4,4 +4,6 @@
 pub mod capture;
 pub mod counters;
 pub mod pool;
+pub mod sender;
 pub mod store;
+pub mod worker;

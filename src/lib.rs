@@ -11,9 +11,11 @@ pub mod params;
 pub mod state;
 pub mod sysex;
 
-use engine::capture::{CaptureProducer, CaptureShared, CaptureWorker};
+use engine::capture::{self as capture, CaptureProducer, CaptureShared};
 use engine::counters::Counters;
 use engine::pool::{self, Rejection, VaultSysEx};
+use engine::sender::{self as sender, SendEngine, SendShared};
+use engine::worker::{Worker, WorkerContext};
 use nice_plug::prelude::*;
 use params::VaultParams;
 use std::num::NonZeroU32;
@@ -31,12 +33,18 @@ pub struct SysExVault {
     keepalive: Vec<VaultSysEx>,
     /// State shared with the capture worker and the editor.
     capture_shared: Arc<CaptureShared>,
+    /// Send progress and triggers shared with the worker and the editor.
+    send_shared: Arc<SendShared>,
     /// The audio thread's end of the capture ring (created in `activate`).
     capture: Option<CaptureProducer>,
+    /// The audio thread's side of sending (created in `activate`).
+    sender: Option<SendEngine>,
     /// Ring size `capture` was created with.
     capture_ring_bytes: u32,
-    /// The capture worker; dropped (and joined) with the plugin.
-    capture_worker: Option<CaptureWorker>,
+    /// The background thread; dropped (and joined) with the plugin.
+    worker: Option<Worker>,
+    /// `Send` and `Cancel Send` trigger values in the previous block (for edge detection).
+    was_triggered: (bool, bool),
     /// Samples processed since the plugin was created.
     clock: u64,
     /// Whether capture was armed in the previous block.
@@ -53,9 +61,12 @@ impl Default for SysExVault {
             params: Arc::new(VaultParams::default()),
             keepalive: Vec::with_capacity(KEEPALIVE_CAPACITY),
             capture_shared: Arc::new(CaptureShared::default()),
+            send_shared: Arc::new(SendShared::default()),
             capture: None,
+            sender: None,
             capture_ring_bytes: 0,
-            capture_worker: None,
+            worker: None,
+            was_triggered: (false, false),
             clock: 0,
             was_armed: false,
             in_fragment: false,
@@ -106,6 +117,59 @@ impl SysExVault {
                 true
             }
         }
+    }
+
+    /// Reacts to the `Send` and `Cancel Send` triggers (rising edges).
+    fn triggers(&mut self) {
+        let send = self.params.send.value();
+        let cancel = self.params.cancel.value();
+        if send && !self.was_triggered.0 {
+            let slot = self.params.slot.value().max(1) as u32;
+            self.send_shared.slot_request.store(slot, Ordering::Release);
+        }
+        if cancel && !self.was_triggered.1 {
+            self.send_shared.cancel.store(true, Ordering::Relaxed);
+        }
+        self.was_triggered = (send, cancel);
+    }
+
+    /// Emits the sender's due messages that start at or before `until`, from `from` on; returns
+    /// the index of the first one not emitted. A refused message and everything after it wait
+    /// for the next block.
+    fn emit_due(
+        &mut self,
+        context: &mut impl ProcessContext<Self>,
+        until: u32,
+        from: usize,
+    ) -> usize {
+        let Some(sender) = self.sender.as_mut() else {
+            return from;
+        };
+        let mut i = from;
+        while i < sender.due().len() && sender.due()[i].offset <= until {
+            if !sender.may_emit(i) {
+                return sender.due().len();
+            }
+            let due = &sender.due()[i];
+            let event = NoteEvent::MidiSysEx {
+                timing: due.offset,
+                message: due.message.clone(),
+            };
+            match context.try_send_event(event) {
+                Ok(()) => {
+                    Counters::add(&self.params.counters.sysex_out, 1);
+                    if self.keepalive.len() < self.keepalive.capacity() {
+                        self.keepalive.push(due.message.clone());
+                    }
+                }
+                Err(_) => {
+                    sender.refused(i);
+                    return sender.due().len();
+                }
+            }
+            i += 1;
+        }
+        i
     }
 
     /// Sends an event to the host, counting refusals; SysEx handles are kept for one block.
@@ -179,17 +243,31 @@ impl Plugin for SysExVault {
             Ordering::Relaxed,
         );
         let ring_bytes = self.params.capture_buffer_bytes.load(Ordering::Relaxed);
-        if self.capture.is_none() || ring_bytes != self.capture_ring_bytes {
+        if self.worker.is_none() || ring_bytes != self.capture_ring_bytes {
             // Drop the old worker first: it files what its ring still holds.
-            self.capture = None;
-            self.capture_worker = None;
-            let (producer, worker) =
-                CaptureWorker::start(ring_bytes, shared.clone(), self.params.store().clone());
+            self.worker = None;
+            let (producer, reader) = capture::ring(ring_bytes, shared.clone());
+            let (engine, queue) = sender::channel(self.send_shared.clone());
+            let ctx = WorkerContext {
+                store: self.params.store().clone(),
+                capture: shared.clone(),
+                send: self.send_shared.clone(),
+                pacing: self.params.pacing.clone(),
+            };
+            self.worker = Some(Worker::start(ctx, reader, queue));
             self.capture = Some(producer);
-            self.capture_worker = Some(worker);
+            self.sender = Some(engine);
             self.capture_ring_bytes = ring_bytes;
         }
+        if let Some(sender) = self.sender.as_mut() {
+            sender.set_sample_rate(f64::from(buffer_config.sample_rate));
+        }
+        self.capture_shared.active.store(true, Ordering::Release);
         true
+    }
+
+    fn deactivate(&mut self) {
+        self.capture_shared.active.store(false, Ordering::Release);
     }
 
     fn process(
@@ -200,6 +278,12 @@ impl Plugin for SysExVault {
     ) -> ProcessStatus {
         // The host has read last block's output by now.
         self.keepalive.clear();
+        let frames = buffer.samples() as u32;
+        self.triggers();
+        if let Some(sender) = self.sender.as_mut() {
+            sender.begin_block(frames);
+        }
+        let mut next_due = 0;
         let pass_through = self.params.pass_through.value();
         let armed = self.params.record.value() || self.params.always_capture.value();
         if self.was_armed && !armed {
@@ -210,6 +294,12 @@ impl Plugin for SysExVault {
         self.was_armed = armed;
         self.capture_shared.armed.store(armed, Ordering::Relaxed);
         while let Some(mut event) = context.next_event() {
+            next_due = self.emit_due(context, event.timing(), next_due);
+            if let NoteEvent::MidiProgramChange { program, .. } = event {
+                self.send_shared
+                    .program_request
+                    .store(u32::from(program) + 1, Ordering::Release);
+            }
             if let NoteEvent::MidiSysEx { timing, message } = &mut event {
                 self.reframe(message);
                 if !self.accept_sysex(message) {
@@ -225,7 +315,11 @@ impl Plugin for SysExVault {
                 self.send(context, event);
             }
         }
-        self.clock += buffer.samples() as u64;
+        self.emit_due(context, u32::MAX, next_due);
+        if let Some(sender) = self.sender.as_mut() {
+            sender.end_block(frames);
+        }
+        self.clock += u64::from(frames);
         self.capture_shared
             .audio_clock
             .store(self.clock, Ordering::Release);

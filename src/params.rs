@@ -4,9 +4,10 @@ use crate::engine::capture::DEFAULT_RING_BYTES;
 use crate::engine::counters::Counters;
 use crate::engine::store::{LibraryField, LibraryStore, PendingField};
 use crate::library::take::DEFAULT_IDLE_GAP_MS;
+use crate::pacing::PacingChoice;
 use nice_plug::prelude::*;
 use std::sync::atomic::AtomicU32;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// Everything the host can see or save.
 #[derive(Params)]
@@ -24,6 +25,22 @@ pub struct VaultParams {
     /// Capture all SysEx that arrives, armed or not.
     #[id = "always"]
     pub always_capture: BoolParam,
+
+    /// Trigger: turning it on sends the library entry at [`VaultParams::slot`].
+    #[id = "send"]
+    pub send: BoolParam,
+
+    /// Library slot (1-based, in display order) the `Send` trigger sends.
+    #[id = "slot"]
+    pub slot: IntParam,
+
+    /// Trigger: turning it on stops sending after the message in flight and drops queued sends.
+    #[id = "cancel"]
+    pub cancel: BoolParam,
+
+    /// How fast sends go (DIN by default).
+    #[persist = "pacing"]
+    pub pacing: Arc<RwLock<PacingChoice>>,
 
     /// Counts of what was received, passed on, refused or undeliverable; saved with the project
     /// so a refused dump is still visible after reopening it.
@@ -55,6 +72,10 @@ impl Default for VaultParams {
             pass_through: BoolParam::new("MIDI Pass-Through", true),
             record: BoolParam::new("Record", false),
             always_capture: BoolParam::new("Always Capture", false),
+            send: BoolParam::new("Send", false),
+            slot: IntParam::new("Slot", 1, IntRange::Linear { min: 1, max: 128 }),
+            cancel: BoolParam::new("Cancel Send", false),
+            pacing: Arc::new(RwLock::new(PacingChoice::default())),
             counters: Arc::new(Counters::default()),
             capture_buffer_bytes: Arc::new(AtomicU32::new(DEFAULT_RING_BYTES)),
             idle_gap_ms: Arc::new(AtomicU32::new(DEFAULT_IDLE_GAP_MS)),

@@ -1,28 +1,20 @@
 //! Capture: the audio thread copies incoming SysEx bytes and their sample time into a
 //! preallocated single-producer/single-consumer ring ([`CaptureProducer`], no allocation, lock or
-//! syscall) and returns; a worker thread ([`CaptureWorker`]) drains the ring, assembles messages,
+//! syscall) and returns; the worker thread ([`super::worker`]) drains the ring, assembles messages,
 //! groups them into takes and files them into the library.
 //!
 //! Ring records: `tag: u8, len: u32 LE, sample: u64 LE, bytes[len]`, written in one commit so the
 //! worker always sees whole records. A record that does not fit is dropped and counted; the
 //! worker reports the loss on the take it belongs to.
 
-use super::store::{LibraryStore, WorkerRequest};
-use crate::engine::pool::MAX_MESSAGE_LEN;
-use crate::library::{Entry, Source, TakeRecorder};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 /// Default ring size: room for a 1 MiB message plus three more MiB of bank dump between drains.
 pub const DEFAULT_RING_BYTES: u32 = 4 << 20;
 /// Smallest ring accepted. A message larger than the ring (minus a 13-byte record header) can
 /// never be captured and is counted as lost; the default ring holds the largest message.
 pub const MIN_RING_BYTES: u32 = 64 << 10;
-/// How often the worker drains the ring when nothing asks it to.
-pub const DRAIN_INTERVAL: Duration = Duration::from_millis(10);
 
 const TAG_SYSEX: u8 = 1;
 const TAG_STOP: u8 = 2;
@@ -43,6 +35,8 @@ pub struct CaptureShared {
     pub dropped_bytes: AtomicU64,
     /// Whether capture is armed (record on, or always capture).
     pub armed: AtomicBool,
+    /// Whether the plugin is active (the host calls `process`).
+    pub active: AtomicBool,
     /// Messages in the take in progress (0 when none).
     pub live_messages: AtomicU64,
     /// Bytes in the take in progress (0 when none).
@@ -136,129 +130,37 @@ fn write_slice(dst: &mut [std::mem::MaybeUninit<u8>], src: &[u8]) {
     }
 }
 
-/// The worker thread that files captured takes into the library.
-pub struct CaptureWorker {
-    handle: Option<JoinHandle<()>>,
-    requests: crossbeam_channel::Sender<WorkerRequest>,
-    store: Arc<LibraryStore>,
-}
-
-impl CaptureWorker {
-    /// Creates a ring of `ring_bytes` and starts the worker; returns the audio thread's end and
-    /// the worker. Allocates: call from `activate`, never from `process`.
-    pub fn start(
-        ring_bytes: u32,
-        shared: Arc<CaptureShared>,
-        store: Arc<LibraryStore>,
-    ) -> (CaptureProducer, CaptureWorker) {
-        let (producer, consumer) = rtrb::RingBuffer::new(ring_bytes.max(MIN_RING_BYTES) as usize);
-        let (tx, rx) = crossbeam_channel::unbounded();
-        store.connect_worker(Some(tx.clone()));
-        let worker_shared = shared.clone();
-        let worker_store = store.clone();
-        let handle = std::thread::Builder::new()
-            .name("sysex-vault capture".into())
-            .spawn(move || run(consumer, rx, worker_shared, worker_store))
-            .ok();
-        let producer = CaptureProducer { producer, shared };
-        (
-            producer,
-            CaptureWorker {
-                handle,
-                requests: tx,
-                store,
-            },
-        )
-    }
-}
-
-impl Drop for CaptureWorker {
-    fn drop(&mut self) {
-        self.store.connect_worker(None);
-        let _ = self.requests.send(WorkerRequest::Shutdown);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-struct Worker {
+/// The worker's end of the ring: yields whole records.
+pub struct CaptureReader {
     consumer: rtrb::Consumer<u8>,
-    shared: Arc<CaptureShared>,
-    store: Arc<LibraryStore>,
-    recorder: TakeRecorder,
-    dropped_seen: u64,
-    buf: Vec<u8>,
+    /// Bytes of the last record read.
+    pub buf: Vec<u8>,
 }
 
-fn run(
-    consumer: rtrb::Consumer<u8>,
-    requests: Receiver<WorkerRequest>,
-    shared: Arc<CaptureShared>,
-    store: Arc<LibraryStore>,
-) {
-    let mut w = Worker {
-        recorder: TakeRecorder::new(MAX_MESSAGE_LEN, shared.gap_samples()),
-        dropped_seen: shared.dropped_messages.load(Ordering::Relaxed),
-        consumer,
-        shared,
-        store,
-        buf: Vec::new(),
-    };
-    loop {
-        let request = requests.recv_timeout(DRAIN_INTERVAL);
-        // A panic while filing must not take the plugin down: log it and keep capturing.
-        let filed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| w.drain()));
-        if filed.is_err() {
-            w.store.log(
-                super::store::Level::Error,
-                "Internal error while filing a capture; capture continues".into(),
-            );
-        }
-        match request {
-            Ok(WorkerRequest::Flush(ack)) => {
-                let _ = ack.send(());
-            }
-            Ok(WorkerRequest::Shutdown) | Err(RecvTimeoutError::Disconnected) => {
-                w.recorder.stop();
-                w.file_finished();
-                return;
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-        }
-    }
+/// What a ring record says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record {
+    /// SysEx bytes (in [`CaptureReader::buf`]) received at this sample.
+    SysEx(u64),
+    /// Recording stopped at this sample.
+    Stop(u64),
 }
 
-impl Worker {
-    /// Files everything in the ring, then closes a take whose idle gap has passed.
-    fn drain(&mut self) {
-        self.recorder.set_gap_samples(self.shared.gap_samples());
-        while let Some((tag, at)) = self.next_record() {
-            self.account_drops(at);
-            match tag {
-                TAG_SYSEX => self.recorder.feed(at, &self.buf),
-                _ => self.recorder.stop(),
-            }
-        }
-        let now = self.shared.audio_clock.load(Ordering::Acquire);
-        self.account_drops(now);
-        self.recorder.tick(now);
-        self.file_finished();
-        let (m, b) = self.recorder.in_progress().unwrap_or((0, 0));
-        self.shared.live_messages.store(m as u64, Ordering::Relaxed);
-        self.shared.live_bytes.store(b, Ordering::Relaxed);
-    }
+/// Creates a capture ring of `ring_bytes` (allocates: call off the audio thread).
+pub fn ring(ring_bytes: u32, shared: Arc<CaptureShared>) -> (CaptureProducer, CaptureReader) {
+    let (producer, consumer) = rtrb::RingBuffer::new(ring_bytes.max(MIN_RING_BYTES) as usize);
+    (
+        CaptureProducer { producer, shared },
+        CaptureReader {
+            consumer,
+            buf: Vec::new(),
+        },
+    )
+}
 
-    fn account_drops(&mut self, at: u64) {
-        let dropped = self.shared.dropped_messages.load(Ordering::Relaxed);
-        if dropped > self.dropped_seen {
-            self.recorder.lost(at, dropped - self.dropped_seen);
-            self.dropped_seen = dropped;
-        }
-    }
-
-    /// Reads one whole record into `buf`; returns its tag and sample time.
-    fn next_record(&mut self) -> Option<(u8, u64)> {
+impl CaptureReader {
+    /// Reads the next whole record, if any.
+    pub fn next_record(&mut self) -> Option<Record> {
         if self.consumer.slots() < HEADER {
             return None;
         }
@@ -268,10 +170,10 @@ impl Worker {
         h[..a.len()].copy_from_slice(a);
         h[a.len()..].copy_from_slice(b);
         header.commit_all();
-        let tag = h[0];
         let len = u32::from_le_bytes([h[1], h[2], h[3], h[4]]) as usize;
         let mut at = [0u8; 8];
         at.copy_from_slice(&h[5..13]);
+        let at = u64::from_le_bytes(at);
         self.buf.clear();
         if len > 0 {
             // The producer commits whole records, so the body is already there.
@@ -281,16 +183,32 @@ impl Worker {
             self.buf.extend_from_slice(b);
             body.commit_all();
         }
-        Some((tag, u64::from_le_bytes(at)))
+        Some(if h[0] == TAG_SYSEX {
+            Record::SysEx(at)
+        } else {
+            Record::Stop(at)
+        })
     }
+}
 
-    fn file_finished(&mut self) {
-        for take in self.recorder.drain_finished() {
-            let mut entry = Entry::new(take.messages, Source::Capture, super::store::now_unix_ms());
-            entry.unterminated = take.unterminated;
-            entry.lost_messages = take.lost_messages;
-            self.store.add(entry);
-            self.shared.takes_filed.fetch_add(1, Ordering::Relaxed);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_wrap_around_the_ring_intact() {
+        let shared = Arc::new(CaptureShared::default());
+        let (mut p, mut r) = ring(MIN_RING_BYTES, shared.clone());
+        let msg: Vec<u8> = (0..40_000u32).map(|i| (i % 128) as u8).collect();
+        for round in 0..5u64 {
+            assert!(p.push_sysex(round, &msg));
+            assert!(p.push_stop(round + 1));
+            assert_eq!(r.next_record(), Some(Record::SysEx(round)));
+            assert_eq!(r.buf, msg);
+            assert_eq!(r.next_record(), Some(Record::Stop(round + 1)));
         }
+        assert!(!p.push_sysex(0, &vec![0; MIN_RING_BYTES as usize]));
+        assert_eq!(shared.dropped_messages.load(Ordering::Relaxed), 1);
+        assert_eq!(r.next_record(), None);
     }
 }

@@ -6,10 +6,12 @@
 //! text is kept verbatim and saved back unchanged until the user explicitly discards it; what is
 //! captured meanwhile is saved in `library-pending`, so nothing is lost either way.
 
-use crate::library::{Entry, Library};
+use crate::library::{Entry, EntryId, Library};
+use crate::pacing::Pacing;
 use crate::state::{self, StateError};
 use crossbeam_channel::Sender;
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -54,10 +56,24 @@ pub struct Unreadable {
     pub error: StateError,
 }
 
-/// A request to the capture worker.
+/// A request to the worker thread.
 pub enum WorkerRequest {
     /// File everything received so far, then answer.
     Flush(Sender<()>),
+    /// Send these entries, in this order, as one job.
+    Send {
+        /// Entries to send.
+        entries: Vec<EntryId>,
+        /// Pacing; `None` uses the saved choice.
+        pacing: Option<Pacing>,
+    },
+    /// Send a device profile's dump request (or an identity request).
+    RequestDump {
+        /// [`crate::sysex::profiles::DeviceProfile::id`].
+        profile: String,
+    },
+    /// Stop sending after the message in flight; drop queued jobs.
+    Cancel,
     /// Stop after filing everything.
     Shutdown,
 }
@@ -69,6 +85,8 @@ pub struct LibraryStore {
     unreadable: RwLock<Option<Unreadable>>,
     log: Mutex<Vec<LogLine>>,
     worker: Mutex<Option<Sender<WorkerRequest>>>,
+    /// Set when a project's library was loaded; the worker sends the recall entry once.
+    pub recall_pending: AtomicBool,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -168,6 +186,23 @@ impl LibraryStore {
         *self.worker.lock().unwrap_or_else(|e| e.into_inner()) = tx;
     }
 
+    /// Sends a request to the worker; false (and logged) when no worker runs (plugin inactive).
+    pub fn request(&self, request: WorkerRequest) -> bool {
+        let tx = self
+            .worker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let sent = tx.is_some_and(|tx| tx.send(request).is_ok());
+        if !sent {
+            self.log(
+                Level::Warning,
+                "The plugin is not active: activate it in the host to send".into(),
+            );
+        }
+        sent
+    }
+
     /// Asks the capture worker to file everything it has received; waits up to
     /// [`FLUSH_TIMEOUT`].
     pub fn flush_capture(&self) {
@@ -213,6 +248,8 @@ impl LibraryStore {
                 let n = lib.entries.len();
                 self.write(|l| *l = lib);
                 *self.unreadable.write().unwrap_or_else(|e| e.into_inner()) = None;
+                self.recall_pending
+                    .store(true, std::sync::atomic::Ordering::Release);
                 self.log(Level::Info, format!("Loaded {n} entries from the project"));
             }
             Err(error) => {

@@ -10,6 +10,7 @@ use clack_extensions::state::PluginState;
 use clack_host::events::event_types::{
     MidiEvent, MidiSysExEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent,
 };
+use clack_host::events::io::{OutputEventBuffer, TryPushError};
 use clack_host::events::Pckn;
 use clack_host::prelude::*;
 use std::ffi::CString;
@@ -191,6 +192,18 @@ impl Session {
         events: &[In],
         audio_in: f32,
     ) -> (Vec<Out>, Vec<f32>) {
+        self.process_limited(frames, events, audio_in, usize::MAX)
+    }
+
+    /// Like [`Session::process_audio`], with a host output queue that takes at most `capacity`
+    /// events and refuses the rest.
+    pub fn process_limited(
+        &mut self,
+        frames: u32,
+        events: &[In],
+        audio_in: f32,
+        capacity: usize,
+    ) -> (Vec<Out>, Vec<f32>) {
         assert!(frames <= self.max_frames, "block larger than activated max");
         let processor = self.processor.take().expect("activate first");
         let steady = self.steady_time;
@@ -199,7 +212,7 @@ impl Session {
                 .name("audio".into())
                 .stack_size(AUDIO_STACK)
                 .spawn_scoped(s, move || {
-                    run_block(processor, frames, events, audio_in, steady)
+                    run_block(processor, frames, events, audio_in, steady, capacity)
                 })
                 .expect("spawn audio thread")
                 .join()
@@ -244,6 +257,15 @@ impl Session {
             }
         }
         panic!("no parameter named {name}");
+    }
+
+    /// Runs one block and then waits about as long as the block lasts (at most 2 ms), as a host
+    /// running at its audio clock would give background threads time between blocks.
+    pub fn process_realtime(&mut self, frames: u32, events: &[In]) -> Vec<Out> {
+        let out = self.process(frames, events);
+        let block = std::time::Duration::from_secs_f64(f64::from(frames) / self.sample_rate);
+        std::thread::sleep(block.min(std::time::Duration::from_millis(2)));
+        out
     }
 
     /// Runs silent blocks covering `seconds` of audio.
@@ -291,12 +313,38 @@ impl Drop for Session {
     }
 }
 
+/// The host's output queue: copies events as a CLAP host must during `try_push`, refuses them
+/// past `capacity` (a full host queue), and remembers SysEx pointers to re-read later.
+struct HostOutput {
+    events: Vec<Out>,
+    pointers: Vec<(usize, *const u8, usize)>,
+    capacity: usize,
+}
+
+impl OutputEventBuffer for HostOutput {
+    fn try_push(&mut self, event: &UnknownEvent) -> Result<(), TryPushError> {
+        if self.events.len() >= self.capacity {
+            return Err(TryPushError::new());
+        }
+        if let Some(ev) = event.as_event::<MidiSysExEvent>() {
+            self.pointers.push((
+                self.events.len(),
+                ev.buffer_ptr(),
+                ev.buffer_size() as usize,
+            ));
+        }
+        self.events.push(convert(event));
+        Ok(())
+    }
+}
+
 fn run_block(
     processor: StoppedPluginAudioProcessor<TestHost>,
     frames: u32,
     events: &[In],
     audio_in: f32,
     steady: u64,
+    capacity: usize,
 ) -> (StoppedPluginAudioProcessor<TestHost>, Vec<Out>, Vec<f32>) {
     let mut processor = processor.start_processing().expect("start processing");
     let mut input_buffer = EventBuffer::with_capacity(events.len());
@@ -316,7 +364,11 @@ fn run_block(
             )),
         }
     }
-    let mut output_buffer = EventBuffer::new();
+    let mut output_buffer = HostOutput {
+        events: Vec::new(),
+        pointers: Vec::new(),
+        capacity,
+    };
     let n = frames as usize;
     let mut in_l = vec![audio_in; n];
     let mut in_r = vec![audio_in; n];
@@ -345,21 +397,28 @@ fn run_block(
             &input_audio,
             &mut output_audio,
             &input_buffer.as_input(),
-            &mut output_buffer.as_output(),
+            &mut OutputEvents::from_buffer(&mut output_buffer),
             Some(steady),
             None,
         )
         .expect("process");
-    let out = output_buffer.iter().map(convert).collect();
-    (processor.stop_processing(), out, out_l)
+    // Like a JUCE-based host, read the SysEx pointers again after `process` returned: the
+    // plugin promises the bytes stay valid until its next block.
+    for (i, ptr, len) in &output_buffer.pointers {
+        // SAFETY: the plugin keeps these bytes alive until its next process call.
+        let late = unsafe { std::slice::from_raw_parts(*ptr, *len) };
+        assert_eq!(
+            Out::SysEx(output_buffer.events[*i].time(), late.to_vec()),
+            output_buffer.events[*i]
+        );
+    }
+    (processor.stop_processing(), output_buffer.events, out_l)
 }
 
 fn convert(e: &UnknownEvent) -> Out {
     let time = e.header().time();
     if let Some(ev) = e.as_event::<MidiSysExEvent>() {
-        // SAFETY: EventBuffer stores the plugin's pointer, not a copy, and we read it after
-        // `process` returned, as JUCE-based hosts do: the plugin promises the bytes stay valid
-        // until its next block, so this also tests that promise.
+        // SAFETY: called inside `try_push`, while the plugin's buffer is valid.
         return Out::SysEx(time, unsafe { ev.data() }.to_vec());
     }
     if let Some(ev) = e.as_event::<MidiEvent>() {

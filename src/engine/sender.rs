@@ -1,0 +1,405 @@
+//! Sending: jobs are built off the audio thread ([`SendJob::new`]) and reach `process()` through
+//! an SPSC ring; [`SendEngine`] plans which messages start in each block with the pacing
+//! [`Planner`], copies them into the SysEx pool (no allocation) and hands them to the plugin,
+//! which emits them at their sample offsets, merged in time order with pass-through events.
+//! Finished jobs go back through a second ring so their memory is freed off the audio thread.
+
+use super::pool::VaultSysEx;
+use crate::pacing::{Pacing, Planner};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Jobs that can wait in the queue.
+pub const JOB_QUEUE: usize = 64;
+/// Most messages that may start in one block; more wait for the next block.
+pub const MAX_DUE_PER_BLOCK: usize = 2048;
+
+/// One send: the messages and how fast they may go.
+#[derive(Debug)]
+pub struct SendJob {
+    /// Identifier shown in progress.
+    pub id: u64,
+    /// What is being sent (for the editor and the log).
+    pub label: String,
+    /// Complete messages, `F0` to `F7`.
+    pub messages: Vec<Vec<u8>>,
+    /// Pacing for this job.
+    pub pacing: Pacing,
+    /// Total bytes (computed off the audio thread).
+    pub total_bytes: u64,
+    /// Seconds the job takes at its pacing, last gap included.
+    pub total_seconds: f64,
+    next: usize,
+    planner: Planner,
+    /// Job time at the start of the current block, in samples.
+    elapsed: u64,
+}
+
+impl SendJob {
+    /// A job (allocates; build it off the audio thread).
+    pub fn new(id: u64, label: String, messages: Vec<Vec<u8>>, pacing: Pacing) -> SendJob {
+        let total_bytes = messages.iter().map(|m| m.len() as u64).sum();
+        let total_seconds = pacing.total_seconds(messages.iter().map(Vec::len));
+        SendJob {
+            id,
+            label,
+            messages,
+            pacing,
+            total_bytes,
+            total_seconds,
+            next: 0,
+            planner: Planner::new(pacing),
+            elapsed: 0,
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.next >= self.messages.len()
+    }
+}
+
+/// Progress and controls shared with the editor and the worker (atomics only).
+#[derive(Debug, Default)]
+pub struct SendShared {
+    /// Id of the job being sent (0 when idle).
+    pub job_id: AtomicU64,
+    /// Messages in the current job.
+    pub total_messages: AtomicU64,
+    /// Bytes in the current job.
+    pub total_bytes: AtomicU64,
+    /// Messages of the current job the host accepted.
+    pub sent_messages: AtomicU64,
+    /// Bytes of the current job the host accepted.
+    pub sent_bytes: AtomicU64,
+    /// Seconds (as `f64` bits) the current job needs in all, from its pacing.
+    pub total_seconds_bits: AtomicU64,
+    /// Seconds (as `f64` bits) of job time elapsed.
+    pub elapsed_seconds_bits: AtomicU64,
+    /// Set to stop after the message in flight and drop queued jobs.
+    pub cancel: AtomicBool,
+    /// Jobs with an id below this are cancelled (the worker's way to interrupt older sends
+    /// without touching the one it queues next).
+    pub cancel_below: AtomicU64,
+    /// Library slot (1-based) the `Send` trigger asked for; 0 when none. Set by the audio
+    /// thread, taken by the worker.
+    pub slot_request: AtomicU32,
+    /// Program change (plus one) that arrived; 0 when none.
+    pub program_request: AtomicU32,
+    /// Output events the host refused and that were retried in a later block.
+    pub retries: AtomicU64,
+    /// Messages that waited a block because the pool was full.
+    pub pool_waits: AtomicU64,
+    /// Jobs finished (all sent) since the plugin was created.
+    pub jobs_done: AtomicU64,
+    /// Jobs cancelled since the plugin was created.
+    pub jobs_cancelled: AtomicU64,
+    /// Finished jobs that could not be handed back for freeing and were kept (never expected:
+    /// the worker keeps fewer jobs outstanding than the return ring holds).
+    pub jobs_unreturned: AtomicU64,
+}
+
+impl SendShared {
+    /// Seconds left in the current job (ETA), 0 when idle.
+    pub fn eta_seconds(&self) -> f64 {
+        let total = f64::from_bits(self.total_seconds_bits.load(Ordering::Relaxed));
+        let elapsed = f64::from_bits(self.elapsed_seconds_bits.load(Ordering::Relaxed));
+        if self.job_id.load(Ordering::Relaxed) == 0 {
+            0.0
+        } else {
+            (total - elapsed).max(0.0)
+        }
+    }
+}
+
+/// A message that starts in the current block.
+#[derive(Debug)]
+pub struct Due {
+    /// Sample offset in the block.
+    pub offset: u32,
+    /// The message, in the pool.
+    pub message: VaultSysEx,
+    index: usize,
+    planner_before: Planner,
+}
+
+/// The audio thread's side of sending.
+pub struct SendEngine {
+    jobs: rtrb::Consumer<Box<SendJob>>,
+    spent: rtrb::Producer<Box<SendJob>>,
+    current: Option<Box<SendJob>>,
+    /// A finished job waiting for room in the spent ring.
+    parked: Option<Box<SendJob>>,
+    due: Vec<Due>,
+    refused_at: Option<usize>,
+    sample_rate: f64,
+    shared: Arc<SendShared>,
+}
+
+/// The other side: where jobs are queued and spent ones come back to be freed.
+pub struct SendQueue {
+    /// Queue jobs here.
+    pub jobs: rtrb::Producer<Box<SendJob>>,
+    /// Finished jobs come back here; drop them off the audio thread.
+    pub spent: rtrb::Consumer<Box<SendJob>>,
+}
+
+/// Creates the engine and its queue (allocates: call off the audio thread).
+pub fn channel(shared: Arc<SendShared>) -> (SendEngine, SendQueue) {
+    let (jobs_tx, jobs_rx) = rtrb::RingBuffer::new(JOB_QUEUE);
+    let (spent_tx, spent_rx) = rtrb::RingBuffer::new(JOB_QUEUE + 2);
+    (
+        SendEngine {
+            jobs: jobs_rx,
+            spent: spent_tx,
+            current: None,
+            parked: None,
+            due: Vec::with_capacity(MAX_DUE_PER_BLOCK),
+            refused_at: None,
+            sample_rate: 48_000.0,
+            shared,
+        },
+        SendQueue {
+            jobs: jobs_tx,
+            spent: spent_rx,
+        },
+    )
+}
+
+impl SendEngine {
+    /// Sets the sample rate, converting the current job's clock so its schedule stays the same in
+    /// seconds. Not real-time: call from `activate`.
+    pub fn set_sample_rate(&mut self, sample_rate: f64) {
+        if let Some(job) = self.current.as_mut() {
+            job.elapsed = (job.elapsed as f64 * sample_rate / self.sample_rate).round() as u64;
+        }
+        self.sample_rate = sample_rate;
+    }
+
+    /// Whether a job is being sent or waiting.
+    pub fn busy(&self) -> bool {
+        self.current.is_some() || self.jobs.slots() > 0
+    }
+
+    /// Plans the block: after this, [`SendEngine::due`] lists the messages that start in it.
+    pub fn begin_block(&mut self, frames: u32) {
+        self.due.clear();
+        self.refused_at = None;
+        self.flush_parked();
+        if self.shared.cancel.swap(false, Ordering::Relaxed) {
+            self.cancel_below(u64::MAX);
+        }
+        self.cancel_below(self.shared.cancel_below.load(Ordering::Relaxed));
+        if self.current.is_none() {
+            self.current = self.jobs.pop().ok();
+            if let Some(job) = &self.current {
+                self.publish_start(job);
+            }
+        }
+        let sr = self.sample_rate;
+        let Some(job) = self.current.as_mut() else {
+            return;
+        };
+        while !job.done() && self.due.len() < self.due.capacity() {
+            let wait = job.planner.samples_until_next(job.elapsed, sr);
+            if wait >= u64::from(frames) {
+                break;
+            }
+            let message = VaultSysEx::store(&job.messages[job.next]);
+            if message.rejection().is_some() {
+                // Pool full this block: try again in the next one.
+                self.shared.pool_waits.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
+            let planner_before = job.planner;
+            let actual = (job.elapsed + wait) as f64 / sr;
+            job.planner.sent(message.len(), actual, sr);
+            self.due.push(Due {
+                offset: wait as u32,
+                message,
+                index: job.next,
+                planner_before,
+            });
+            job.next += 1;
+        }
+    }
+
+    /// Messages that start in this block, in time order.
+    pub fn due(&self) -> &[Due] {
+        &self.due
+    }
+
+    /// Records that the host refused due message `i`: it and everything after it are retried in
+    /// the next block.
+    pub fn refused(&mut self, i: usize) {
+        if self.refused_at.is_none() {
+            self.refused_at = Some(i);
+            self.shared.retries.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether due message `i` may still be emitted (nothing before it was refused).
+    pub fn may_emit(&self, i: usize) -> bool {
+        self.refused_at.is_none_or(|r| i < r)
+    }
+
+    /// Ends the block: rewinds refused messages, advances job time, publishes progress.
+    pub fn end_block(&mut self, frames: u32) {
+        let accepted = self.refused_at.unwrap_or(self.due.len());
+        let (mut msgs, mut bytes) = (0u64, 0u64);
+        for d in &self.due[..accepted] {
+            msgs += 1;
+            bytes += d.message.len() as u64;
+        }
+        if let (Some(r), Some(job)) = (self.refused_at, self.current.as_mut()) {
+            let d = &self.due[r];
+            job.next = d.index;
+            job.planner = d.planner_before;
+        }
+        // Handles only lose a reference here; the pool memory is never freed.
+        self.due.clear();
+        self.shared.sent_messages.fetch_add(msgs, Ordering::Relaxed);
+        self.shared.sent_bytes.fetch_add(bytes, Ordering::Relaxed);
+        let sr = self.sample_rate;
+        if let Some(job) = self.current.as_mut() {
+            job.elapsed += u64::from(frames);
+            self.shared
+                .elapsed_seconds_bits
+                .store((job.elapsed as f64 / sr).to_bits(), Ordering::Relaxed);
+            if job.done() {
+                self.shared.jobs_done.fetch_add(1, Ordering::Relaxed);
+                self.retire();
+            }
+        }
+    }
+
+    fn publish_start(&self, job: &SendJob) {
+        let s = &self.shared;
+        s.job_id.store(job.id, Ordering::Relaxed);
+        s.total_messages
+            .store(job.messages.len() as u64, Ordering::Relaxed);
+        s.sent_messages.store(0, Ordering::Relaxed);
+        s.sent_bytes.store(0, Ordering::Relaxed);
+        s.elapsed_seconds_bits
+            .store(0f64.to_bits(), Ordering::Relaxed);
+        s.total_bytes.store(job.total_bytes, Ordering::Relaxed);
+        s.total_seconds_bits
+            .store(job.total_seconds.to_bits(), Ordering::Relaxed);
+    }
+
+    /// Cancels the current and queued jobs whose id is below `below` (ids grow in queue order).
+    fn cancel_below(&mut self, below: u64) {
+        if self.current.as_ref().is_some_and(|j| j.id < below) {
+            self.shared.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
+            self.retire();
+        }
+        while self.jobs.peek().is_ok_and(|j| j.id < below) {
+            if let Ok(job) = self.jobs.pop() {
+                self.shared.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
+                self.park(job);
+            }
+        }
+    }
+
+    fn retire(&mut self) {
+        self.shared.job_id.store(0, Ordering::Relaxed);
+        if let Some(job) = self.current.take() {
+            self.park(job);
+        }
+    }
+
+    /// Hands a finished job back for freeing; keeps it if the return ring is full.
+    fn park(&mut self, job: Box<SendJob>) {
+        self.flush_parked();
+        if let Err(rtrb::PushError::Full(job)) = self.spent.push(job) {
+            if self.parked.is_none() {
+                self.parked = Some(job);
+            } else {
+                // Both full: never free on the audio thread. Keep the memory (counted) rather
+                // than block; the worker's outstanding-job limit makes this unreachable.
+                self.shared.jobs_unreturned.fetch_add(1, Ordering::Relaxed);
+                std::mem::forget(job);
+            }
+        }
+    }
+
+    fn flush_parked(&mut self) {
+        if let Some(job) = self.parked.take() {
+            if let Err(rtrb::PushError::Full(job)) = self.spent.push(job) {
+                self.parked = Some(job);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> (SendEngine, SendQueue, Arc<SendShared>) {
+        super::super::pool::init();
+        let shared = Arc::new(SendShared::default());
+        let (e, q) = channel(shared.clone());
+        (e, q, shared)
+    }
+
+    fn job(n: usize, len: usize) -> Box<SendJob> {
+        let msgs = (0..n)
+            .map(|i| [vec![0xF0], vec![i as u8 & 0x7F; len - 2], vec![0xF7]].concat())
+            .collect();
+        Box::new(SendJob::new(1, "test".into(), msgs, Pacing::DIN))
+    }
+
+    #[test]
+    fn first_message_at_zero_then_paced() {
+        let (mut e, mut q, shared) = engine();
+        q.jobs.push(job(3, 100)).unwrap();
+        e.set_sample_rate(48_000.0);
+        e.begin_block(512);
+        assert_eq!(e.due().len(), 1);
+        assert_eq!(e.due()[0].offset, 0);
+        e.end_block(512);
+        // 100 bytes at 3125 B/s + 150 ms = 182 ms = 8736 samples.
+        let mut starts = vec![0];
+        let mut clock = 512;
+        while shared.jobs_done.load(Ordering::Relaxed) == 0 {
+            e.begin_block(512);
+            starts.extend(e.due().iter().map(|d| clock + u64::from(d.offset)));
+            e.end_block(512);
+            clock += 512;
+        }
+        assert_eq!(starts, vec![0, 8736, 17472]);
+        assert_eq!(shared.sent_messages.load(Ordering::Relaxed), 3);
+        assert!(q.spent.pop().is_ok(), "finished job came back");
+    }
+
+    #[test]
+    fn refused_message_is_retried_next_block_and_plan_rebased() {
+        let (mut e, mut q, shared) = engine();
+        q.jobs.push(job(2, 10)).unwrap();
+        e.begin_block(64);
+        e.refused(0);
+        e.end_block(64);
+        assert_eq!(shared.sent_messages.load(Ordering::Relaxed), 0);
+        e.begin_block(64);
+        assert_eq!(e.due().len(), 1);
+        assert_eq!(e.due()[0].offset, 0);
+        e.end_block(64);
+        assert_eq!(shared.sent_messages.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn cancel_drops_current_and_queued_jobs() {
+        let (mut e, mut q, shared) = engine();
+        q.jobs.push(job(5, 10)).unwrap();
+        q.jobs.push(job(5, 10)).unwrap();
+        e.begin_block(64);
+        e.end_block(64);
+        shared.cancel.store(true, Ordering::Relaxed);
+        e.begin_block(64);
+        assert!(e.due().is_empty());
+        e.end_block(64);
+        assert!(!e.busy());
+        assert_eq!(shared.jobs_cancelled.load(Ordering::Relaxed), 2);
+        assert_eq!(q.spent.slots(), 2);
+    }
+}

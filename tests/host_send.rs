@@ -1,0 +1,343 @@
+//! Sending and recall through a real CLAP host: paced to the sample, in every block size and
+//! across a sample-rate change, triggered by automation and program changes, recalled once per
+//! load, cancellable, and retried when the host's queue is full.
+
+mod common;
+
+use common::{decode_state, encode_state, sysex, In, Out, Session};
+use sysex_vault::library::{Entry, Library, Source};
+use sysex_vault::pacing::{Pacing, PacingChoice};
+
+/// A session whose saved state holds `lib`, activated at `sr` with `frames`-frame blocks.
+fn session_with(
+    lib: &Library,
+    sr: f64,
+    frames: u32,
+    extra: &[(&str, serde_json::Value)],
+) -> Session {
+    let mut s = Session::load();
+    let mut state = decode_state(&s.save_state());
+    let text = sysex_vault::state::encode_text(lib);
+    state["fields"]["library"] = serde_json::json!(serde_json::to_string(&text).unwrap());
+    for (path, value) in extra {
+        let mut target = &mut state;
+        for key in path.split('/') {
+            target = &mut target[key];
+        }
+        *target = value.clone();
+    }
+    assert!(s.load_state(&encode_state(&state)));
+    s.activate(sr, frames);
+    s
+}
+
+fn bank(n: usize, seed: u8) -> Vec<Vec<u8>> {
+    (0..n)
+        .map(|i| sysex(40 + (i * 7) % 60, seed.wrapping_add(i as u8)))
+        .collect()
+}
+
+fn library(entries: Vec<Entry>) -> Library {
+    let mut lib = Library::default();
+    for e in entries {
+        lib.add(e);
+    }
+    lib
+}
+
+/// SysEx output with absolute sample times; `events` go into the first block. Until the first
+/// message comes out, blocks are paced at about real time (a host does not run faster than its
+/// audio clock, and the job is queued by a background thread); then `blocks` more are run.
+fn run(s: &mut Session, frames: u32, blocks: usize, events: &[In]) -> Vec<(u64, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut clock = 0u64;
+    let block_time = std::time::Duration::from_secs_f64(f64::from(frames) / s.sample_rate);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut remaining = blocks;
+    let mut first = true;
+    while remaining > 0 {
+        let input = if first { events } else { &[] };
+        first = false;
+        for e in s.process(frames, input) {
+            if let Out::SysEx(t, bytes) = e {
+                out.push((clock + u64::from(t), bytes));
+            }
+        }
+        clock += u64::from(frames);
+        if out.is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(block_time.min(std::time::Duration::from_millis(2)));
+        } else {
+            remaining -= 1;
+        }
+    }
+    out
+}
+
+/// Checks starts against the pacing plan: each within one sample of it and never early, each
+/// message fully gone at the byte rate before the next starts, and the average rate over the job
+/// within 1 % of the configured rate and never above it.
+fn assert_paced(out: &[(u64, Vec<u8>)], sr: f64, pacing: Pacing) {
+    let lens: Vec<usize> = out.iter().map(|(_, m)| m.len()).collect();
+    let plan = pacing.start_times(lens.iter().copied());
+    let t0 = out[0].0;
+    for (i, (t, _)) in out.iter().enumerate() {
+        let actual = (t - t0) as f64;
+        let planned = plan[i] * sr;
+        assert!(
+            actual - planned >= -1e-6,
+            "message {i} early: {actual} < {planned}"
+        );
+        assert!(
+            actual - planned <= 1.0 + 1e-6,
+            "message {i} late: {actual} vs {planned}"
+        );
+    }
+    let gap = f64::from(pacing.gap_after_message_ms) / 1000.0;
+    let rate = f64::from(pacing.bytes_per_second);
+    let mut wire_total = 0.0;
+    for i in 0..out.len() - 1 {
+        let spacing = (out[i + 1].0 - out[i].0) as f64 / sr;
+        assert!(
+            spacing >= lens[i] as f64 / rate,
+            "message {} started before message {i} had left",
+            i + 1
+        );
+        wire_total += spacing - gap;
+    }
+    let average = lens[..lens.len() - 1].iter().sum::<usize>() as f64 / wire_total;
+    assert!(
+        average <= rate * (1.0 + 1e-9),
+        "average {average} B/s above {rate}"
+    );
+    assert!(
+        average >= rate * 0.99,
+        "average {average} B/s below 99 % of {rate}"
+    );
+}
+
+#[test]
+fn hundred_message_bank_is_paced_to_the_sample_by_the_send_trigger() {
+    let messages = bank(100, 1);
+    let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
+    let mut s = session_with(&lib, 48_000.0, 512, &[]);
+    let send = s.param_id("Send");
+    // 100 messages of ~70 bytes: about 100 × (22 ms + 150 ms) = 17.5 s.
+    let out = run(
+        &mut s,
+        512,
+        (19.0 * 48_000.0 / 512.0) as usize,
+        &[In::Param(0, send, 1.0)],
+    );
+    let bytes: Vec<Vec<u8>> = out.iter().map(|(_, m)| m.clone()).collect();
+    assert_eq!(bytes, messages);
+    assert_paced(&out, 48_000.0, Pacing::DIN);
+}
+
+#[test]
+fn block_size_and_sample_rate_do_not_change_the_schedule() {
+    let messages = bank(12, 2);
+    let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
+    let lens: Vec<usize> = messages.iter().map(Vec::len).collect();
+    let plan = Pacing::DIN.start_times(lens.iter().copied());
+    for frames in [32u32, 512, 4096] {
+        let mut s = session_with(&lib, 48_000.0, frames, &[]);
+        let send = s.param_id("Send");
+        let blocks = (3.0 * 48_000.0 / f64::from(frames)) as usize;
+        let out = run(&mut s, frames, blocks, &[In::Param(0, send, 1.0)]);
+        assert_eq!(out.len(), 12, "{frames}-frame blocks");
+        assert_paced(&out, 48_000.0, Pacing::DIN);
+    }
+    // Start at 44.1 kHz, switch to 96 kHz mid-job (the host re-activates): times in seconds hold.
+    let mut s = session_with(&lib, 44_100.0, 441, &[]);
+    let send = s.param_id("Send");
+    let mut seconds = Vec::new();
+    let mut t = 0.0;
+    let mut first = true;
+    for _ in 0..70 {
+        let events = if first {
+            vec![In::Param(0, send, 1.0)]
+        } else {
+            vec![]
+        };
+        first = false;
+        for e in s.process_realtime(441, &events) {
+            if let Out::SysEx(offset, _) = e {
+                seconds.push(t + f64::from(offset) / 44_100.0);
+            }
+        }
+        t += 441.0 / 44_100.0;
+    }
+    assert!(
+        seconds.len() >= 3 && seconds.len() < 12,
+        "{} sent before the switch",
+        seconds.len()
+    );
+    s.deactivate();
+    s.activate(96_000.0, 960);
+    for _ in 0..300 {
+        for e in s.process(960, &[]) {
+            if let Out::SysEx(offset, _) = e {
+                seconds.push(t + f64::from(offset) / 96_000.0);
+            }
+        }
+        t += 960.0 / 96_000.0;
+    }
+    assert_eq!(seconds.len(), 12);
+    for (i, start) in seconds.iter().enumerate() {
+        let rel = start - seconds[0];
+        assert!(
+            (rel - plan[i]).abs() <= 1.0 / 44_100.0 + 1e-9,
+            "message {i}: {rel} vs {}",
+            plan[i]
+        );
+    }
+}
+
+#[test]
+fn program_change_sends_the_mapped_entry_and_passes_through() {
+    let mut mapped = Entry::new(vec![sysex(20, 9)], Source::Capture, 0);
+    mapped.program_change = Some(5);
+    let lib = library(vec![
+        Entry::new(vec![sysex(20, 1)], Source::Capture, 0),
+        mapped,
+    ]);
+    let mut s = session_with(&lib, 48_000.0, 512, &[]);
+    let mut seen_pc = false;
+    let mut sent = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut first = true;
+    while sent.is_empty() && std::time::Instant::now() < deadline {
+        let events = if first {
+            vec![In::Midi(3, [0xC0, 5, 0])]
+        } else {
+            vec![]
+        };
+        first = false;
+        for e in s.process_realtime(512, &events) {
+            match e {
+                Out::Midi(3, [0xC0, 5, 0]) => seen_pc = true,
+                Out::SysEx(_, m) => sent.push(m),
+                _ => {}
+            }
+        }
+    }
+    for _ in 0..20 {
+        assert!(s.process_realtime(512, &[]).is_empty(), "sent twice");
+    }
+    assert!(seen_pc);
+    assert_eq!(sent, vec![sysex(20, 9)]);
+    // An unmapped program sends nothing.
+    for b in 0..50 {
+        let events = if b == 0 {
+            vec![In::Midi(0, [0xC0, 6, 0])]
+        } else {
+            vec![]
+        };
+        let out = s.process_realtime(512, &events);
+        assert!(out.iter().all(|e| !matches!(e, Out::SysEx(..))));
+    }
+}
+
+#[test]
+fn recall_on_load_fires_exactly_once_per_load() {
+    let mut recall = Entry::new(bank(3, 4), Source::Capture, 0);
+    recall.recall_on_load = true;
+    let lib = library(vec![
+        Entry::new(vec![sysex(10, 1)], Source::Capture, 0),
+        recall,
+    ]);
+    let mut s = session_with(
+        &lib,
+        48_000.0,
+        512,
+        &[(
+            "fields/pacing",
+            serde_json::json!(serde_json::to_string(&PacingChoice::UsbFast).unwrap()),
+        )],
+    );
+    let out = run(&mut s, 512, 100, &[]);
+    assert_eq!(
+        out.into_iter().map(|(_, m)| m).collect::<Vec<_>>(),
+        bank(3, 4)
+    );
+    // Re-activation is not a new load.
+    s.deactivate();
+    s.activate(48_000.0, 512);
+    assert!(run(&mut s, 512, 100, &[]).is_empty());
+}
+
+#[test]
+fn recall_never_fires_while_recording() {
+    let mut recall = Entry::new(bank(2, 4), Source::Capture, 0);
+    recall.recall_on_load = true;
+    let lib = library(vec![recall]);
+    let mut s = session_with(
+        &lib,
+        48_000.0,
+        512,
+        &[("params/rec", serde_json::json!({ "bool": true }))],
+    );
+    assert!(run(&mut s, 512, 100, &[]).is_empty());
+}
+
+#[test]
+fn cancel_stops_after_the_message_in_flight() {
+    let messages = bank(20, 3);
+    let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
+    let mut s = session_with(&lib, 48_000.0, 512, &[]);
+    let (send, cancel) = (s.param_id("Send"), s.param_id("Cancel Send"));
+    let mut sent = Vec::new();
+    let mut cancelled = false;
+    for _ in 0..2000 {
+        let events = match (sent.len(), cancelled) {
+            (0, _) => vec![In::Param(0, send, 1.0)],
+            (3.., false) => {
+                cancelled = true;
+                vec![In::Param(0, cancel, 1.0)]
+            }
+            _ => vec![],
+        };
+        for e in s.process(512, &events) {
+            if let Out::SysEx(_, m) = e {
+                sent.push(m);
+            }
+        }
+    }
+    assert!(cancelled);
+    assert!(
+        (3..=4).contains(&sent.len()),
+        "{} messages after cancel",
+        sent.len()
+    );
+    assert_eq!(sent[..], messages[..sent.len()], "every message whole");
+}
+
+#[test]
+fn host_queue_full_is_retried_not_lost() {
+    let messages = bank(5, 6);
+    let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
+    let mut s = session_with(
+        &lib,
+        48_000.0,
+        512,
+        &[(
+            "fields/pacing",
+            serde_json::json!(serde_json::to_string(&PacingChoice::UsbFast).unwrap()),
+        )],
+    );
+    let send = s.param_id("Send");
+    s.process(512, &[In::Param(0, send, 1.0)]);
+    // Give the worker time to queue the job, while the host refuses every event.
+    let mut refused_blocks = 0;
+    while refused_blocks < 40 {
+        let (out, _) = s.process_limited(512, &[], 0.0, 0);
+        assert!(out.is_empty());
+        refused_blocks += 1;
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let out = run(&mut s, 512, 200, &[]);
+    assert_eq!(
+        out.into_iter().map(|(_, m)| m).collect::<Vec<_>>(),
+        messages
+    );
+}
