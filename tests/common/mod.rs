@@ -471,3 +471,87 @@ pub fn encode_state(v: &serde_json::Value) -> Vec<u8> {
     out.extend(body);
     out
 }
+
+/// A processor started once and driven on the calling thread, for benchmarks: no thread spawn,
+/// no start/stop per block, output only counted (not copied).
+pub struct BenchProcessor {
+    processor: StartedPluginAudioProcessor<TestHost>,
+    audio: [Vec<f32>; 4],
+    steady: u64,
+}
+
+/// Counts output events and SysEx bytes without copying.
+struct CountingOutput {
+    events: usize,
+    sysex_bytes: usize,
+}
+
+impl OutputEventBuffer for CountingOutput {
+    fn try_push(&mut self, event: &UnknownEvent) -> Result<(), TryPushError> {
+        self.events += 1;
+        if let Some(ev) = event.as_event::<MidiSysExEvent>() {
+            self.sysex_bytes += ev.buffer_size() as usize;
+        }
+        Ok(())
+    }
+}
+
+impl Session {
+    /// Starts processing on the calling thread for benchmarks; give it back with
+    /// [`Session::end_bench`].
+    pub fn start_bench(&mut self) -> BenchProcessor {
+        let p = self.processor.take().expect("activate first");
+        let n = self.max_frames as usize;
+        BenchProcessor {
+            processor: p.start_processing().expect("start processing"),
+            audio: [vec![0.1; n], vec![0.1; n], vec![0.0; n], vec![0.0; n]],
+            steady: self.steady_time,
+        }
+    }
+
+    /// Stops a benchmark processor and keeps the session usable.
+    pub fn end_bench(&mut self, b: BenchProcessor) {
+        self.steady_time = b.steady;
+        self.processor = Some(b.processor.stop_processing());
+    }
+}
+
+impl BenchProcessor {
+    /// Processes one block of `frames` with `input`; returns (output events, SysEx bytes out).
+    pub fn block(&mut self, frames: u32, input: &EventBuffer) -> (usize, usize) {
+        let n = frames as usize;
+        let [in_l, in_r, out_l, out_r] = &mut self.audio;
+        let mut in_ports = AudioPorts::with_capacity(2, 1);
+        let mut out_ports = AudioPorts::with_capacity(2, 1);
+        let input_audio = in_ports.with_input_buffers([AudioPortBuffer {
+            latency: 0,
+            channels: AudioPortBufferType::f32_input_only(
+                [&mut in_l[..n], &mut in_r[..n]]
+                    .into_iter()
+                    .map(InputChannel::variable),
+            ),
+        }]);
+        let mut output_audio = out_ports.with_output_buffers([AudioPortBuffer {
+            latency: 0,
+            channels: AudioPortBufferType::f32_output_only(
+                [&mut out_l[..n], &mut out_r[..n]].into_iter(),
+            ),
+        }]);
+        let mut out = CountingOutput {
+            events: 0,
+            sysex_bytes: 0,
+        };
+        self.processor
+            .process(
+                &input_audio,
+                &mut output_audio,
+                &input.as_input(),
+                &mut OutputEvents::from_buffer(&mut out),
+                Some(self.steady),
+                None,
+            )
+            .expect("process");
+        self.steady += u64::from(frames);
+        (out.events, out.sysex_bytes)
+    }
+}
