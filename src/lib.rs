@@ -3,6 +3,8 @@
 //! This file is the thin plugin glue; the knowledge lives in [`sysex`], [`files`] and
 //! [`pacing`] (pure, framework-free) and the real-time pieces in [`engine`].
 
+#![warn(missing_docs)]
+
 pub mod engine;
 pub mod files;
 pub mod library;

@@ -480,17 +480,22 @@ pub struct BenchProcessor {
     steady: u64,
 }
 
-/// Counts output events and SysEx bytes without copying.
-struct CountingOutput {
+/// Counts output events and SysEx bytes; keeps copies of SysEx when `keep` is set.
+struct CountingOutput<'a> {
     events: usize,
     sysex_bytes: usize,
+    keep: Option<&'a mut Vec<Vec<u8>>>,
 }
 
-impl OutputEventBuffer for CountingOutput {
+impl OutputEventBuffer for CountingOutput<'_> {
     fn try_push(&mut self, event: &UnknownEvent) -> Result<(), TryPushError> {
         self.events += 1;
         if let Some(ev) = event.as_event::<MidiSysExEvent>() {
             self.sysex_bytes += ev.buffer_size() as usize;
+            if let Some(keep) = self.keep.as_mut() {
+                // SAFETY: called inside `try_push`, while the plugin's buffer is valid.
+                keep.push(unsafe { ev.data() }.to_vec());
+            }
         }
         Ok(())
     }
@@ -519,6 +524,16 @@ impl Session {
 impl BenchProcessor {
     /// Processes one block of `frames` with `input`; returns (output events, SysEx bytes out).
     pub fn block(&mut self, frames: u32, input: &EventBuffer) -> (usize, usize) {
+        self.block_keep(frames, input, None)
+    }
+
+    /// Like [`BenchProcessor::block`], appending copies of the SysEx output to `keep`.
+    pub fn block_keep(
+        &mut self,
+        frames: u32,
+        input: &EventBuffer,
+        keep: Option<&mut Vec<Vec<u8>>>,
+    ) -> (usize, usize) {
         let n = frames as usize;
         let [in_l, in_r, out_l, out_r] = &mut self.audio;
         let mut in_ports = AudioPorts::with_capacity(2, 1);
@@ -540,6 +555,7 @@ impl BenchProcessor {
         let mut out = CountingOutput {
             events: 0,
             sysex_bytes: 0,
+            keep,
         };
         self.processor
             .process(
