@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod editor;
 pub mod engine;
 pub mod files;
 pub mod library;
@@ -222,12 +223,24 @@ impl Plugin for SysExVault {
     const MIDI_OUTPUT: MidiConfig = MidiConfig::MidiCCs;
     const SAMPLE_ACCURATE_AUTOMATION: bool = false;
 
-    type Editor = ();
+    type Editor = nice_plug_egui::EguiEditor<editor::App>;
     type SysExMessage = VaultSysEx;
     type BackgroundTask = ();
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        let handles = editor::Handles {
+            store: self.params.store().clone(),
+            capture: self.capture_shared.clone(),
+            send: self.send_shared.clone(),
+            counters: self.params.counters.clone(),
+            pacing: self.params.pacing.clone(),
+            settings: self.params.editor.clone(),
+        };
+        editor::create(self.params.clone(), handles)
     }
 
     fn activate(

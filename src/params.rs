@@ -1,5 +1,6 @@
 //! Host-visible parameters and the fields saved with the project.
 
+use crate::editor::UiSettings;
 use crate::engine::capture::DEFAULT_RING_BYTES;
 use crate::engine::counters::Counters;
 use crate::engine::store::{LibraryField, LibraryStore, PendingField};
@@ -56,6 +57,10 @@ pub struct VaultParams {
     #[persist = "idle-gap-ms"]
     pub idle_gap_ms: Arc<AtomicU32>,
 
+    /// Editor window size, tab and list sorting.
+    #[persist = "editor"]
+    pub editor: Arc<RwLock<UiSettings>>,
+
     /// The library (see [`crate::state`] for its format).
     #[persist = "library"]
     pub library: LibraryField,
@@ -76,6 +81,7 @@ impl Default for VaultParams {
             slot: IntParam::new("Slot", 1, IntRange::Linear { min: 1, max: 128 }),
             cancel: BoolParam::new("Cancel Send", false),
             pacing: Arc::new(RwLock::new(PacingChoice::default())),
+            editor: Arc::new(RwLock::new(UiSettings::default())),
             counters: Arc::new(Counters::default()),
             capture_buffer_bytes: Arc::new(AtomicU32::new(DEFAULT_RING_BYTES)),
             idle_gap_ms: Arc::new(AtomicU32::new(DEFAULT_IDLE_GAP_MS)),

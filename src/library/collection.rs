@@ -55,6 +55,75 @@ impl Library {
         self.entries.insert(pos, entry);
     }
 
+    /// Moves an entry `delta` places up (negative) or down (positive), clamped to the list.
+    pub fn move_by(&mut self, id: EntryId, delta: isize) -> bool {
+        let Some(pos) = self.entries.iter().position(|e| e.id == id) else {
+            return false;
+        };
+        let to = (pos as isize + delta).clamp(0, self.entries.len() as isize - 1) as usize;
+        let e = self.entries.remove(pos);
+        self.entries.insert(to, e);
+        true
+    }
+
+    /// Groups entries (in library order) into one new entry placed where the first one was; the
+    /// originals are removed. Returns the new id and the removed entries with their positions.
+    pub fn group(&mut self, ids: &[EntryId], name: &str) -> Option<(EntryId, Vec<(usize, Entry)>)> {
+        let mut picked: Vec<(usize, Entry)> = Vec::new();
+        for (pos, e) in self.entries.iter().enumerate() {
+            if ids.contains(&e.id) {
+                picked.push((pos, e.clone()));
+            }
+        }
+        if picked.len() < 2 {
+            return None;
+        }
+        let messages = picked
+            .iter()
+            .flat_map(|(_, e)| e.messages.clone())
+            .collect();
+        let first = &picked[0].1;
+        let mut grouped = Entry::new(messages, first.source.clone(), first.created_unix_ms);
+        grouped.name = name.to_owned();
+        grouped.unterminated = picked
+            .iter()
+            .flat_map(|(_, e)| e.unterminated.clone())
+            .collect();
+        grouped.lost_messages = picked.iter().map(|(_, e)| e.lost_messages).sum();
+        let at = picked[0].0;
+        self.entries.retain(|e| !ids.contains(&e.id));
+        let id = self.add(grouped);
+        let new = self.entries.pop()?;
+        self.entries.insert(at, new);
+        Some((id, picked))
+    }
+
+    /// Splits an entry with several messages into one entry per message, in its place. Returns
+    /// the new ids and the original entry with its position.
+    pub fn split(&mut self, id: EntryId) -> Option<(Vec<EntryId>, (usize, Entry))> {
+        let pos = self.entries.iter().position(|e| e.id == id)?;
+        if self.entries[pos].messages.len() < 2 {
+            return None;
+        }
+        let original = self.entries.remove(pos);
+        let mut ids = Vec::new();
+        for (i, m) in original.messages.iter().enumerate() {
+            let mut e = Entry::new(
+                vec![m.clone()],
+                original.source.clone(),
+                original.created_unix_ms,
+            );
+            if e.kind == crate::sysex::profiles::MessageKind::Other {
+                e.name = format!("{} #{}", original.name, i + 1);
+            }
+            let new_id = self.add(e);
+            ids.push(new_id);
+            let new = self.entries.pop()?;
+            self.entries.insert(pos + i, new);
+        }
+        Some((ids, (pos, original)))
+    }
+
     /// Total bytes of all complete messages.
     pub fn byte_len(&self) -> usize {
         self.entries.iter().map(Entry::byte_len).sum()
@@ -85,6 +154,31 @@ mod tests {
         assert_eq!(lib.get(a).unwrap().duplicate_of, None);
         assert_eq!(lib.get(b).unwrap().duplicate_of, None);
         assert_eq!(lib.get(c).unwrap().duplicate_of, Some(a));
+    }
+
+    #[test]
+    fn move_group_split() {
+        let mut lib = Library::default();
+        let ids: Vec<_> = (1..=3u8)
+            .map(|i| lib.add(entry(&[0xF0, i, 0xF7])))
+            .collect();
+        assert!(lib.move_by(ids[2], -5));
+        assert_eq!(lib.entries[0].id, ids[2]);
+        let (bank, removed) = lib.group(&[ids[0], ids[1]], "My bank").unwrap();
+        assert_eq!(removed.len(), 2);
+        assert_eq!(lib.entries.len(), 2);
+        assert_eq!(lib.entries[1].id, bank);
+        assert_eq!(
+            lib.entries[1].messages,
+            vec![vec![0xF0, 1, 0xF7], vec![0xF0, 2, 0xF7]]
+        );
+        let (parts, (pos, original)) = lib.split(bank).unwrap();
+        assert_eq!((parts.len(), pos, original.id), (2, 1, bank));
+        assert_eq!(lib.entries[2].messages, vec![vec![0xF0, 2, 0xF7]]);
+        assert!(
+            lib.split(parts[0]).is_none(),
+            "a single message cannot be split"
+        );
     }
 
     #[test]

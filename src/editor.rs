@@ -1,0 +1,371 @@
+//! The editor: an egui window where a musician records, browses, names, sends and backs up
+//! patches. [`VaultUi`] is the whole window and knows nothing about the plugin framework except
+//! through [`HostParams`], so it runs headless in tests (egui_kittest); [`create`] wraps it in a
+//! nice-plug-egui editor. Panels are small structs with a `ui` method; every library change is
+//! an [`Edit`] sent to the library owner, and sends go to the worker: the editor never touches
+//! the audio thread.
+
+mod detail;
+mod files;
+mod format;
+mod library;
+mod log;
+mod record;
+mod send;
+mod timing;
+
+use crate::engine::capture::CaptureShared;
+use crate::engine::counters::Counters;
+use crate::engine::sender::SendShared;
+use crate::engine::store::{Edit, LibraryStore};
+use crate::library::EntryId;
+use crate::pacing::PacingChoice;
+use crate::params::VaultParams;
+use nice_plug::context::gui::GuiContext;
+use nice_plug::editor::dpi::LogicalSize;
+use nice_plug_egui::{
+    create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp,
+};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, RwLock};
+
+/// The tabs of the right-hand panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    /// Decoded header and hex view of the selected entry.
+    #[default]
+    Details,
+    /// Record arm and the take in progress.
+    Record,
+    /// Sending, pacing, recall and program changes.
+    Send,
+    /// Import and export.
+    Files,
+    /// Every error and warning.
+    Log,
+    /// Bytes over time of the last send and capture.
+    Timing,
+}
+
+impl Tab {
+    const ALL: [Tab; 6] = [
+        Tab::Details,
+        Tab::Record,
+        Tab::Send,
+        Tab::Files,
+        Tab::Log,
+        Tab::Timing,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Details => "Details",
+            Tab::Record => "Record",
+            Tab::Send => "Send",
+            Tab::Files => "Files",
+            Tab::Log => "Log",
+            Tab::Timing => "Timing",
+        }
+    }
+}
+
+/// Editor settings saved with the plugin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UiSettings {
+    /// Window width in logical pixels.
+    pub width: u32,
+    /// Window height in logical pixels.
+    pub height: u32,
+    /// Selected tab.
+    pub tab: Tab,
+    /// Library sort column.
+    pub sort: library::SortKey,
+    /// Sort descending.
+    pub descending: bool,
+    /// Width of the right-hand panel in logical pixels.
+    pub side_width: f32,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        UiSettings {
+            width: 980,
+            height: 640,
+            tab: Tab::Details,
+            sort: library::SortKey::Position,
+            descending: false,
+            side_width: 400.0,
+        }
+    }
+}
+
+/// How the editor reads and sets host parameters.
+pub trait HostParams: Send {
+    /// Whether `Record` is on.
+    fn record(&self) -> bool;
+    /// Sets `Record` as a user gesture the host can record as automation.
+    fn set_record(&self, on: bool);
+}
+
+/// Everything the editor shows or changes.
+#[derive(Clone)]
+pub struct Handles {
+    /// The library owner.
+    pub store: Arc<LibraryStore>,
+    /// Capture state.
+    pub capture: Arc<CaptureShared>,
+    /// Send progress.
+    pub send: Arc<SendShared>,
+    /// Message counters.
+    pub counters: Arc<Counters>,
+    /// The pacing choice.
+    pub pacing: Arc<RwLock<PacingChoice>>,
+    /// Saved editor settings.
+    pub settings: Arc<RwLock<UiSettings>>,
+}
+
+/// State shared by the panels within one frame.
+pub struct Shared<'a> {
+    /// Handles to the plugin.
+    pub handles: &'a Handles,
+    /// Selected entries.
+    pub selection: &'a mut Vec<EntryId>,
+    /// The entry the details panel shows.
+    pub focus: &'a mut Option<EntryId>,
+    /// Undo stack: each item undoes one user action.
+    pub undo: &'a mut Vec<Vec<Edit>>,
+    /// Host parameters.
+    pub host: &'a dyn HostParams,
+}
+
+impl Shared<'_> {
+    /// Applies an edit and remembers how to undo it.
+    pub fn edit(&mut self, edit: Edit) {
+        let inverse = self.handles.store.edit(edit);
+        if !inverse.is_empty() {
+            self.undo.push(inverse);
+        }
+    }
+
+    /// Undoes the last action.
+    pub fn undo(&mut self) {
+        if let Some(inverse) = self.undo.pop() {
+            for e in inverse {
+                self.handles.store.edit(e);
+            }
+        }
+    }
+}
+
+/// The whole editor window.
+pub struct VaultUi {
+    handles: Handles,
+    host: Box<dyn HostParams>,
+    selection: Vec<EntryId>,
+    focus: Option<EntryId>,
+    undo: Vec<Vec<Edit>>,
+    library: library::LibraryPanel,
+    detail: detail::DetailPanel,
+    record: record::RecordPanel,
+    send: send::SendPanel,
+    files: files::FilesPanel,
+    log: log::LogPanel,
+    timing: timing::TimingPanel,
+}
+
+impl VaultUi {
+    /// An editor for these handles.
+    pub fn new(handles: Handles, host: Box<dyn HostParams>) -> VaultUi {
+        VaultUi {
+            handles,
+            host,
+            selection: Vec::new(),
+            focus: None,
+            undo: Vec::new(),
+            library: library::LibraryPanel::default(),
+            detail: detail::DetailPanel::default(),
+            record: record::RecordPanel,
+            send: send::SendPanel::default(),
+            files: files::FilesPanel::default(),
+            log: log::LogPanel::default(),
+            timing: timing::TimingPanel::default(),
+        }
+    }
+
+    /// Draws the window.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.timing.sample(&self.handles);
+        let mut settings = self
+            .handles
+            .settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut shared = Shared {
+            handles: &self.handles,
+            selection: &mut self.selection,
+            focus: &mut self.focus,
+            undo: &mut self.undo,
+            host: self.host.as_ref(),
+        };
+        self.files.poll(&mut shared);
+        self.files.accept_drops(ui, &mut shared);
+        egui::Panel::bottom("status").show(ui, |ui| status_line(ui, &shared));
+        let side = egui::Panel::right("side")
+            .resizable(true)
+            .default_size(settings.side_width)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    for tab in Tab::ALL {
+                        ui.selectable_value(&mut settings.tab, tab, tab.label());
+                    }
+                });
+                ui.separator();
+                match settings.tab {
+                    Tab::Details => self.detail.ui(ui, &mut shared),
+                    Tab::Record => self.record.ui(ui, &mut shared),
+                    Tab::Send => self.send.ui(ui, &mut shared),
+                    Tab::Files => self.files.ui(ui, &mut shared),
+                    Tab::Log => self.log.ui(ui, &mut shared),
+                    Tab::Timing => self.timing.ui(ui),
+                }
+            });
+        settings.side_width = side.response.rect.width();
+        self.library.ui(ui, &mut shared, &mut settings);
+        let size = ui.ctx().content_rect().size();
+        if size.x > 100.0 && size.y > 100.0 {
+            settings.width = size.x as u32;
+            settings.height = size.y as u32;
+        }
+        *self
+            .handles
+            .settings
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = settings;
+        // Progress and live counters change without input.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(100));
+    }
+}
+
+fn status_line(ui: &mut egui::Ui, shared: &Shared<'_>) {
+    let c = shared.handles.counters.snapshot();
+    let lib = shared
+        .handles
+        .store
+        .read(|l| (l.entries.len(), l.byte_len()));
+    ui.horizontal(|ui| {
+        ui.label(format!(
+            "{} entries, {}",
+            lib.0,
+            format::bytes(lib.1 as u64)
+        ));
+        ui.separator();
+        ui.label(format!("SysEx in {} / out {}", c.sysex_in, c.sysex_out));
+        let refused = c.rejected_too_long + c.rejected_pool_full;
+        if refused + c.host_refused > 0 {
+            ui.separator();
+            ui.colored_label(
+                egui::Color32::from_rgb(220, 80, 60),
+                format!(
+                    "Refused {refused} (last {}), host refused {}",
+                    format::bytes(c.last_rejected_len),
+                    c.host_refused
+                ),
+            );
+        }
+        if let Some(u) = shared.handles.store.unreadable() {
+            ui.separator();
+            ui.colored_label(
+                egui::Color32::from_rgb(220, 80, 60),
+                format!("Saved library unreadable: {}", u.error),
+            );
+        }
+    });
+}
+
+/// `HostParams` through nice-plug's GUI context.
+struct GuiHost {
+    params: Arc<VaultParams>,
+    context: Option<GuiContext>,
+}
+
+impl HostParams for GuiHost {
+    fn record(&self) -> bool {
+        self.params.record.value()
+    }
+
+    fn set_record(&self, on: bool) {
+        if let Some(ctx) = &self.context {
+            let setter = ctx.param_setter();
+            setter.begin_set_parameter(&self.params.record);
+            setter.set_parameter(&self.params.record, on);
+            setter.end_set_parameter(&self.params.record);
+        }
+    }
+}
+
+/// Shares the `GuiHost` between the app and the `HostParams` box the UI holds.
+struct SharedHost(Arc<std::sync::Mutex<GuiHost>>);
+
+impl HostParams for SharedHost {
+    fn record(&self) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).record()
+    }
+    fn set_record(&self, on: bool) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_record(on)
+    }
+}
+
+/// The nice-plug-egui application around [`VaultUi`].
+pub struct App {
+    ui: VaultUi,
+    host: Arc<std::sync::Mutex<GuiHost>>,
+}
+
+impl NiceEguiApp for App {
+    fn build(
+        &mut self,
+        _egui_ctx: egui::Context,
+        nice_gui_ctx: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
+        self.host.lock().unwrap_or_else(|e| e.into_inner()).context = Some(nice_gui_ctx);
+        Ok(())
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| self.ui.ui(ui));
+    }
+}
+
+/// Creates the plugin's editor.
+pub fn create(params: Arc<VaultParams>, handles: Handles) -> Option<EguiEditor<App>> {
+    let (w, h) = {
+        let s = handles.settings.read().unwrap_or_else(|e| e.into_inner());
+        (s.width.max(640), s.height.max(420))
+    };
+    let host = Arc::new(std::sync::Mutex::new(GuiHost {
+        params,
+        context: None,
+    }));
+    let ui = VaultUi::new(handles, Box::new(SharedHost(host.clone())));
+    create_egui_editor(
+        EguiEditorState::from_size(LogicalSize::new(f64::from(w), f64::from(h)), 1.0),
+        nice_plug_egui::RepaintNotifier::new(),
+        EguiNiceSettings {
+            title: "SysEx Vault".into(),
+            resize_hint: nice_plug::prelude::ResizeHint {
+                can_resize: true,
+                can_resize_horizontally: true,
+                can_resize_vertically: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        App { ui, host },
+    )
+}

@@ -1,0 +1,104 @@
+//! Details of the focused entry: what each message is (maker, device, profile, preset number and
+//! names, checksum) and a hex view with offsets.
+
+use super::{format, Shared};
+use crate::sysex::checksum::ChecksumStatus;
+use crate::sysex::message::SysEx;
+use crate::sysex::{manufacturer, profiles};
+
+/// Which message of the entry is shown.
+#[derive(Default)]
+pub struct DetailPanel {
+    message: usize,
+}
+
+impl DetailPanel {
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
+        let Some(id) = *s.focus else {
+            ui.label("Click an entry's name to see what it holds.");
+            return;
+        };
+        let Some(entry) = s.handles.store.read(|l| l.get(id).cloned()) else {
+            *s.focus = None;
+            return;
+        };
+        ui.heading(&entry.name);
+        ui.label(format!(
+            "{} · {} · {} message(s) · {} · {}",
+            entry.device,
+            entry.kind.label(),
+            entry.messages.len(),
+            format::bytes(entry.byte_len() as u64),
+            format::datetime(entry.created_unix_ms)
+        ));
+        if entry.messages.is_empty() {
+            ui.label("No complete message in this entry.");
+            return;
+        }
+        self.message = self.message.min(entry.messages.len() - 1);
+        ui.horizontal(|ui| {
+            let label = ui.label("Message");
+            ui.add(egui::DragValue::new(&mut self.message).range(0..=entry.messages.len() - 1))
+                .labelled_by(label.id);
+            ui.label(format!("of {}", entry.messages.len()));
+        });
+        let bytes = &entry.messages[self.message];
+        match SysEx::new(bytes) {
+            Ok(msg) => {
+                let r = profiles::recognise(&msg);
+                egui::Grid::new("header").num_columns(2).show(ui, |ui| {
+                    ui.label("Manufacturer");
+                    ui.label(msg.manufacturer().map_or("none".into(), |m| {
+                        format!("{} ({m})", manufacturer::describe(m))
+                    }));
+                    ui.end_row();
+                    ui.label("Device");
+                    ui.label(&r.device);
+                    ui.end_row();
+                    ui.label("Profile");
+                    ui.label(r.profile);
+                    ui.end_row();
+                    ui.label("Kind");
+                    ui.label(r.kind.label());
+                    ui.end_row();
+                    ui.label("Detail");
+                    ui.label(&r.detail);
+                    ui.end_row();
+                    if let Some(n) = r.preset_number {
+                        ui.label("Preset number");
+                        ui.label(n.to_string());
+                        ui.end_row();
+                    }
+                    if !r.preset_names.is_empty() {
+                        ui.label("Preset names");
+                        ui.label(r.preset_names.join(", "));
+                        ui.end_row();
+                    }
+                    ui.label("Checksum");
+                    ui.label(match r.checksum {
+                        ChecksumStatus::Valid => "valid".to_owned(),
+                        ChecksumStatus::Invalid { expected, found } => {
+                            format!("INVALID: expected {expected:02X}, found {found:02X}")
+                        }
+                        ChecksumStatus::NotApplicable => "none known".to_owned(),
+                    });
+                    ui.end_row();
+                });
+            }
+            Err(e) => {
+                ui.colored_label(egui::Color32::from_rgb(220, 80, 60), e.to_string());
+            }
+        }
+        ui.separator();
+        let rows = bytes.len().div_ceil(16);
+        egui::ScrollArea::vertical()
+            .id_salt("hex")
+            .auto_shrink([false, false])
+            .show_rows(ui, 16.0, rows, |ui, range| {
+                for row in range {
+                    ui.monospace(format::hex_row(bytes, row));
+                }
+            });
+    }
+}

@@ -1,0 +1,236 @@
+//! Import and export: `.syx`, `.mid` and hex text, through file dialogs that run on their own
+//! thread (never blocking the host's GUI thread or the audio thread), and files dropped onto the
+//! window. Every problem goes to the log with the file name, offset and cause.
+
+use super::Shared;
+use crate::engine::store::{now_unix_ms, Edit, Level};
+use crate::files::{self, Format, Imported};
+use crate::library::Entry;
+use crate::pacing::Pacing;
+use crossbeam_channel::{Receiver, Sender};
+
+/// What a dialog thread reports back.
+enum Done {
+    Imported(Vec<Result<Imported, String>>),
+    Exported(Result<String, String>),
+    Cancelled,
+}
+
+/// Files panel state.
+pub struct FilesPanel {
+    tx: Sender<Done>,
+    rx: Receiver<Done>,
+    busy: bool,
+    format: Format,
+}
+
+impl Default for FilesPanel {
+    fn default() -> Self {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        FilesPanel {
+            tx,
+            rx,
+            busy: false,
+            format: Format::Syx,
+        }
+    }
+}
+
+/// Imports files (name, bytes) into the library, logging every problem.
+pub fn import_into(s: &mut Shared<'_>, results: Vec<Result<Imported, String>>) {
+    let mut entries = Vec::new();
+    for r in results {
+        match r {
+            Ok(imported) => {
+                for w in imported.warnings {
+                    s.handles.store.log(Level::Warning, w);
+                }
+                s.handles.store.log(
+                    Level::Info,
+                    format!(
+                        "Imported \"{}\": {} message(s)",
+                        imported.entry.name,
+                        imported.entry.messages.len()
+                    ),
+                );
+                entries.push(imported.entry);
+            }
+            Err(e) => s
+                .handles
+                .store
+                .log(Level::Error, format!("Import refused: {e}")),
+        }
+    }
+    if !entries.is_empty() {
+        s.edit(Edit::Add(entries));
+    }
+}
+
+fn read_paths(paths: Vec<std::path::PathBuf>) -> Vec<Result<Imported, String>> {
+    paths
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            std::fs::read(&p)
+                .map_err(|e| format!("{name}: {e}"))
+                .and_then(|bytes| files::import(&name, &bytes, now_unix_ms()))
+        })
+        .collect()
+}
+
+impl FilesPanel {
+    /// Takes what dialog threads finished.
+    pub fn poll(&mut self, s: &mut Shared<'_>) {
+        while let Ok(done) = self.rx.try_recv() {
+            self.busy = false;
+            match done {
+                Done::Imported(results) => import_into(s, results),
+                Done::Exported(Ok(path)) => s
+                    .handles
+                    .store
+                    .log(Level::Info, format!("Exported to {path}")),
+                Done::Exported(Err(e)) => s
+                    .handles
+                    .store
+                    .log(Level::Error, format!("Export failed: {e}")),
+                Done::Cancelled => {}
+            }
+        }
+    }
+
+    /// Imports files dropped onto the window.
+    pub fn accept_drops(&mut self, ui: &egui::Ui, s: &mut Shared<'_>) {
+        let dropped = ui.ctx().input(|i| i.raw.dropped_files.clone());
+        if dropped.is_empty() {
+            return;
+        }
+        let results = dropped
+            .iter()
+            .map(|f| {
+                let name = f.path().file_name().map_or_else(
+                    || f.path().display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                f.bytes()
+                    .map_err(|e| format!("{name}: {e}"))
+                    .and_then(|b| files::import(&name, &b, now_unix_ms()))
+            })
+            .collect();
+        import_into(s, results);
+    }
+
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
+        ui.label("Import .syx, .mid or hex text (.txt) files, or drop them onto the window.");
+        if ui
+            .add_enabled(!self.busy, egui::Button::new("Import files…"))
+            .clicked()
+        {
+            self.busy = true;
+            let tx = self.tx.clone();
+            std::thread::spawn(move || {
+                let picked = pollster::block_on(
+                    rfd::AsyncFileDialog::new()
+                        .add_filter("SysEx", &["syx", "mid", "midi", "txt", "hex"])
+                        .pick_files(),
+                );
+                let done = match picked {
+                    Some(files) => Done::Imported(read_paths(
+                        files.iter().map(|f| f.path().to_path_buf()).collect(),
+                    )),
+                    None => Done::Cancelled,
+                };
+                let _ = tx.send(done);
+            });
+        }
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.label("Export as");
+            ui.selectable_value(&mut self.format, Format::Syx, ".syx");
+            ui.selectable_value(&mut self.format, Format::Mid, ".mid");
+            ui.selectable_value(&mut self.format, Format::Hex, "hex text");
+        });
+        let (selected, all) = s.handles.store.read(|l| {
+            let pick = |f: &dyn Fn(&Entry) -> bool| -> Vec<Vec<u8>> {
+                l.entries
+                    .iter()
+                    .filter(|e| f(e))
+                    .flat_map(|e| e.messages.clone())
+                    .collect()
+            };
+            (pick(&|e| s.selection.contains(&e.id)), pick(&|_| true))
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(
+                    !self.busy && !selected.is_empty(),
+                    egui::Button::new("Export selected…"),
+                )
+                .clicked()
+            {
+                self.export(selected, "selection");
+            }
+            if ui
+                .add_enabled(
+                    !self.busy && !all.is_empty(),
+                    egui::Button::new("Export whole library…"),
+                )
+                .clicked()
+            {
+                self.export(all, "sysex-vault-library");
+            }
+        });
+        ui.small(".mid files space the messages with DIN pacing (3125 B/s, 150 ms), so any sequencer plays them back safely.");
+        if let Some(u) = s.handles.store.unreadable() {
+            ui.separator();
+            ui.colored_label(
+                egui::Color32::from_rgb(220, 80, 60),
+                format!("The saved library could not be read: {}", u.error),
+            );
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!self.busy, egui::Button::new("Export it raw…"))
+                    .clicked()
+                {
+                    self.save_bytes(u.raw.clone().into_bytes(), "unreadable-library.txt");
+                }
+                if ui.button("Discard it (cannot be undone)").clicked() {
+                    s.handles.store.discard_unreadable();
+                }
+            });
+        }
+    }
+
+    fn export(&mut self, messages: Vec<Vec<u8>>, stem: &str) {
+        let bytes = files::export(&messages, self.format, &Pacing::DIN);
+        self.save_bytes(bytes, &format!("{stem}.{}", self.format.extension()));
+    }
+
+    fn save_bytes(&mut self, bytes: Vec<u8>, file_name: &str) {
+        self.busy = true;
+        let tx = self.tx.clone();
+        let file_name = file_name.to_owned();
+        std::thread::spawn(move || {
+            let picked = pollster::block_on(
+                rfd::AsyncFileDialog::new()
+                    .set_file_name(&file_name)
+                    .save_file(),
+            );
+            let done = match picked {
+                Some(f) => {
+                    let path = f.path().to_path_buf();
+                    Done::Exported(
+                        std::fs::write(&path, &bytes)
+                            .map(|()| path.display().to_string())
+                            .map_err(|e| format!("{}: {e}", path.display())),
+                    )
+                }
+                None => Done::Cancelled,
+            };
+            let _ = tx.send(done);
+        });
+    }
+}

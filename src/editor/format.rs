@@ -1,0 +1,82 @@
+//! Small text formatters for the editor.
+
+/// "512 B", "4.0 KiB", "1.0 MiB".
+pub fn bytes(n: u64) -> String {
+    match n {
+        0..=1023 => format!("{n} B"),
+        1024..=1_048_575 => format!("{:.1} KiB", n as f64 / 1024.0),
+        _ => format!("{:.1} MiB", n as f64 / 1_048_576.0),
+    }
+}
+
+/// UTC date and time of a Unix timestamp in milliseconds: "2026-11-30 15:25".
+pub fn datetime(unix_ms: u64) -> String {
+    let secs = unix_ms / 1000;
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+/// UTC time of day with seconds: "15:25:07".
+pub fn time(unix_ms: u64) -> String {
+    let secs = unix_ms / 1000 % 86_400;
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard Hinnant's method).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// One hex-view row: offset, 16 bytes in hex, and their ASCII.
+pub fn hex_row(bytes: &[u8], row: usize) -> String {
+    let start = row * 16;
+    let chunk = &bytes[start.min(bytes.len())..(start + 16).min(bytes.len())];
+    let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02X}")).collect();
+    let ascii: String = chunk
+        .iter()
+        .map(|&b| {
+            if (0x20..0x7F).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    format!("{start:06X}  {:<47}  {ascii}", hex.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(bytes(4104), "4.0 KiB");
+        assert_eq!(datetime(0), "1970-01-01 00:00");
+        // 2026-11-30 15:25:31 UTC
+        assert_eq!(datetime(1_796_052_331_000), "2026-11-30 15:25");
+        assert_eq!(time(1_796_052_331_000), "15:25:31");
+        assert_eq!(
+            hex_row(&[0xF0, 0x43, 0x41, 0xF7], 0),
+            format!("000000  {:<47}  .CA.", "F0 43 41 F7")
+        );
+    }
+}

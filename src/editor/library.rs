@@ -1,0 +1,315 @@
+//! The library list: virtualised rows with name, device, kind, messages, size, capture time and
+//! markers; sorting, filtering by text and device, multi-select, and the list's actions (rename,
+//! delete with undo, reorder, group into a bank, split a bank).
+
+use super::{format, Shared, UiSettings};
+use crate::engine::store::Edit;
+use crate::library::{Entry, EntryId};
+
+use serde::{Deserialize, Serialize};
+
+/// What the list is sorted by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    /// Library order (the order sends and reorder use).
+    #[default]
+    Position,
+    /// Name.
+    Name,
+    /// Device.
+    Device,
+    /// Kind.
+    Kind,
+    /// Message count.
+    Messages,
+    /// Size in bytes.
+    Size,
+    /// Capture or import time.
+    Created,
+}
+
+/// The list's own state.
+#[derive(Default)]
+pub struct LibraryPanel {
+    filter: String,
+    device: Option<String>,
+    renaming: Option<(EntryId, String)>,
+    bank_name: String,
+}
+
+const ROW_HEIGHT: f32 = 20.0;
+
+struct Row {
+    id: EntryId,
+    name: String,
+    device: String,
+    kind: &'static str,
+    messages: usize,
+    bytes: usize,
+    created: u64,
+    markers: String,
+}
+
+fn row(e: &Entry) -> Row {
+    let mut markers = Vec::new();
+    if let Some(d) = e.duplicate_of {
+        markers.push(format!("duplicate of #{d}"));
+    }
+    if e.invalid_checksums > 0 {
+        markers.push(format!("{} bad checksum(s)", e.invalid_checksums));
+    }
+    if e.lost_messages > 0 {
+        markers.push(format!("{} lost", e.lost_messages));
+    }
+    if !e.unterminated.is_empty() {
+        markers.push(format!("{} without F7", e.unterminated.len()));
+    }
+    if e.recall_on_load {
+        markers.push("recall on load".into());
+    }
+    if let Some(pc) = e.program_change {
+        markers.push(format!("PC {}", u16::from(pc) + 1));
+    }
+    Row {
+        id: e.id,
+        name: e.name.clone(),
+        device: e.device.clone(),
+        kind: e.kind.label(),
+        messages: e.messages.len(),
+        bytes: e.byte_len(),
+        created: e.created_unix_ms,
+        markers: markers.join(", "),
+    }
+}
+
+impl LibraryPanel {
+    /// Draws the list and its actions.
+    pub fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, settings: &mut UiSettings) {
+        let (mut rows, devices) = s.handles.store.read(|lib| {
+            let mut devices: Vec<String> = lib.entries.iter().map(|e| e.device.clone()).collect();
+            devices.sort();
+            devices.dedup();
+            (lib.entries.iter().map(row).collect::<Vec<_>>(), devices)
+        });
+        ui.horizontal(|ui| {
+            ui.label("Filter");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter)
+                    .hint_text("name, device…")
+                    .desired_width(160.0),
+            );
+            egui::ComboBox::from_label("Device")
+                .selected_text(self.device.clone().unwrap_or_else(|| "All devices".into()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.device, None, "All devices");
+                    for d in devices {
+                        ui.selectable_value(&mut self.device, Some(d.clone()), d);
+                    }
+                });
+            ui.label(format!("{} selected", s.selection.len()));
+        });
+        self.actions(ui, s);
+        let needle = self.filter.to_lowercase();
+        rows.retain(|r| {
+            (needle.is_empty()
+                || r.name.to_lowercase().contains(&needle)
+                || r.device.to_lowercase().contains(&needle))
+                && self.device.as_ref().is_none_or(|d| &r.device == d)
+        });
+        match settings.sort {
+            SortKey::Position => {}
+            SortKey::Name => rows.sort_by_key(|r| r.name.to_lowercase()),
+            SortKey::Device => rows.sort_by(|a, b| a.device.cmp(&b.device)),
+            SortKey::Kind => rows.sort_by(|a, b| a.kind.cmp(b.kind)),
+            SortKey::Messages => rows.sort_by_key(|r| r.messages),
+            SortKey::Size => rows.sort_by_key(|r| r.bytes),
+            SortKey::Created => rows.sort_by_key(|r| r.created),
+        }
+        if settings.descending {
+            rows.reverse();
+        }
+        let widths = [24.0, 220.0, 150.0, 60.0, 40.0, 70.0, 120.0];
+        ui.horizontal(|ui| {
+            ui.add_sized([widths[0], ROW_HEIGHT], egui::Label::new(""));
+            for (i, (key, title)) in [
+                (SortKey::Name, "Name"),
+                (SortKey::Device, "Device"),
+                (SortKey::Kind, "Kind"),
+                (SortKey::Messages, "Msgs"),
+                (SortKey::Size, "Size"),
+                (SortKey::Created, "Captured"),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let arrow = match (settings.sort == key, settings.descending) {
+                    (true, false) => " (up)",
+                    (true, true) => " (down)",
+                    _ => "",
+                };
+                let b = ui.add_sized(
+                    [widths[i + 1], ROW_HEIGHT],
+                    egui::Button::new(format!("{title}{arrow}")).frame(false),
+                );
+                if b.clicked() {
+                    if settings.sort == key {
+                        settings.descending = !settings.descending;
+                    } else {
+                        settings.sort = key;
+                        settings.descending = false;
+                    }
+                }
+            }
+            if ui.small_button("Library order").clicked() {
+                settings.sort = SortKey::Position;
+                settings.descending = false;
+            }
+        });
+        ui.separator();
+        if rows.is_empty() {
+            ui.label("No entries yet. Arm Record (Record tab) and start a dump on your synth, or import a .syx / .mid file (Files tab, or drop it here).");
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("library rows")
+            .auto_shrink([false, false])
+            .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+                for r in &rows[range] {
+                    ui.horizontal(|ui| {
+                        let mut checked = s.selection.contains(&r.id);
+                        let check = ui.add_sized(
+                            [widths[0], ROW_HEIGHT],
+                            egui::Checkbox::without_text(&mut checked),
+                        );
+                        check.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::Role::CheckBox,
+                                true,
+                                checked,
+                                format!("Select {}", r.name),
+                            )
+                        });
+                        if check.changed() {
+                            if checked {
+                                s.selection.push(r.id);
+                            } else {
+                                s.selection.retain(|x| *x != r.id);
+                            }
+                        }
+                        if self.renaming.as_ref().is_some_and(|(id, _)| *id == r.id) {
+                            let (_, text) = self.renaming.as_mut().expect("checked above");
+                            let edit = ui.add_sized(
+                                [widths[1], ROW_HEIGHT],
+                                egui::TextEdit::singleline(text).hint_text("New name"),
+                            );
+                            edit.request_focus();
+                            if edit.lost_focus() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                                if let Some((id, name)) = self.renaming.take() {
+                                    if !name.trim().is_empty() {
+                                        s.edit(Edit::Rename(id, name.trim().to_owned()));
+                                    }
+                                }
+                            }
+                        } else {
+                            let name = ui.add_sized(
+                                [widths[1], ROW_HEIGHT],
+                                egui::Button::selectable(*s.focus == Some(r.id), r.name.as_str()),
+                            );
+                            if name.clicked() {
+                                *s.focus = Some(r.id);
+                                if !ui.input(|i| i.modifiers.command || i.modifiers.shift) {
+                                    s.selection.clear();
+                                }
+                                if !s.selection.contains(&r.id) {
+                                    s.selection.push(r.id);
+                                }
+                            }
+                            if name.double_clicked() {
+                                self.renaming = Some((r.id, r.name.clone()));
+                            }
+                        }
+                        ui.add_sized(
+                            [widths[2], ROW_HEIGHT],
+                            egui::Label::new(&r.device).truncate(),
+                        );
+                        ui.add_sized([widths[3], ROW_HEIGHT], egui::Label::new(r.kind));
+                        ui.add_sized(
+                            [widths[4], ROW_HEIGHT],
+                            egui::Label::new(r.messages.to_string()),
+                        );
+                        ui.add_sized(
+                            [widths[5], ROW_HEIGHT],
+                            egui::Label::new(format::bytes(r.bytes as u64)),
+                        );
+                        ui.add_sized(
+                            [widths[6], ROW_HEIGHT],
+                            egui::Label::new(format::datetime(r.created)),
+                        );
+                        if !r.markers.is_empty() {
+                            ui.colored_label(egui::Color32::from_rgb(230, 160, 40), &r.markers);
+                        }
+                    });
+                }
+            });
+    }
+
+    fn actions(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
+        let selected = s.selection.clone();
+        ui.horizontal(|ui| {
+            let one = selected.len() == 1;
+            if ui.add_enabled(one, egui::Button::new("Rename")).clicked() {
+                let name = s
+                    .handles
+                    .store
+                    .read(|l| l.get(selected[0]).map(|e| e.name.clone()));
+                self.renaming = name.map(|n| (selected[0], n));
+            }
+            if ui
+                .add_enabled(!selected.is_empty(), egui::Button::new("Delete"))
+                .clicked()
+            {
+                let mut inverse = Vec::new();
+                for id in &selected {
+                    inverse.extend(s.handles.store.edit(Edit::Remove(*id)));
+                }
+                // Restore in original positions, first removed last.
+                inverse.reverse();
+                s.undo.push(inverse);
+                s.selection.clear();
+                *s.focus = None;
+            }
+            if ui
+                .add_enabled(!s.undo.is_empty(), egui::Button::new("Undo"))
+                .clicked()
+            {
+                s.undo();
+            }
+            if ui.add_enabled(one, egui::Button::new("Up")).clicked() {
+                s.edit(Edit::Move(selected[0], -1));
+            }
+            if ui.add_enabled(one, egui::Button::new("Down")).clicked() {
+                s.edit(Edit::Move(selected[0], 1));
+            }
+            ui.add(
+                egui::TextEdit::singleline(&mut self.bank_name)
+                    .hint_text("bank name")
+                    .desired_width(90.0),
+            );
+            if ui
+                .add_enabled(selected.len() >= 2, egui::Button::new("Group into bank"))
+                .clicked()
+            {
+                let name = if self.bank_name.trim().is_empty() {
+                    format!("Bank of {} entries", selected.len())
+                } else {
+                    self.bank_name.trim().to_owned()
+                };
+                s.edit(Edit::Group(selected.clone(), name));
+                s.selection.clear();
+            }
+            if ui.add_enabled(one, egui::Button::new("Split")).clicked() {
+                s.edit(Edit::Split(selected[0]));
+                s.selection.clear();
+            }
+        });
+    }
+}
