@@ -94,7 +94,7 @@ impl Default for UiSettings {
             tab: Tab::Details,
             sort: library::SortKey::Position,
             descending: false,
-            side_width: 400.0,
+            side_width: 340.0,
         }
     }
 }
@@ -192,6 +192,14 @@ impl VaultUi {
         }
     }
 
+    /// Selects and focuses the first entry (for previews and first opens).
+    pub fn select_first(&mut self) {
+        if let Some(id) = self.handles.store.read(|l| l.entries.first().map(|e| e.id)) {
+            self.selection = vec![id];
+            self.focus = Some(id);
+        }
+    }
+
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.timing.sample(&self.handles);
@@ -231,7 +239,8 @@ impl VaultUi {
                 }
             });
         settings.side_width = side.response.rect.width();
-        self.library.ui(ui, &mut shared, &mut settings);
+        egui::CentralPanel::default()
+            .show(ui, |ui| self.library.ui(ui, &mut shared, &mut settings));
         let size = ui.ctx().content_rect().size();
         if size.x > 100.0 && size.y > 100.0 {
             settings.width = size.x as u32;

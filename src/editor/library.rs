@@ -39,6 +39,19 @@ pub struct LibraryPanel {
 
 const ROW_HEIGHT: f32 = 20.0;
 
+/// Adds `widget` left-aligned in a cell of `width`, so columns line up row after row.
+fn cell(ui: &mut egui::Ui, width: f32, widget: impl egui::Widget) -> egui::Response {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, ROW_HEIGHT),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_width(width);
+            ui.add(widget)
+        },
+    )
+    .inner
+}
+
 struct Row {
     id: EntryId,
     name: String,
@@ -128,7 +141,19 @@ impl LibraryPanel {
         if settings.descending {
             rows.reverse();
         }
-        let widths = [24.0, 220.0, 150.0, 60.0, 40.0, 70.0, 120.0];
+        // Fixed columns for short values; name, device and notes share the rest.
+        let avail = ui.available_width() - 8.0 * ui.spacing().item_spacing.x;
+        let flexible = (avail - (24.0 + 56.0 + 40.0 + 64.0 + 118.0)).max(300.0);
+        let widths = [
+            24.0,
+            flexible * 0.5,
+            flexible * 0.22,
+            56.0,
+            40.0,
+            64.0,
+            118.0,
+            flexible * 0.28,
+        ];
         ui.horizontal(|ui| {
             ui.add_sized([widths[0], ROW_HEIGHT], egui::Label::new(""));
             for (i, (key, title)) in [
@@ -160,7 +185,13 @@ impl LibraryPanel {
                     }
                 }
             }
-            if ui.small_button("Library order").clicked() {
+            if cell(
+                ui,
+                widths[7],
+                egui::Button::new("Notes (library order)").frame(false),
+            )
+            .clicked()
+            {
                 settings.sort = SortKey::Position;
                 settings.descending = false;
             }
@@ -169,7 +200,7 @@ impl LibraryPanel {
         if rows.is_empty() {
             ui.label("No entries yet. Arm Record (Record tab) and start a dump on your synth, or import a .syx / .mid file (Files tab, or drop it here).");
         }
-        egui::ScrollArea::vertical()
+        egui::ScrollArea::both()
             .id_salt("library rows")
             .auto_shrink([false, false])
             .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
@@ -210,9 +241,11 @@ impl LibraryPanel {
                                 }
                             }
                         } else {
-                            let name = ui.add_sized(
-                                [widths[1], ROW_HEIGHT],
-                                egui::Button::selectable(*s.focus == Some(r.id), r.name.as_str()),
+                            let name = cell(
+                                ui,
+                                widths[1],
+                                egui::Button::selectable(*s.focus == Some(r.id), r.name.as_str())
+                                    .truncate(),
                             );
                             if name.clicked() {
                                 *s.focus = Some(r.id);

@@ -131,7 +131,7 @@ impl SendPanel {
 
     fn pacing(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
         let mut choice = *s.handles.pacing.read().unwrap_or_else(|e| e.into_inner());
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("Pacing");
             ui.selectable_value(&mut choice, PacingChoice::Din, "DIN (3125 B/s, 150 ms)");
             ui.selectable_value(&mut choice, PacingChoice::UsbFast, "USB / fast");

@@ -1,0 +1,155 @@
+//! Opens the real editor ([`VaultUi`]) in a window, outside any host, with a demo library, a send
+//! in progress and a take arriving, so anyone can look at it or regenerate the README screenshot:
+//!
+//! ```sh
+//! xvfb-run -s "-screen 0 1100x720x24" scripts/screenshot docs/editor.png
+//! ```
+//!
+//! `cargo run --example editor_preview -- [seconds] [tab]` keeps the window open for `seconds`
+//! (default: until closed) on `tab` (details, record, send, files, log, timing; default send).
+
+use nice_plug_egui::{EguiWindow, EguiWindowSettings};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, RwLock};
+use sysex_vault::editor::{Handles, HostParams, Tab, UiSettings, VaultUi};
+use sysex_vault::engine::capture::CaptureShared;
+use sysex_vault::engine::counters::Counters;
+use sysex_vault::engine::sender::SendShared;
+use sysex_vault::engine::store::{Edit, Level, LibraryStore};
+use sysex_vault::library::{Entry, Source};
+use sysex_vault::sysex::profiles::{dx7, roland};
+use sysex_vault::sysex::U7;
+
+struct Preview(std::sync::atomic::AtomicBool);
+
+impl HostParams for Preview {
+    fn record(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+    fn set_record(&self, on: bool) {
+        self.0.store(on, Ordering::Relaxed);
+    }
+}
+
+struct App(VaultUi);
+
+impl nice_plug_egui::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| self.0.ui(ui));
+    }
+}
+
+fn voice(name: &str) -> Vec<u8> {
+    let mut data: Vec<u8> = (0..dx7::VOICE_LEN as u32)
+        .map(|i| (i * 7 % 100) as u8)
+        .collect();
+    data[145..155].copy_from_slice(format!("{name:<10}").as_bytes());
+    dx7::build_dump(0, &data).expect("voice")
+}
+
+fn demo(store: &LibraryStore) {
+    let t = 1_796_052_331_000;
+    let mut bank = vec![0u8; dx7::BANK_LEN];
+    for (i, v) in bank.chunks_mut(128).enumerate() {
+        v[118..128].copy_from_slice(
+            format!(
+                "{:<10}",
+                ["BRASS 1", "STRINGS", "E.PIANO 1", "MARIMBA"][i % 4]
+            )
+            .as_bytes(),
+        );
+    }
+    let mut entries = vec![
+        Entry::new(
+            vec![dx7::build_dump(0, &bank).expect("bank")],
+            Source::Capture,
+            t,
+        ),
+        Entry::new(vec![voice("E.PIANO 1")], Source::Capture, t + 60_000),
+        Entry::new(
+            vec![voice("WARM PAD")],
+            Source::Import("pads.syx".into()),
+            t + 120_000,
+        ),
+        Entry::new(
+            vec![roland::build_dt1(
+                U7::from_masked(0x10),
+                &[0x42],
+                &[0x40, 0x00, 0x7F],
+                &[0x00],
+            )],
+            Source::Capture,
+            t + 180_000,
+        ),
+        Entry::new(
+            (0..100u8)
+                .map(|i| vec![0xF0, 0x04, 0x05, i, 0x10, 0x20, 0xF7])
+                .collect(),
+            Source::Capture,
+            t + 240_000,
+        ),
+        Entry::new(vec![voice("E.PIANO 1")], Source::Capture, t + 300_000),
+    ];
+    entries[4].name = "Little Phatty: all presets".into();
+    entries[4].lost_messages = 1;
+    let ids: Vec<u64> = entries.into_iter().map(|e| store.add(e)).collect();
+    store.edit(Edit::SetRecall(Some(ids[4])));
+    store.edit(Edit::SetProgram(ids[1], Some(4)));
+    store.log(
+        Level::Warning,
+        "pads.syx: skipped 2 byte(s) outside any SysEx at offset 0".into(),
+    );
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let seconds: Option<f64> = args.next().and_then(|s| s.parse().ok());
+    let tab = match args.next().as_deref() {
+        Some("details") => Tab::Details,
+        Some("record") => Tab::Record,
+        Some("files") => Tab::Files,
+        Some("log") => Tab::Log,
+        Some("timing") => Tab::Timing,
+        _ => Tab::Send,
+    };
+    let handles = Handles {
+        store: Arc::new(LibraryStore::default()),
+        capture: Arc::new(CaptureShared::default()),
+        send: Arc::new(SendShared::default()),
+        counters: Arc::new(Counters::default()),
+        pacing: Arc::new(RwLock::new(Default::default())),
+        settings: Arc::new(RwLock::new(UiSettings {
+            tab,
+            ..Default::default()
+        })),
+    };
+    demo(&handles.store);
+    // A send in progress (the 100-message Little Phatty bank at DIN pacing) and counters.
+    let s = &handles.send;
+    s.job_id.store(1, Ordering::Relaxed);
+    s.total_messages.store(100, Ordering::Relaxed);
+    s.total_bytes.store(700, Ordering::Relaxed);
+    s.sent_messages.store(37, Ordering::Relaxed);
+    s.sent_bytes.store(259, Ordering::Relaxed);
+    s.total_seconds_bits
+        .store(15.22f64.to_bits(), Ordering::Relaxed);
+    s.elapsed_seconds_bits
+        .store(5.63f64.to_bits(), Ordering::Relaxed);
+    Counters::add(&handles.counters.sysex_in, 4_410);
+    Counters::add(&handles.counters.sysex_out, 137);
+    let mut ui = VaultUi::new(handles, Box::new(Preview(true.into())));
+    ui.select_first();
+    if let Some(seconds) = seconds {
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+            std::process::exit(0);
+        });
+    }
+    let settings = EguiWindowSettings::new()
+        .with_title("SysEx Vault (preview)")
+        .with_size(nice_plug::editor::dpi::LogicalSize::new(1100.0, 720.0));
+    EguiWindow::create(settings, App(ui))
+        .expect("open window")
+        .run_until_closed()
+        .expect("window");
+}
