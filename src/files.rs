@@ -2,6 +2,7 @@
 //! in, bytes out; every error names the offset and the cause.
 
 pub mod hex;
+pub mod project;
 pub mod smf;
 pub mod syx;
 

@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod editor;
 pub mod engine;
 pub mod files;

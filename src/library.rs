@@ -4,6 +4,7 @@
 
 pub mod collection;
 pub mod entry;
+pub mod file;
 pub mod take;
 
 pub use collection::Library;

@@ -1,0 +1,12 @@
+//! The `sysex-vault` command line (see [`sysex_vault::cli`]).
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match sysex_vault::cli::run(&args) {
+        Ok(out) => println!("{out}"),
+        Err(f) => {
+            eprintln!("sysex-vault: {}", f.message);
+            std::process::exit(f.code);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! The `sysex-vault` command line: browse, import and export a library file, decode SysEx files,
+//! and pull patches out of saved DAW projects. Each command returns its output text or an
+//! [`Failure`] whose exit code and message say exactly what went wrong.
+
+use crate::files::{self, project, Format};
+use crate::library::{file, Entry, Library};
+use crate::pacing::Pacing;
+use crate::sysex::checksum::ChecksumStatus;
+use crate::sysex::message::SysEx;
+use crate::sysex::{manufacturer, profiles};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Exit code for a wrong command line.
+pub const EXIT_USAGE: i32 = 64;
+/// Exit code for unreadable input (file, format, offset).
+pub const EXIT_INPUT: i32 = 65;
+/// Exit code for output that could not be written.
+pub const EXIT_OUTPUT: i32 = 73;
+
+/// Usage text.
+pub const USAGE: &str = "\
+sysex-vault: SysEx librarian for the SysEx Vault plugin
+
+usage:
+  sysex-vault list LIBRARY                         list the entries of a library file
+  sysex-vault info FILE...                         decode .syx / .mid / hex text files
+  sysex-vault import LIBRARY FILE...               add files to a library (created if missing)
+  sysex-vault export LIBRARY OUT [--entry N]...    write entries (all by default) as .syx/.mid/.txt
+  sysex-vault extract PROJECT OUTDIR [--format syx|mid|txt]
+                                                   export every SysEx Vault instance of a REAPER
+                                                   (.rpp) or Ardour session, one folder per track
+
+Entries are numbered from 1 as `list` shows them. .mid files are written with DIN pacing.";
+
+/// A failed command: exit code and message.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// Process exit code.
+    pub code: i32,
+    /// What went wrong, naming the file and, where known, the offset.
+    pub message: String,
+}
+
+fn usage(msg: &str) -> Failure {
+    Failure {
+        code: EXIT_USAGE,
+        message: format!("{msg}\n\n{USAGE}"),
+    }
+}
+
+fn input(message: String) -> Failure {
+    Failure {
+        code: EXIT_INPUT,
+        message,
+    }
+}
+
+fn output(message: String) -> Failure {
+    Failure {
+        code: EXIT_OUTPUT,
+        message,
+    }
+}
+
+/// Runs a command line (without the program name).
+pub fn run(args: &[String]) -> Result<String, Failure> {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Err(usage("no command"));
+    };
+    match cmd.as_str() {
+        "list" => match rest {
+            [lib] => list(Path::new(lib)),
+            _ => Err(usage("list takes one library file")),
+        },
+        "info" if !rest.is_empty() => info(rest),
+        "import" if rest.len() >= 2 => import(Path::new(&rest[0]), &rest[1..]),
+        "export" if rest.len() >= 2 => {
+            let mut picks = Vec::new();
+            let mut it = rest[2..].iter();
+            while let Some(flag) = it.next() {
+                match (flag.as_str(), it.next().map(|n| n.parse::<usize>())) {
+                    ("--entry", Some(Ok(n))) if n > 0 => picks.push(n),
+                    _ => return Err(usage(&format!("unexpected argument {flag}"))),
+                }
+            }
+            export(Path::new(&rest[0]), Path::new(&rest[1]), &picks)
+        }
+        "extract" if rest.len() >= 2 => {
+            let format = match rest.get(2..) {
+                Some([]) | None => Format::Syx,
+                Some([flag, f]) if flag == "--format" => match f.as_str() {
+                    "syx" => Format::Syx,
+                    "mid" => Format::Mid,
+                    "txt" | "hex" => Format::Hex,
+                    other => return Err(usage(&format!("unknown format {other}"))),
+                },
+                Some(_) => {
+                    return Err(usage("extract takes PROJECT OUTDIR [--format syx|mid|txt]"))
+                }
+            };
+            extract(Path::new(&rest[0]), Path::new(&rest[1]), format)
+        }
+        "help" | "--help" | "-h" => Ok(USAGE.to_owned()),
+        other => Err(usage(&format!("unknown or incomplete command: {other}"))),
+    }
+}
+
+fn load(path: &Path) -> Result<Library, Failure> {
+    if !path.exists() {
+        return Err(input(format!("{}: no such library file", path.display())));
+    }
+    file::load(path).map_err(input)
+}
+
+fn list(path: &Path) -> Result<String, Failure> {
+    let lib = load(path)?;
+    let mut out = String::new();
+    for (i, e) in lib.entries.iter().enumerate() {
+        let mut notes = Vec::new();
+        if let Some(d) = e.duplicate_of {
+            notes.push(format!("duplicate of #{d}"));
+        }
+        if e.has_problems() {
+            notes.push("problems: see info".into());
+        }
+        if e.recall_on_load {
+            notes.push("recall on load".into());
+        }
+        if let Some(pc) = e.program_change {
+            notes.push(format!("PC {}", u16::from(pc) + 1));
+        }
+        let _ = writeln!(
+            out,
+            "{:>3}  {:<40} {:<28} {:<8} {:>5} msg {:>9} B  {}",
+            i + 1,
+            e.name,
+            e.device,
+            e.kind.label(),
+            e.messages.len(),
+            e.byte_len(),
+            notes.join(", ")
+        );
+    }
+    let _ = write!(
+        out,
+        "{} entries, {} bytes",
+        lib.entries.len(),
+        lib.byte_len()
+    );
+    Ok(out)
+}
+
+fn read_file(path: &Path) -> Result<(String, Vec<u8>), Failure> {
+    let bytes = std::fs::read(path).map_err(|e| input(format!("{}: {e}", path.display())))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok((name, bytes))
+}
+
+fn info(paths: &[String]) -> Result<String, Failure> {
+    let mut out = String::new();
+    for p in paths {
+        let (name, bytes) = read_file(Path::new(p))?;
+        let imported = files::import(&name, &bytes, 0).map_err(input)?;
+        let _ = writeln!(
+            out,
+            "{p}: {} message(s), {} bytes",
+            imported.entry.messages.len(),
+            imported.entry.byte_len()
+        );
+        for (i, m) in imported.entry.messages.iter().enumerate() {
+            let Ok(msg) = SysEx::new(m) else { continue };
+            let r = profiles::recognise(&msg);
+            let maker = msg
+                .manufacturer()
+                .map_or("none".into(), manufacturer::describe);
+            let checksum = match r.checksum {
+                ChecksumStatus::Valid => "checksum ok".to_owned(),
+                ChecksumStatus::Invalid { expected, found } => {
+                    format!("CHECKSUM BAD (expected {expected:02X}, found {found:02X})")
+                }
+                ChecksumStatus::NotApplicable => "no checksum".to_owned(),
+            };
+            let names = if r.preset_names.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", r.preset_names.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "  #{:<4} {:>8} B  {maker}; {} ({}): {} {}; {checksum}{names}",
+                i + 1,
+                m.len(),
+                r.device,
+                r.profile,
+                r.kind.label(),
+                r.detail
+            );
+        }
+        for w in &imported.warnings {
+            let _ = writeln!(out, "  warning: {w}");
+        }
+        for u in &imported.entry.unterminated {
+            let _ = writeln!(
+                out,
+                "  unterminated message of {} bytes kept aside",
+                u.len()
+            );
+        }
+    }
+    Ok(out.trim_end().to_owned())
+}
+
+fn import(lib_path: &Path, paths: &[String]) -> Result<String, Failure> {
+    let mut lib = file::load(lib_path).map_err(input)?;
+    let mut out = String::new();
+    for p in paths {
+        let (name, bytes) = read_file(Path::new(p))?;
+        let imported =
+            files::import(&name, &bytes, crate::engine::store::now_unix_ms()).map_err(input)?;
+        for w in &imported.warnings {
+            let _ = writeln!(out, "warning: {w}");
+        }
+        let n = imported.entry.messages.len();
+        let entry_name = imported.entry.name.clone();
+        let id = lib.add(imported.entry);
+        let dup = lib.get(id).and_then(|e| e.duplicate_of);
+        let _ = writeln!(
+            out,
+            "imported {p} as \"{entry_name}\" ({n} message(s)){}",
+            dup.map_or(String::new(), |d| format!(", identical to entry #{d}"))
+        );
+    }
+    file::save(lib_path, &lib).map_err(output)?;
+    let _ = write!(
+        out,
+        "{} now holds {} entries",
+        lib_path.display(),
+        lib.entries.len()
+    );
+    Ok(out)
+}
+
+fn picked<'a>(lib: &'a Library, picks: &[usize]) -> Result<Vec<&'a Entry>, Failure> {
+    if picks.is_empty() {
+        return Ok(lib.entries.iter().collect());
+    }
+    picks
+        .iter()
+        .map(|&n| {
+            lib.entries.get(n - 1).ok_or_else(|| {
+                input(format!(
+                    "no entry {n}: the library has {}",
+                    lib.entries.len()
+                ))
+            })
+        })
+        .collect()
+}
+
+fn export(lib_path: &Path, out_path: &Path, picks: &[usize]) -> Result<String, Failure> {
+    let lib = load(lib_path)?;
+    let entries = picked(&lib, picks)?;
+    let messages: Vec<Vec<u8>> = entries.iter().flat_map(|e| e.messages.clone()).collect();
+    if messages.is_empty() {
+        return Err(input(format!("{}: nothing to export", lib_path.display())));
+    }
+    let format = Format::from_name(&out_path.to_string_lossy());
+    std::fs::write(out_path, files::export(&messages, format, &Pacing::DIN))
+        .map_err(|e| output(format!("{}: {e}", out_path.display())))?;
+    Ok(format!(
+        "wrote {} message(s) from {} entries to {}",
+        messages.len(),
+        entries.len(),
+        out_path.display()
+    ))
+}
+
+/// A file-name-safe version of a track or entry name.
+fn safe(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || " -_.()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let s = s.trim().trim_matches('.').to_owned();
+    if s.is_empty() {
+        "unnamed".into()
+    } else {
+        s
+    }
+}
+
+fn extract(project_path: &Path, out_dir: &Path, format: Format) -> Result<String, Failure> {
+    let (_, bytes) = read_file(project_path)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let (daw, instances) =
+        project::extract(&text).map_err(|e| input(format!("{}: {e}", project_path.display())))?;
+    if instances.is_empty() {
+        return Err(input(format!(
+            "{}: no SysEx Vault instance found",
+            project_path.display()
+        )));
+    }
+    let mut out = format!(
+        "{} ({daw:?}): {} SysEx Vault instance(s)\n",
+        project_path.display(),
+        instances.len()
+    );
+    let mut failed = 0;
+    for inst in &instances {
+        let folder = out_dir.join(safe(&format!("{} {}", inst.track, inst.slot + 1)));
+        match &inst.library {
+            Ok(lib) => {
+                std::fs::create_dir_all(&folder)
+                    .map_err(|e| output(format!("{}: {e}", folder.display())))?;
+                for (i, e) in lib.entries.iter().enumerate() {
+                    let path: PathBuf = folder.join(format!(
+                        "{:02} {}.{}",
+                        i + 1,
+                        safe(&e.name),
+                        format.extension()
+                    ));
+                    std::fs::write(&path, files::export(&e.messages, format, &Pacing::DIN))
+                        .map_err(|err| output(format!("{}: {err}", path.display())))?;
+                }
+                file::save(&folder.join("library.sxvl"), lib).map_err(output)?;
+                let _ = writeln!(
+                    out,
+                    "  track \"{}\" #{} ({}): {} entries -> {}",
+                    inst.track,
+                    inst.slot + 1,
+                    inst.format,
+                    lib.entries.len(),
+                    folder.display()
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(
+                    out,
+                    "  track \"{}\" #{} ({}): NOT READABLE: {e}",
+                    inst.track,
+                    inst.slot + 1,
+                    inst.format
+                );
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(input(format!(
+            "{out}{failed} instance(s) could not be read"
+        )));
+    }
+    Ok(out.trim_end().to_owned())
+}

@@ -1,0 +1,209 @@
+//! Getting patches out of saved projects without the DAW: real plugin state, captured through
+//! clack-host, embedded in a REAPER project and an Ardour session the way those hosts store it,
+//! then extracted by the `sysex-vault` command line.
+
+mod common;
+
+use base64::Engine;
+use common::{sysex, In, Session};
+use std::path::PathBuf;
+use std::process::Command;
+use sysex_vault::files::project;
+
+/// A plugin state holding one captured take of `messages`, as the CLAP state stream.
+fn captured_state(messages: &[Vec<u8>]) -> Vec<u8> {
+    let mut s = Session::start(48_000.0, 512);
+    let rec = s.param_id("Record");
+    s.process(512, &[In::Param(0, rec, 1.0)]);
+    for m in messages {
+        s.process(512, &[In::SysEx(0, m.clone())]);
+    }
+    s.idle(1.2);
+    s.save_state()
+}
+
+fn b64_lines(bytes: &[u8], indent: &str) -> String {
+    let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+    text.as_bytes()
+        .chunks(128)
+        .map(|c| format!("{indent}{}\n", std::str::from_utf8(c).unwrap()))
+        .collect()
+}
+
+/// A REAPER project with the plugin (CLAP) on two tracks and another plugin in between.
+fn reaper_project(a: &[u8], b: &[u8]) -> String {
+    let block = |state: &[u8]| {
+        format!(
+            "      <CLAP \"CLAP: SysEx Vault (SysEx Vault)\" org.sysex-vault.sysex-vault \"\"\n        CFG 4 0 0 \"\"\n        <STATE\n{}        >\n      >\n",
+            b64_lines(state, "          ")
+        )
+    };
+    format!(
+        "<REAPER_PROJECT 0.1 \"7.22/linux-x86_64\" 1764500000\n  TEMPO 120 4 4\n  <TRACK {{1}}\n    NAME \"Little Phatty\"\n    <FXCHAIN\n      SHOW 0\n{}      <JS \"utility/volume\" \"\"\n      >\n    >\n  >\n  <TRACK {{2}}\n    NAME DX7\n    <FXCHAIN\n{}    >\n  >\n>\n",
+        block(a),
+        block(b)
+    )
+}
+
+/// The VST3 preset stream Ardour stores, around nice-plug's VST3 component state (the same JSON
+/// as the CLAP state, without the CLAP stream's 8-byte length).
+fn ardour_chunk(clap_state: &[u8]) -> Vec<u8> {
+    let component = &clap_state[8..];
+    let mut s = b"VST3".to_vec();
+    s.extend(1i32.to_le_bytes());
+    s.extend(b"5379734578566175C74506174636867A"); // 32 ASCII hex digits of the class id
+    let list_pos_at = s.len();
+    s.extend(0i64.to_le_bytes());
+    let comp_offset = s.len() as i64;
+    s.extend(component);
+    let list = s.len() as i64;
+    s[list_pos_at..list_pos_at + 8].copy_from_slice(&list.to_le_bytes());
+    s.extend(b"List");
+    s.extend(1i32.to_le_bytes());
+    s.extend(b"Comp");
+    s.extend(comp_offset.to_le_bytes());
+    s.extend((component.len() as i64).to_le_bytes());
+    s
+}
+
+fn ardour_session(state: &[u8]) -> String {
+    let chunk = base64::engine::general_purpose::STANDARD.encode(ardour_chunk(state));
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Session version="7003" name="demo" sample-rate="48000">
+  <Routes>
+    <Route version="7003" id="101" name="Master" default-type="audio"/>
+    <Route version="7003" id="102" name="Prophet" default-type="midi">
+      <Processor id="201" name="SysEx Vault" active="1" type="vst3" unique-id="5379734578566175C74506174636867A" count="1">
+        <vst3 last-preset-uri="" last-preset-label="" parameter-changed-since-last-preset="0">
+          <Port id="1" value="1"/>
+          <chunk>{chunk}</chunk>
+        </vst3>
+      </Processor>
+    </Route>
+  </Routes>
+</Session>
+"#
+    )
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sxv-extract-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn cli(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn reaper_project_instances_are_found_named_and_exported() {
+    let lp: Vec<Vec<u8>> = (0..3).map(|i| sysex(30 + i, i as u8)).collect();
+    let dx: Vec<Vec<u8>> = vec![sysex(163, 9)];
+    let dir = tmp("reaper");
+    let rpp = dir.join("song.rpp");
+    std::fs::write(
+        &rpp,
+        reaper_project(&captured_state(&lp), &captured_state(&dx)),
+    )
+    .unwrap();
+
+    let (_, found) = project::extract(&std::fs::read_to_string(&rpp).unwrap()).unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(
+        (found[0].track.as_str(), found[1].track.as_str()),
+        ("Little Phatty", "DX7")
+    );
+    assert_eq!(found[0].library.as_ref().unwrap().entries[0].messages, lp);
+
+    let out = dir.join("out");
+    let (code, text) = cli(&["extract", rpp.to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("track \"Little Phatty\" #1 (CLAP): 1 entries"),
+        "{text}"
+    );
+    let folder = out.join("Little Phatty 1");
+    let syx: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "syx"))
+        .collect();
+    assert_eq!(syx.len(), 1);
+    assert_eq!(
+        std::fs::read(&syx[0]).unwrap(),
+        lp.concat(),
+        "byte-identical"
+    );
+    // The extracted library opens with the CLI too.
+    let (code, text) = cli(&["list", folder.join("library.sxvl").to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("1 entries"), "{text}");
+}
+
+#[test]
+fn ardour_session_vst3_instance_is_extracted() {
+    let msgs: Vec<Vec<u8>> = vec![sysex(293, 1), sysex(293, 2)];
+    let dir = tmp("ardour");
+    let session = dir.join("demo.ardour");
+    std::fs::write(&session, ardour_session(&captured_state(&msgs))).unwrap();
+    let out = dir.join("out");
+    let (code, text) = cli(&[
+        "extract",
+        session.to_str().unwrap(),
+        out.to_str().unwrap(),
+        "--format",
+        "mid",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("track \"Prophet\" #1 (VST3): 1 entries"),
+        "{text}"
+    );
+    let mids: Vec<_> = std::fs::read_dir(out.join("Prophet 1"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "mid"))
+        .collect();
+    let read: Vec<Vec<u8>> = sysex_vault::files::smf::read(&std::fs::read(&mids[0]).unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|m| m.bytes)
+        .collect();
+    assert_eq!(read, msgs);
+}
+
+#[test]
+fn damaged_instance_is_reported_with_its_track_and_a_failure_code() {
+    let dir = tmp("damaged");
+    let rpp = dir.join("bad.rpp");
+    std::fs::write(
+        &rpp,
+        reaper_project(b"not a state", &captured_state(&[sysex(10, 1)])),
+    )
+    .unwrap();
+    let (code, text) = cli(&[
+        "extract",
+        rpp.to_str().unwrap(),
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(code, sysex_vault::cli::EXIT_INPUT, "{text}");
+    assert!(
+        text.contains("track \"Little Phatty\" #1 (CLAP): NOT READABLE"),
+        "{text}"
+    );
+    assert!(
+        text.contains("track \"DX7\" #1 (CLAP): 1 entries"),
+        "{text}"
+    );
+}
