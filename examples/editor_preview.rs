@@ -122,6 +122,7 @@ fn main() {
             tab,
             ..Default::default()
         })),
+        route: Arc::new(RwLock::new(Default::default())),
     };
     demo(&handles.store);
     // A send in progress (the 100-message Little Phatty bank at DIN pacing) and counters.

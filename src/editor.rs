@@ -122,6 +122,8 @@ pub struct Handles {
     pub pacing: Arc<RwLock<PacingChoice>>,
     /// Saved editor settings.
     pub settings: Arc<RwLock<UiSettings>>,
+    /// The MIDI route (host or direct ports).
+    pub route: Arc<RwLock<crate::engine::ports::RouteSettings>>,
 }
 
 /// State shared by the panels within one frame.
@@ -184,7 +186,7 @@ impl VaultUi {
             undo: Vec::new(),
             library: library::LibraryPanel::default(),
             detail: detail::DetailPanel::default(),
-            record: record::RecordPanel,
+            record: record::RecordPanel::default(),
             send: send::SendPanel::default(),
             files: files::FilesPanel::default(),
             log: log::LogPanel::default(),

@@ -4,6 +4,7 @@
 pub mod capture;
 pub mod counters;
 pub mod pool;
+pub mod ports;
 pub mod sender;
 pub mod store;
 pub mod worker;

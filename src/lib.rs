@@ -132,7 +132,7 @@ impl SysExVault {
             self.send_shared.slot_request.store(slot, Ordering::Release);
         }
         if cancel && !self.was_triggered.1 {
-            self.send_shared.cancel.store(true, Ordering::Relaxed);
+            self.send_shared.cancel.fetch_add(1, Ordering::Relaxed);
         }
         self.was_triggered = (send, cancel);
     }
@@ -240,6 +240,7 @@ impl Plugin for SysExVault {
             counters: self.params.counters.clone(),
             pacing: self.params.pacing.clone(),
             settings: self.params.editor.clone(),
+            route: self.params.route.clone(),
         };
         editor::create(self.params.clone(), handles)
     }
@@ -269,6 +270,7 @@ impl Plugin for SysExVault {
                 capture: shared.clone(),
                 send: self.send_shared.clone(),
                 pacing: self.params.pacing.clone(),
+                route: self.params.route.clone(),
             };
             self.worker = Some(Worker::start(ctx, reader, queue));
             self.capture = Some(producer);
@@ -321,7 +323,8 @@ impl Plugin for SysExVault {
                 if !self.accept_sysex(message) {
                     continue;
                 }
-                if armed {
+                // On the direct route, capture comes from the synth's port, not the host.
+                if armed && !self.capture_shared.direct_route.load(Ordering::Relaxed) {
                     if let Some(capture) = self.capture.as_mut() {
                         capture.push_sysex(self.clock + u64::from(*timing), message.bytes());
                     }

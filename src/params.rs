@@ -3,7 +3,8 @@
 use crate::editor::UiSettings;
 use crate::engine::capture::DEFAULT_RING_BYTES;
 use crate::engine::counters::Counters;
-use crate::engine::store::{LibraryField, LibraryStore, PendingField};
+use crate::engine::ports::RouteSettings;
+use crate::engine::store::{LibraryField, LibraryStore, LogField, PendingField};
 use crate::library::take::DEFAULT_IDLE_GAP_MS;
 use crate::pacing::PacingChoice;
 use nice_plug::prelude::*;
@@ -57,6 +58,10 @@ pub struct VaultParams {
     #[persist = "idle-gap-ms"]
     pub idle_gap_ms: Arc<AtomicU32>,
 
+    /// MIDI route: through the host, or the synth's ports opened directly.
+    #[persist = "midi-route"]
+    pub route: Arc<RwLock<RouteSettings>>,
+
     /// Editor window size, tab and list sorting.
     #[persist = "editor"]
     pub editor: Arc<RwLock<UiSettings>>,
@@ -68,6 +73,10 @@ pub struct VaultParams {
     /// Entries captured while a saved library that could not be read is kept verbatim.
     #[persist = "library-pending"]
     pub library_pending: PendingField,
+
+    /// The last lines of the log.
+    #[persist = "log"]
+    pub log: LogField,
 }
 
 impl Default for VaultParams {
@@ -82,11 +91,13 @@ impl Default for VaultParams {
             cancel: BoolParam::new("Cancel Send", false),
             pacing: Arc::new(RwLock::new(PacingChoice::default())),
             editor: Arc::new(RwLock::new(UiSettings::default())),
+            route: Arc::new(RwLock::new(RouteSettings::default())),
             counters: Arc::new(Counters::default()),
             capture_buffer_bytes: Arc::new(AtomicU32::new(DEFAULT_RING_BYTES)),
             idle_gap_ms: Arc::new(AtomicU32::new(DEFAULT_IDLE_GAP_MS)),
             library: LibraryField(store.clone()),
-            library_pending: PendingField(store),
+            library_pending: PendingField(store.clone()),
+            log: LogField(store),
         }
     }
 }

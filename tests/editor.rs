@@ -40,6 +40,7 @@ fn rig() -> (Harness<'static, VaultUi>, Rig) {
         counters: Arc::new(Counters::default()),
         pacing: Arc::new(RwLock::new(Default::default())),
         settings: Arc::new(RwLock::new(Default::default())),
+        route: Arc::new(RwLock::new(Default::default())),
     };
     let (tx, requests) = crossbeam_channel::unbounded();
     handles.store.connect_worker(Some(tx));
@@ -213,4 +214,20 @@ fn dropped_files_are_imported_and_bad_ones_logged() {
     h.get_by_label("Log").click();
     h.run();
     h.get_by_label_contains("Import refused: junk.syx: no complete SysEx message in 5 bytes");
+}
+
+#[test]
+fn direct_route_is_chosen_in_the_record_tab() {
+    let (mut h, rig) = rig();
+    h.run();
+    h.get_by_label("Record").click();
+    h.run();
+    h.get_by_label_contains("Direct ports (").click();
+    h.run();
+    assert!(rig.handles.route.read().unwrap().direct);
+    // Without a MIDI system the port lists say why; with one they offer the ports.
+    assert!(h.query_by_label("Refresh ports").is_some());
+    h.get_by_label("Through the host").click();
+    h.run();
+    assert!(!rig.handles.route.read().unwrap().direct);
 }

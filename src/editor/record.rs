@@ -1,16 +1,26 @@
 //! Recording: arm and disarm, the take in progress, and the last capture problem.
 
 use super::{format, Shared};
+use crate::engine::ports;
 use crate::engine::store::Level;
 
 use std::sync::atomic::Ordering;
 
-/// The record panel (stateless: everything lives in the plugin).
-pub struct RecordPanel;
+/// Input and output port names.
+type PortLists = (Vec<String>, Vec<String>);
+
+/// The record panel: record arm, the take in progress, and the MIDI route.
+#[derive(Default)]
+pub struct RecordPanel {
+    /// Port lists from the last refresh (inputs, outputs), or why they could not be read.
+    ports: Option<Result<PortLists, String>>,
+}
 
 impl RecordPanel {
     /// Draws the panel.
     pub fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
+        self.route(ui, s);
+        ui.separator();
         let armed = s.host.record();
         let text = if armed {
             "Stop recording"
@@ -71,5 +81,72 @@ impl RecordPanel {
                 format!("Last problem ({}): {}", format::time(err.unix_ms), err.text),
             );
         }
+    }
+}
+
+impl RecordPanel {
+    fn route(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
+        let mut route = s
+            .handles
+            .route
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let before = route.clone();
+        ui.horizontal_wrapped(|ui| {
+            ui.label("MIDI route");
+            ui.selectable_value(&mut route.direct, false, "Through the host");
+            ui.selectable_value(
+                &mut route.direct,
+                true,
+                format!("Direct ports ({})", ports::BACKEND),
+            );
+        });
+        if route.direct {
+            if self.ports.is_none() || ui.button("Refresh ports").clicked() {
+                self.ports =
+                    Some(ports::input_ports().and_then(|i| ports::output_ports().map(|o| (i, o))));
+            }
+            match &self.ports {
+                Some(Ok((inputs, outputs))) => {
+                    port_choice(ui, "From synth (input)", &mut route.input, inputs);
+                    port_choice(ui, "To synth (output)", &mut route.output, outputs);
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(
+                        egui::Color32::from_rgb(220, 80, 60),
+                        format!("No MIDI ports: {e}"),
+                    );
+                }
+                None => {}
+            }
+            ui.small("Use this when the host strips SysEx (Ableton Live, Carla, FL Studio, Studio One). Capture, send, recall and dump requests then use these ports.");
+        }
+        if route != before {
+            *s.handles.route.write().unwrap_or_else(|e| e.into_inner()) = route;
+        }
+    }
+}
+
+fn port_choice(ui: &mut egui::Ui, label: &str, choice: &mut Option<String>, available: &[String]) {
+    let missing = choice.as_ref().is_some_and(|c| !available.contains(c));
+    let shown = match choice {
+        Some(c) if missing => format!("{c} (missing)"),
+        Some(c) => c.clone(),
+        None => "none".into(),
+    };
+    egui::ComboBox::from_label(label)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(choice, None, "none");
+            for p in available {
+                ui.selectable_value(choice, Some(p.clone()), p);
+            }
+        });
+    if missing {
+        ui.colored_label(
+            egui::Color32::from_rgb(220, 80, 60),
+            "The saved port is not connected: plug the device in and refresh, or choose another. Nothing is sent meanwhile.",
+        );
     }
 }

@@ -37,6 +37,8 @@ pub struct CaptureShared {
     pub armed: AtomicBool,
     /// Whether the plugin is active (the host calls `process`).
     pub active: AtomicBool,
+    /// Whether the direct-port route is in use (then the host's SysEx is not captured).
+    pub direct_route: AtomicBool,
     /// Messages in the take in progress (0 when none).
     pub live_messages: AtomicU64,
     /// Bytes in the take in progress (0 when none).

@@ -6,7 +6,7 @@
 
 use super::pool::VaultSysEx;
 use crate::pacing::{Pacing, Planner};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Jobs that can wait in the queue.
@@ -75,8 +75,9 @@ pub struct SendShared {
     pub total_seconds_bits: AtomicU64,
     /// Seconds (as `f64` bits) of job time elapsed.
     pub elapsed_seconds_bits: AtomicU64,
-    /// Set to stop after the message in flight and drop queued jobs.
-    pub cancel: AtomicBool,
+    /// Cancel generation: every cancel request adds one; each sender (this engine, the direct-port
+    /// sender) stops after the message in flight and drops its queued jobs when it sees it move.
+    pub cancel: AtomicU64,
     /// Jobs with an id below this are cancelled (the worker's way to interrupt older sends
     /// without touching the one it queues next).
     pub cancel_below: AtomicU64,
@@ -131,6 +132,7 @@ pub struct SendEngine {
     parked: Option<Box<SendJob>>,
     due: Vec<Due>,
     refused_at: Option<usize>,
+    cancel_seen: u64,
     sample_rate: f64,
     shared: Arc<SendShared>,
 }
@@ -155,6 +157,7 @@ pub fn channel(shared: Arc<SendShared>) -> (SendEngine, SendQueue) {
             parked: None,
             due: Vec::with_capacity(MAX_DUE_PER_BLOCK),
             refused_at: None,
+            cancel_seen: shared.cancel.load(Ordering::Relaxed),
             sample_rate: 48_000.0,
             shared,
         },
@@ -185,7 +188,9 @@ impl SendEngine {
         self.due.clear();
         self.refused_at = None;
         self.flush_parked();
-        if self.shared.cancel.swap(false, Ordering::Relaxed) {
+        let generation = self.shared.cancel.load(Ordering::Relaxed);
+        if generation != self.cancel_seen {
+            self.cancel_seen = generation;
             self.cancel_below(u64::MAX);
         }
         self.cancel_below(self.shared.cancel_below.load(Ordering::Relaxed));
@@ -394,7 +399,7 @@ mod tests {
         q.jobs.push(job(5, 10)).unwrap();
         e.begin_block(64);
         e.end_block(64);
-        shared.cancel.store(true, Ordering::Relaxed);
+        shared.cancel.fetch_add(1, Ordering::Relaxed);
         e.begin_block(64);
         assert!(e.due().is_empty());
         e.end_block(64);

@@ -17,6 +17,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Most log lines kept.
 pub const LOG_CAPACITY: usize = 1000;
+/// Most log lines saved with the project.
+pub const SAVED_LOG_LINES: usize = 200;
 /// How long a state save waits for the capture worker to file what it has received.
 pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -26,7 +28,7 @@ pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct StateText(pub String);
 
 /// How serious a log line is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Level {
     /// Something happened.
     Info,
@@ -37,7 +39,7 @@ pub enum Level {
 }
 
 /// One line of the log the editor shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogLine {
     /// Milliseconds since the Unix epoch.
     pub unix_ms: u64,
@@ -375,6 +377,30 @@ impl LibraryStore {
                 format!("Pending captures could not be read: {e}"),
             ),
         }
+    }
+}
+
+/// The `log` persisted field: the last [`SAVED_LOG_LINES`] lines, so problems are still visible
+/// after the project is reopened.
+pub struct LogField(pub Arc<LibraryStore>);
+
+impl<'a> nice_plug::params::persist::PersistentField<'a, Vec<LogLine>> for LogField {
+    fn set(&self, new_value: Vec<LogLine>) {
+        let mut log = self.0.log.lock().unwrap_or_else(|e| e.into_inner());
+        let current = std::mem::take(&mut *log);
+        *log = new_value;
+        log.extend(current);
+        let excess = log.len().saturating_sub(LOG_CAPACITY);
+        log.drain(..excess);
+    }
+
+    fn map<F, R>(&self, f: F) -> R
+    where
+        F: Fn(&Vec<LogLine>) -> R,
+    {
+        let lines = self.0.log_lines();
+        let tail = lines[lines.len().saturating_sub(SAVED_LOG_LINES)..].to_vec();
+        f(&tail)
     }
 }
 

@@ -3,8 +3,9 @@
 //! and answers flush requests before a state save. It never blocks the audio thread: everything
 //! it shares with `process()` is a lock-free ring or an atomic.
 
-use super::capture::{CaptureReader, CaptureShared, Record};
+use super::capture::{self, CaptureReader, CaptureShared, Record};
 use super::pool::MAX_MESSAGE_LEN;
+use super::ports::{self, DirectIn, RouteSettings};
 use super::sender::{SendJob, SendQueue, SendShared, JOB_QUEUE};
 use super::store::{now_unix_ms, Level, LibraryStore, WorkerRequest};
 use crate::library::{Entry, EntryId, Source, TakeRecorder};
@@ -31,6 +32,29 @@ pub struct WorkerContext {
     pub send: Arc<SendShared>,
     /// The saved pacing choice.
     pub pacing: Arc<RwLock<PacingChoice>>,
+    /// The saved MIDI route (host or direct ports).
+    pub route: Arc<RwLock<RouteSettings>>,
+}
+
+/// Capture ring size for a direct input port.
+const DIRECT_RING_BYTES: u32 = 4 << 20;
+
+/// The direct-port route while it is in use.
+struct Direct {
+    input: Option<(DirectIn, CaptureReader, TakeRecorder)>,
+    output: Option<(Sender<SendJob>, JoinHandle<()>)>,
+    /// Microsecond clock of the direct input (ring times are microseconds since this).
+    clock: std::time::Instant,
+}
+
+impl Drop for Direct {
+    fn drop(&mut self) {
+        self.input = None;
+        if let Some((tx, handle)) = self.output.take() {
+            drop(tx);
+            let _ = handle.join();
+        }
+    }
 }
 
 /// Handle to the running worker; dropping it files what is left and joins the thread.
@@ -47,6 +71,8 @@ impl Worker {
         ctx.store.connect_worker(Some(tx.clone()));
         let store = ctx.store.clone();
         let mut state = State {
+            direct: None,
+            applied_route: RouteSettings::default(),
             recorder: TakeRecorder::new(MAX_MESSAGE_LEN, ctx.capture.gap_samples()),
             dropped_seen: ctx.capture.dropped_messages.load(Ordering::Relaxed),
             capture,
@@ -85,6 +111,8 @@ impl Drop for Worker {
 
 struct State {
     ctx: WorkerContext,
+    direct: Option<Direct>,
+    applied_route: RouteSettings,
     capture: CaptureReader,
     queue: SendQueue,
     recorder: TakeRecorder,
@@ -115,13 +143,22 @@ impl State {
             if shutdown {
                 self.recorder.stop();
                 self.file_finished();
+                if let Some(mut d) = self.direct.take() {
+                    if let Some((_, _, r)) = d.input.as_mut() {
+                        r.stop();
+                        let takes = r.drain_finished();
+                        self.file_takes(takes);
+                    }
+                }
                 return;
             }
         }
     }
 
     fn step(&mut self, request: Option<WorkerRequest>) {
+        self.apply_route();
         self.drain_capture();
+        self.drain_direct();
         self.reclaim();
         self.triggers();
         match request {
@@ -130,7 +167,9 @@ impl State {
             }
             Some(WorkerRequest::Send { entries, pacing }) => self.send_entries(&entries, pacing),
             Some(WorkerRequest::RequestDump { profile }) => self.request_dump(&profile),
-            Some(WorkerRequest::Cancel) => self.ctx.send.cancel.store(true, Ordering::Relaxed),
+            Some(WorkerRequest::Cancel) => {
+                self.ctx.send.cancel.fetch_add(1, Ordering::Relaxed);
+            }
             Some(WorkerRequest::Shutdown) | None => {}
         }
     }
@@ -169,13 +208,143 @@ impl State {
     }
 
     fn file_finished(&mut self) {
-        for take in self.recorder.drain_finished() {
+        let takes = self.recorder.drain_finished();
+        self.file_takes(takes);
+    }
+
+    fn file_takes(&mut self, takes: Vec<crate::library::Take>) {
+        for take in takes {
             let mut entry = Entry::new(take.messages, Source::Capture, now_unix_ms());
             entry.unterminated = take.unterminated;
             entry.lost_messages = take.lost_messages;
             self.ctx.store.add(entry);
             self.ctx.capture.takes_filed.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// Opens or closes direct ports when the saved route changed.
+    fn apply_route(&mut self) {
+        let wanted = self
+            .ctx
+            .route
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if wanted == self.applied_route {
+            return;
+        }
+        // Stop a direct send after the message in flight, then close the old ports.
+        if self.direct.as_ref().is_some_and(|d| d.output.is_some()) {
+            self.ctx.send.cancel.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(mut old) = self.direct.take() {
+            if let Some((_, _, r)) = old.input.as_mut() {
+                r.stop();
+                let takes = r.drain_finished();
+                self.file_takes(takes);
+            }
+        }
+        self.applied_route = wanted.clone();
+        self.ctx
+            .capture
+            .direct_route
+            .store(wanted.direct, Ordering::Release);
+        if !wanted.direct {
+            self.ctx
+                .store
+                .log(Level::Info, "MIDI route: through the host".into());
+            return;
+        }
+        let mut direct = Direct {
+            input: None,
+            output: None,
+            clock: std::time::Instant::now(),
+        };
+        if let Some(name) = &wanted.input {
+            let (mut producer, reader) = capture::ring(DIRECT_RING_BYTES, self.ctx.capture.clone());
+            let (capture, clock) = (self.ctx.capture.clone(), direct.clock);
+            let opened = ports::open_input("SysEx Vault", name, move |bytes| {
+                if capture.armed.load(Ordering::Relaxed) && bytes.first().is_some_and(|b| *b < 0xF8)
+                {
+                    producer.push_sysex(clock.elapsed().as_micros() as u64, bytes);
+                }
+            });
+            match opened {
+                Ok(port) => {
+                    let gap =
+                        u64::from(self.ctx.capture.idle_gap_ms.load(Ordering::Relaxed).max(1))
+                            * 1000;
+                    direct.input = Some((port, reader, TakeRecorder::new(MAX_MESSAGE_LEN, gap)));
+                    self.ctx.store.log(
+                        Level::Info,
+                        format!("Capturing from {name} ({})", ports::BACKEND),
+                    );
+                }
+                Err(e) => self
+                    .ctx
+                    .store
+                    .log(Level::Error, format!("Direct input: {e}")),
+            }
+        }
+        if let Some(name) = &wanted.output {
+            match ports::open_output("SysEx Vault", name) {
+                Ok(out) => {
+                    let (tx, rx) = crossbeam_channel::unbounded::<SendJob>();
+                    let (send, store) = (self.ctx.send.clone(), self.ctx.store.clone());
+                    let handle = std::thread::Builder::new()
+                        .name("sysex-vault direct send".into())
+                        .spawn(move || direct_sender(out, rx, send, store));
+                    match handle {
+                        Ok(h) => {
+                            direct.output = Some((tx, h));
+                            self.ctx.store.log(
+                                Level::Info,
+                                format!("Sending to {name} ({})", ports::BACKEND),
+                            );
+                        }
+                        Err(e) => self
+                            .ctx
+                            .store
+                            .log(Level::Error, format!("Direct output thread: {e}")),
+                    }
+                }
+                Err(e) => self
+                    .ctx
+                    .store
+                    .log(Level::Error, format!("Direct output: {e}")),
+            }
+        }
+        self.direct = Some(direct);
+    }
+
+    /// Files what the direct input port captured.
+    fn drain_direct(&mut self) {
+        let gap = u64::from(self.ctx.capture.idle_gap_ms.load(Ordering::Relaxed).max(1)) * 1000;
+        let Some(direct) = self.direct.as_mut() else {
+            return;
+        };
+        let now = direct.clock.elapsed().as_micros() as u64;
+        let Some((_, reader, recorder)) = direct.input.as_mut() else {
+            return;
+        };
+        recorder.set_gap_samples(gap);
+        while let Some(record) = reader.next_record() {
+            match record {
+                Record::SysEx(at) => recorder.feed(at, &reader.buf),
+                Record::Stop(_) => recorder.stop(),
+            }
+        }
+        recorder.tick(now);
+        let (m, b) = recorder.in_progress().unwrap_or((0, 0));
+        if b > 0 {
+            self.ctx
+                .capture
+                .live_messages
+                .store(m as u64, Ordering::Relaxed);
+            self.ctx.capture.live_bytes.store(b, Ordering::Relaxed);
+        }
+        let takes = recorder.drain_finished();
+        self.file_takes(takes);
     }
 
     /// Frees finished jobs (here, not on the audio thread).
@@ -281,6 +450,20 @@ impl State {
     }
 
     fn queue_job(&mut self, label: String, messages: Vec<Vec<u8>>, pacing: Pacing) {
+        if self.applied_route.direct {
+            self.next_job_id += 1;
+            let job = SendJob::new(self.next_job_id, label.clone(), messages, pacing);
+            match self.direct.as_ref().and_then(|d| d.output.as_ref()) {
+                Some((tx, _)) if tx.send(job).is_ok() => {
+                    self.ctx.store.log(Level::Info, format!("Sending \"{label}\" through the direct port"))
+                }
+                _ => self.ctx.store.log(
+                    Level::Error,
+                    format!("\"{label}\" not sent: the direct route has no open output port (choose one in the Record tab)"),
+                ),
+            }
+            return;
+        }
         self.reclaim();
         if self.outstanding >= JOB_QUEUE {
             self.ctx.store.log(
@@ -312,6 +495,79 @@ impl State {
             Err(_) => self.ctx.store.log(
                 Level::Error,
                 format!("Send queue full: \"{label}\" not queued"),
+            ),
+        }
+    }
+}
+
+/// The direct route's sender thread: one job at a time, paced like the audio thread.
+fn direct_sender(
+    mut out: ports::DirectOut,
+    jobs: Receiver<SendJob>,
+    send: Arc<SendShared>,
+    store: Arc<LibraryStore>,
+) {
+    let mut cancel_seen = send.cancel.load(Ordering::Relaxed);
+    while let Ok(job) = jobs.recv() {
+        // A cancel that came before this job started drops it, like queued jobs on the audio
+        // thread.
+        let now = send.cancel.load(Ordering::Relaxed);
+        if now != cancel_seen {
+            cancel_seen = now;
+            send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
+            while jobs.try_recv().is_ok() {
+                send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
+            }
+            continue;
+        }
+        send.job_id.store(job.id, Ordering::Relaxed);
+        send.total_messages
+            .store(job.messages.len() as u64, Ordering::Relaxed);
+        send.total_bytes.store(job.total_bytes, Ordering::Relaxed);
+        send.total_seconds_bits
+            .store(job.total_seconds.to_bits(), Ordering::Relaxed);
+        send.sent_messages.store(0, Ordering::Relaxed);
+        send.sent_bytes.store(0, Ordering::Relaxed);
+        let result = ports::send_paced(
+            &mut out,
+            &job.messages,
+            job.pacing,
+            &send.cancel,
+            cancel_seen,
+            |m, b, t| {
+                send.sent_messages.store(m as u64, Ordering::Relaxed);
+                send.sent_bytes.store(b, Ordering::Relaxed);
+                send.elapsed_seconds_bits
+                    .store(t.to_bits(), Ordering::Relaxed);
+            },
+        );
+        send.job_id.store(0, Ordering::Relaxed);
+        match result {
+            Ok(r) if r.cancelled => {
+                cancel_seen = send.cancel.load(Ordering::Relaxed);
+                send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
+                store.log(
+                    Level::Warning,
+                    format!(
+                        "\"{}\" cancelled after {} message(s)",
+                        job.label, r.messages
+                    ),
+                );
+            }
+            Ok(r) => {
+                send.jobs_done.fetch_add(1, Ordering::Relaxed);
+                let secs = r.starts.last().copied().unwrap_or(0.0);
+                store.log(
+                    Level::Info,
+                    format!(
+                        "Sent \"{}\": {} message(s) in {secs:.2} s",
+                        job.label, r.messages
+                    ),
+                );
+            }
+            Err(e) => store.log(
+                Level::Error,
+                format!("Send of \"{}\" stopped: {e}", job.label),
             ),
         }
     }

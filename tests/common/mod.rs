@@ -36,8 +36,18 @@ pub fn plugin_library() -> PathBuf {
             if !cfg!(debug_assertions) {
                 cmd.arg("--release");
             }
-            if cfg!(feature = "assert_process_allocs") {
-                cmd.args(["--features", "assert_process_allocs"]);
+            let features: Vec<&str> = [
+                (
+                    cfg!(feature = "assert_process_allocs"),
+                    "assert_process_allocs",
+                ),
+                (cfg!(feature = "jack"), "jack"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+            if !features.is_empty() {
+                cmd.args(["--features", &features.join(",")]);
             }
             let status = cmd.status().expect("run cargo build");
             assert!(status.success(), "building the plugin library failed");

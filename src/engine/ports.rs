@@ -1,0 +1,315 @@
+//! Direct MIDI ports, for hosts that strip SysEx from plugin MIDI (Ableton Live, Carla, …): the
+//! plugin (or the command line) opens the synth's MIDI input and output itself through midir
+//! (ALSA, CoreMIDI, WinMM; JACK with the `jack` feature). Nothing here runs on the audio thread.
+//!
+//! - Input: the port's callback copies SysEx into a capture ring, exactly like `process()` does
+//!   on the host route, so the same assembler and take logic files it.
+//! - Output: [`send_paced`] runs on a dedicated thread with the same pacing rules as the audio
+//!   thread (the [`Planner`]): a message never starts before the previous one has left at the
+//!   byte rate, plus the gap. It checks before every message that the port still exists, so an
+//!   unplugged device stops the job with an error instead of sending into nothing.
+//! - A port opened by one instance is refused to another instance in the same process with a
+//!   clear message (some platforms open MIDI ports exclusively, and two librarians on one synth
+//!   would interleave dumps).
+
+use crate::pacing::{Pacing, Planner};
+use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput, MidiOutputConnection};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The MIDI API in use.
+pub const BACKEND: &str = if cfg!(feature = "jack") {
+    "JACK"
+} else if cfg!(target_os = "linux") {
+    "ALSA"
+} else if cfg!(target_os = "macos") {
+    "CoreMIDI"
+} else {
+    "WinMM"
+};
+
+/// Largest single message the backend can send. midir's JACK output goes through a 16 KiB
+/// ring; larger messages are refused with an error rather than cut.
+pub const MAX_SEND_MESSAGE: usize = if cfg!(feature = "jack") {
+    16_000
+} else {
+    1 << 20
+};
+
+/// Which MIDI route an instance uses, saved with the project.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteSettings {
+    /// Use the ports below instead of the host's MIDI.
+    pub direct: bool,
+    /// Input port name (the synth's MIDI out).
+    pub input: Option<String>,
+    /// Output port name (the synth's MIDI in).
+    pub output: Option<String>,
+}
+
+/// Port names currently opened by an instance in this process.
+static IN_USE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// A port held by this process; released on drop.
+#[derive(Debug)]
+pub struct Claim(String);
+
+impl Claim {
+    /// Claims `key` or says who holds it.
+    fn take(key: String) -> Result<Claim, String> {
+        let mut used = IN_USE.lock().unwrap_or_else(|e| e.into_inner());
+        if used.contains(&key) {
+            return Err(format!(
+                "{} is already used by another SysEx Vault in this host; close it there first",
+                key.split_once(' ').map_or(key.as_str(), |(_, name)| name)
+            ));
+        }
+        used.push(key.clone());
+        Ok(Claim(key))
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        IN_USE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|k| k != &self.0);
+    }
+}
+
+/// Input port names.
+pub fn input_ports() -> Result<Vec<String>, String> {
+    let m = MidiInput::new("SysEx Vault port list").map_err(|e| format!("{BACKEND}: {e}"))?;
+    Ok(m.ports()
+        .iter()
+        .filter_map(|p| m.port_name(p).ok())
+        .collect())
+}
+
+/// Output port names.
+pub fn output_ports() -> Result<Vec<String>, String> {
+    let m = MidiOutput::new("SysEx Vault port list").map_err(|e| format!("{BACKEND}: {e}"))?;
+    Ok(m.ports()
+        .iter()
+        .filter_map(|p| m.port_name(p).ok())
+        .collect())
+}
+
+/// An open input port; closes when dropped.
+pub struct DirectIn {
+    _connection: MidiInputConnection<()>,
+    _claim: Claim,
+    /// The port's name.
+    pub port: String,
+}
+
+/// Opens input port `port` and calls `on_bytes` with every message (SysEx included) on midir's
+/// thread.
+pub fn open_input(
+    client: &str,
+    port: &str,
+    mut on_bytes: impl FnMut(&[u8]) + Send + 'static,
+) -> Result<DirectIn, String> {
+    let claim = Claim::take(format!("in {port}"))?;
+    let mut m = MidiInput::new(client).map_err(|e| format!("{BACKEND}: {e}"))?;
+    m.ignore(Ignore::None);
+    let found = m
+        .ports()
+        .into_iter()
+        .find(|p| m.port_name(p).is_ok_and(|n| n == port))
+        .ok_or_else(|| missing("input", port, input_ports()))?;
+    let connection = m
+        .connect(&found, "in", move |_, bytes, _| on_bytes(bytes), ())
+        .map_err(|e| format!("{port}: {e}"))?;
+    Ok(DirectIn {
+        _connection: connection,
+        _claim: claim,
+        port: port.to_owned(),
+    })
+}
+
+/// An open output port.
+pub struct DirectOut {
+    connection: MidiOutputConnection,
+    /// A second client kept open to check cheaply that the port still exists.
+    lister: MidiOutput,
+    _claim: Claim,
+    /// The port's name.
+    pub port: String,
+}
+
+/// Opens output port `port`.
+pub fn open_output(client: &str, port: &str) -> Result<DirectOut, String> {
+    let claim = Claim::take(format!("out {port}"))?;
+    let m = MidiOutput::new(client).map_err(|e| format!("{BACKEND}: {e}"))?;
+    let found = m
+        .ports()
+        .into_iter()
+        .find(|p| m.port_name(p).is_ok_and(|n| n == port))
+        .ok_or_else(|| missing("output", port, output_ports()))?;
+    let connection = m
+        .connect(&found, "out")
+        .map_err(|e| format!("{port}: {e}"))?;
+    let lister =
+        MidiOutput::new(&format!("{client} monitor")).map_err(|e| format!("{BACKEND}: {e}"))?;
+    Ok(DirectOut {
+        connection,
+        lister,
+        _claim: claim,
+        port: port.to_owned(),
+    })
+}
+
+fn missing(kind: &str, port: &str, available: Result<Vec<String>, String>) -> String {
+    let available = available.map_or_else(
+        |e| e,
+        |p| {
+            if p.is_empty() {
+                "none".into()
+            } else {
+                p.join(", ")
+            }
+        },
+    );
+    format!("MIDI {kind} port \"{port}\" is not available (connected now: {available})")
+}
+
+impl DirectOut {
+    /// Whether the port is still there (false after the device was unplugged).
+    pub fn present(&self) -> bool {
+        let l = &self.lister;
+        l.ports()
+            .iter()
+            .any(|p| l.port_name(p).is_ok_and(|n| n == self.port))
+    }
+
+    /// Sends one message now.
+    pub fn send(&mut self, message: &[u8]) -> Result<(), String> {
+        if message.len() > MAX_SEND_MESSAGE {
+            return Err(format!(
+                "a {}-byte message is larger than {BACKEND} can send in one piece ({MAX_SEND_MESSAGE} bytes)",
+                message.len()
+            ));
+        }
+        self.connection
+            .send(message)
+            .map_err(|e| format!("{}: {e}", self.port))
+    }
+}
+
+/// What a paced send did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendReport {
+    /// Messages sent.
+    pub messages: usize,
+    /// Bytes sent.
+    pub bytes: u64,
+    /// When each message left, seconds after the first.
+    pub starts: Vec<f64>,
+    /// Whether it stopped early because of a cancel.
+    pub cancelled: bool,
+}
+
+/// Sends messages with pacing on the calling (non-real-time) thread. Stops after the message in
+/// flight when `cancel` moves past `cancel_seen`; stops with an error (what was sent so far in
+/// the message) if the port disappears or refuses a message. `progress` is called after each
+/// message with (messages sent, bytes sent, seconds elapsed).
+pub fn send_paced(
+    out: &mut DirectOut,
+    messages: &[Vec<u8>],
+    pacing: Pacing,
+    cancel: &AtomicU64,
+    cancel_seen: u64,
+    mut progress: impl FnMut(usize, u64, f64),
+) -> Result<SendReport, String> {
+    if let Some(big) = messages.iter().find(|m| m.len() > MAX_SEND_MESSAGE) {
+        return Err(format!(
+            "nothing sent: a {}-byte message is larger than {BACKEND} can send in one piece ({MAX_SEND_MESSAGE} bytes)",
+            big.len()
+        ));
+    }
+    let mut plan = Planner::new(pacing);
+    let start = Instant::now();
+    let mut report = SendReport {
+        messages: 0,
+        bytes: 0,
+        starts: Vec::with_capacity(messages.len()),
+        cancelled: false,
+    };
+    for m in messages {
+        if cancel.load(Ordering::Relaxed) != cancel_seen {
+            report.cancelled = true;
+            break;
+        }
+        // Checked in the gap before the message, so the check never delays its start.
+        if !out.present() {
+            return Err(format!(
+                "{} disappeared after {} of {} messages; the rest was not sent",
+                out.port,
+                report.messages,
+                messages.len()
+            ));
+        }
+        wait_until(start + Duration::from_secs_f64(plan.next_start()));
+        let at = start.elapsed().as_secs_f64();
+        out.send(m).map_err(|e| {
+            format!(
+                "{e} (after {} of {} messages)",
+                report.messages,
+                messages.len()
+            )
+        })?;
+        // A start more than 1 ms late (a busy machine) moves the rest of the plan with it.
+        plan.sent(m.len(), at, 1000.0);
+        report.messages += 1;
+        report.bytes += m.len() as u64;
+        report.starts.push(at);
+        progress(report.messages, report.bytes, at);
+    }
+    Ok(report)
+}
+
+/// Sleeps until `deadline`, finishing with a short spin so starts land within about 0.1 ms.
+fn wait_until(deadline: Instant) {
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            return;
+        }
+        let left = deadline - now;
+        if left > Duration::from_millis(2) {
+            std::thread::sleep(left - Duration::from_millis(1));
+        } else {
+            std::thread::yield_now();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_port_is_claimed_once_per_process() {
+        let a = Claim::take("out test:port".into()).unwrap();
+        let err = Claim::take("out test:port".into()).unwrap_err();
+        assert_eq!(
+            err,
+            "test:port is already used by another SysEx Vault in this host; close it there first"
+        );
+        drop(a);
+        assert!(Claim::take("out test:port".into()).is_ok());
+    }
+
+    #[test]
+    fn missing_port_names_the_available_ones() {
+        let msg = missing("input", "Moog", Ok(vec!["A".into(), "B".into()]));
+        assert_eq!(
+            msg,
+            "MIDI input port \"Moog\" is not available (connected now: A, B)"
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! Direct MIDI ports through a real CLAP host and a real JACK server (dummy driver): the plugin,
+//! loaded by clack-host, opens the "synth" ports itself, captures a bank sent by another JACK
+//! client, sends paced, and reports missing ports, ports in use and a device vanishing mid-send.
+//! Needs `jackd` (Debian `jackd2`) and the `jack` feature; the test starts and stops its own
+//! server with a private name.
+#![cfg(feature = "jack")]
+
+mod common;
+
+use common::{decode_state, encode_state, sysex, In, Session};
+use midir::os::unix::{VirtualInput, VirtualOutput};
+use midir::{MidiInput, MidiOutput};
+use std::process::{Child, Command};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use sysex_vault::library::{Entry, Library, Source};
+use sysex_vault::pacing::Pacing;
+
+/// A private JACK server with the dummy driver, stopped on drop.
+struct Jack(Child);
+
+impl Jack {
+    fn start() -> Jack {
+        let name = format!("sxv-test-{}", std::process::id());
+        // SAFETY: set before any JACK client exists; every later client in this process (the
+        // plugin's included) connects to this server.
+        unsafe { std::env::set_var("JACK_DEFAULT_SERVER", &name) };
+        let child = Command::new("jackd")
+            .args([
+                "-n",
+                &name,
+                "--no-realtime",
+                "-d",
+                "dummy",
+                "-r",
+                "48000",
+                "-p",
+                "64",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("jackd (Debian: jackd2) must be installed for the direct-port test");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while MidiOutput::new("probe").is_err() {
+            assert!(Instant::now() < deadline, "JACK server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Jack(child)
+    }
+}
+
+impl Drop for Jack {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+type Arrivals = Arc<Mutex<Vec<(Instant, Vec<u8>)>>>;
+
+/// The synth: a JACK client with a MIDI output ("synth-tx:out") and input ("synth-rx:in").
+struct Synth {
+    out: midir::MidiOutputConnection,
+    _in: Option<midir::MidiInputConnection<()>>,
+    received: Arrivals,
+}
+
+impl Synth {
+    fn new() -> Synth {
+        let out = MidiOutput::new("synth-tx")
+            .unwrap()
+            .create_virtual("out")
+            .unwrap();
+        let received: Arrivals = Arc::default();
+        let sink = received.clone();
+        let mut input = MidiInput::new("synth-rx").unwrap();
+        input.ignore(midir::Ignore::None);
+        let conn = input
+            .create_virtual(
+                "in",
+                move |_, bytes, _| sink.lock().unwrap().push((Instant::now(), bytes.to_vec())),
+                (),
+            )
+            .unwrap();
+        Synth {
+            out,
+            _in: Some(conn),
+            received,
+        }
+    }
+}
+
+fn direct_session(lib: &Library, input: &str, output: &str) -> Session {
+    let mut s = Session::load();
+    let mut state = decode_state(&s.save_state());
+    let text = sysex_vault::state::encode_text(lib);
+    state["fields"]["library"] = serde_json::json!(serde_json::to_string(&text).unwrap());
+    let route = serde_json::json!({ "direct": true, "input": input, "output": output });
+    state["fields"]["midi-route"] = serde_json::json!(route.to_string());
+    state["fields"]["idle-gap-ms"] = serde_json::json!("300");
+    assert!(s.load_state(&encode_state(&state)));
+    s.activate(48_000.0, 512);
+    s
+}
+
+/// Runs blocks in real time for `seconds` (the worker and the ports run on the wall clock).
+fn run_for(s: &mut Session, seconds: f64, first: &[In]) {
+    let end = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut events = first.to_vec();
+    while Instant::now() < end {
+        s.process(512, &events);
+        events.clear();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn log_text(s: &mut Session) -> String {
+    let state = decode_state(&s.save_state());
+    state["fields"]["log"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn library(s: &mut Session) -> Library {
+    let state = decode_state(&s.save_state());
+    let text: String = serde_json::from_str(state["fields"]["library"].as_str().unwrap()).unwrap();
+    sysex_vault::state::decode_text(&text).unwrap()
+}
+
+#[test]
+fn direct_ports_capture_send_and_fail_clearly() {
+    let _jack = Jack::start();
+    let mut synth = Synth::new();
+
+    // 1. Capture: a 12-message bank from the synth's port lands in the project, byte-identical.
+    let bank: Vec<Vec<u8>> = (0..12).map(|i| sysex(200 + i * 10, i as u8)).collect();
+    let mut lib = Library::default();
+    let sent_bank: Vec<Vec<u8>> = (0..16).map(|i| sysex(400, 100 + i as u8)).collect();
+    lib.add(Entry::new(sent_bank.clone(), Source::Capture, 0));
+    let mut s = direct_session(&lib, "synth-tx:out", "synth-rx:in");
+    let rec = s.param_id("Record");
+    run_for(&mut s, 0.3, &[In::Param(0, rec, 1.0)]);
+    assert!(
+        log_text(&mut s).contains("Capturing from synth-tx:out (JACK)"),
+        "{}",
+        log_text(&mut s)
+    );
+    for m in &bank {
+        synth.out.send(m).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    run_for(&mut s, 0.8, &[]);
+    let lib_now = library(&mut s);
+    assert_eq!(lib_now.entries.len(), 2, "{}", log_text(&mut s));
+    assert_eq!(lib_now.entries[1].messages, bank);
+
+    // 2. Send: the first entry goes out paced at DIN speed, byte-identical.
+    run_for(&mut s, 0.1, &[In::Param(0, rec, 0.0)]);
+    let send = s.param_id("Send");
+    let expected = Pacing::DIN.total_seconds(sent_bank.iter().map(Vec::len));
+    run_for(&mut s, expected + 0.5, &[In::Param(0, send, 1.0)]);
+    let arrivals = synth.received.lock().unwrap().clone();
+    let bytes: Vec<Vec<u8>> = arrivals.iter().map(|(_, m)| m.clone()).collect();
+    assert_eq!(bytes, sent_bank, "{}", log_text(&mut s));
+    let gaps = (arrivals.len() - 1) as f64 * 0.150;
+    let wire = arrivals
+        .last()
+        .unwrap()
+        .0
+        .duration_since(arrivals[0].0)
+        .as_secs_f64()
+        - gaps;
+    let sent: usize = sent_bank[..sent_bank.len() - 1].iter().map(Vec::len).sum();
+    let rate = sent as f64 / wire;
+    // Delivery is quantised to JACK periods (64 frames = 1.3 ms): allow that much on top.
+    let slack = 0.0014 / wire;
+    assert!(rate >= 3125.0 * 0.99, "direct send at {rate:.1} B/s");
+    assert!(
+        rate <= 3125.0 * (1.0 + slack),
+        "direct send at {rate:.1} B/s, above the cap"
+    );
+    eprintln!("direct send: {rate:.1} B/s over {wire:.3} s of wire time (configured 3125)");
+
+    // 3. A second instance cannot take the same ports.
+    let mut other = direct_session(&Library::default(), "synth-tx:out", "synth-rx:in");
+    run_for(&mut other, 0.3, &[]);
+    let log = log_text(&mut other);
+    assert!(
+        log.contains("synth-rx:in is already used by another SysEx Vault in this host"),
+        "{log}"
+    );
+    drop(other);
+
+    // 4. A saved port that is missing is reported, and nothing is sent anywhere else.
+    let mut missing = direct_session(&lib, "gone:out", "gone:in");
+    let send_missing = missing.param_id("Send");
+    run_for(&mut missing, 0.5, &[In::Param(0, send_missing, 1.0)]);
+    let log = log_text(&mut missing);
+    assert!(
+        log.contains("MIDI output port \\\"gone:in\\\" is not available (connected now:"),
+        "{log}"
+    );
+    assert!(
+        log.contains("not sent: the direct route has no open output port"),
+        "{log}"
+    );
+    drop(missing);
+
+    // 5. The device vanishes mid-send: the job stops with an error, the library is intact.
+    synth.received.lock().unwrap().clear();
+    run_for(&mut s, 0.05, &[In::Param(0, send, 0.0)]);
+    let start = Instant::now();
+    s.process(512, &[In::Param(0, send, 1.0)]);
+    while synth.received.lock().unwrap().len() < 3 && start.elapsed() < Duration::from_secs(5) {
+        s.process(512, &[]);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    synth._in = None; // unplug: the synth's input port disappears
+    run_for(&mut s, 1.0, &[]);
+    let log = log_text(&mut s);
+    assert!(log.contains("synth-rx:in disappeared after"), "{log}");
+    assert_eq!(library(&mut s), lib_now, "library intact");
+}
