@@ -2,14 +2,17 @@
 //! and pull patches out of saved DAW projects. Each command returns its output text or an
 //! [`Failure`] whose exit code and message say exactly what went wrong.
 
+use crate::engine::pool::MAX_MESSAGE_LEN;
+use crate::engine::ports;
 use crate::files::{self, project, Format};
-use crate::library::{file, Entry, Library};
+use crate::library::{file, Entry, Library, Source, TakeRecorder};
 use crate::pacing::Pacing;
 use crate::sysex::checksum::ChecksumStatus;
 use crate::sysex::message::SysEx;
 use crate::sysex::{manufacturer, profiles};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
 
 /// Exit code for a wrong command line.
 pub const EXIT_USAGE: i32 = 64;
@@ -30,6 +33,13 @@ usage:
   sysex-vault extract PROJECT OUTDIR [--format syx|mid|txt]
                                                    export every SysEx Vault instance of a REAPER
                                                    (.rpp) or Ardour session, one folder per track
+  sysex-vault ports                                list MIDI input and output ports
+  sysex-vault send LIBRARY PORT [--entry N]... [--rate B/S] [--gap MS]
+                                                   send entries to a synth, paced (default 3125 B/s,
+                                                   150 ms after each message)
+  sysex-vault capture LIBRARY PORT [--gap MS] [--timeout S]
+                                                   record one dump from a port into the library (ends
+                                                   after MS of silence, default 1000)
 
 Entries are numbered from 1 as `list` shows them. .mid files are written with DIN pacing.";
 
@@ -100,6 +110,35 @@ pub fn run(args: &[String]) -> Result<String, Failure> {
                 }
             };
             extract(Path::new(&rest[0]), Path::new(&rest[1]), format)
+        }
+        "ports" if rest.is_empty() => ports_list(),
+        "send" if rest.len() >= 2 => {
+            let mut picks = Vec::new();
+            let mut pacing = Pacing::DIN;
+            let mut it = rest[2..].iter();
+            while let Some(flag) = it.next() {
+                let value = it.next().and_then(|v| v.parse::<u32>().ok());
+                match (flag.as_str(), value) {
+                    ("--entry", Some(n)) if n > 0 => picks.push(n as usize),
+                    ("--rate", Some(r)) if r > 0 => pacing.bytes_per_second = r,
+                    ("--gap", Some(g)) => pacing.gap_after_message_ms = g,
+                    _ => return Err(usage(&format!("unexpected argument {flag}"))),
+                }
+            }
+            send(Path::new(&rest[0]), &rest[1], &picks, pacing)
+        }
+        "capture" if rest.len() >= 2 => {
+            let (mut gap_ms, mut timeout_s) = (1000u64, 60u64);
+            let mut it = rest[2..].iter();
+            while let Some(flag) = it.next() {
+                let value = it.next().and_then(|v| v.parse::<u64>().ok());
+                match (flag.as_str(), value) {
+                    ("--gap", Some(g)) if g > 0 => gap_ms = g,
+                    ("--timeout", Some(t)) if t > 0 => timeout_s = t,
+                    _ => return Err(usage(&format!("unexpected argument {flag}"))),
+                }
+            }
+            capture(Path::new(&rest[0]), &rest[1], gap_ms, timeout_s)
         }
         "help" | "--help" | "-h" => Ok(USAGE.to_owned()),
         other => Err(usage(&format!("unknown or incomplete command: {other}"))),
@@ -361,4 +400,118 @@ fn extract(project_path: &Path, out_dir: &Path, format: Format) -> Result<String
         )));
     }
     Ok(out.trim_end().to_owned())
+}
+
+fn ports_list() -> Result<String, Failure> {
+    let inputs = ports::input_ports().map_err(input)?;
+    let outputs = ports::output_ports().map_err(input)?;
+    let mut out = format!("MIDI ports ({}):\ninputs (capture from):\n", ports::BACKEND);
+    for p in inputs {
+        let _ = writeln!(out, "  {p}");
+    }
+    out.push_str("outputs (send to):\n");
+    for p in outputs {
+        let _ = writeln!(out, "  {p}");
+    }
+    Ok(out.trim_end().to_owned())
+}
+
+fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<String, Failure> {
+    let lib = load(lib_path)?;
+    let entries = picked(&lib, picks)?;
+    let messages: Vec<Vec<u8>> = entries.iter().flat_map(|e| e.messages.clone()).collect();
+    if messages.is_empty() {
+        return Err(input(format!("{}: nothing to send", lib_path.display())));
+    }
+    let total = messages.len();
+    let total_s = pacing.total_seconds(messages.iter().map(Vec::len));
+    let mut out = ports::open_output("sysex-vault", port).map_err(output)?;
+    eprintln!(
+        "sending {total} message(s) to {port} at {} B/s with {} ms gaps: about {total_s:.1} s",
+        pacing.bytes_per_second, pacing.gap_after_message_ms
+    );
+    let never = AtomicU64::new(0);
+    let report = ports::send_paced(&mut out, &messages, pacing, &never, 0, |m, b, t| {
+        eprint!(
+            "\r  {m}/{total} messages, {b} bytes, ETA {:.1} s   ",
+            (total_s - t).max(0.0)
+        );
+    })
+    .map_err(|e| output(format!("\n{e}")))?;
+    // Let the last message leave the driver's buffer before the port closes.
+    let last = messages.last().map_or(0, Vec::len);
+    std::thread::sleep(std::time::Duration::from_secs_f64(
+        pacing.wire_seconds(last) + 0.05,
+    ));
+    drop(out);
+    eprintln!();
+    Ok(format!(
+        "sent {} message(s), {} bytes to {port} in {:.2} s",
+        report.messages,
+        report.bytes,
+        report.starts.last().copied().unwrap_or(0.0)
+    ))
+}
+
+fn capture(lib_path: &Path, port: &str, gap_ms: u64, timeout_s: u64) -> Result<String, Failure> {
+    let mut lib = file::load(lib_path).map_err(input)?;
+    let (tx, rx) = crossbeam_channel::unbounded::<(u64, Vec<u8>)>();
+    let start = std::time::Instant::now();
+    let _port = ports::open_input("sysex-vault", port, move |bytes| {
+        let _ = tx.send((start.elapsed().as_micros() as u64, bytes.to_vec()));
+    })
+    .map_err(input)?;
+    eprintln!("waiting up to {timeout_s} s for a dump on {port} (start it on the synth)…");
+    let mut recorder = TakeRecorder::new(MAX_MESSAGE_LEN, gap_ms * 1000);
+    let deadline = start + std::time::Duration::from_secs(timeout_s);
+    let mut started = false;
+    let take = loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(20)) {
+            Ok((at, bytes)) if bytes.first().is_some_and(|b| *b < 0xF8) => {
+                started = true;
+                recorder.feed(at, &bytes);
+                if let Some((m, b)) = recorder.in_progress() {
+                    eprint!("\r  {m} message(s), {b} bytes   ");
+                }
+            }
+            Ok(_) => {}
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => recorder.stop(),
+        }
+        recorder.tick(start.elapsed().as_micros() as u64);
+        if let Some(take) = recorder.drain_finished().into_iter().next() {
+            break take;
+        }
+        if !started && std::time::Instant::now() > deadline {
+            return Err(input(format!(
+                "{port}: nothing arrived within {timeout_s} s"
+            )));
+        }
+    };
+    eprintln!();
+    let mut entry = Entry::new(
+        take.messages,
+        Source::Capture,
+        crate::engine::store::now_unix_ms(),
+    );
+    entry.unterminated = take.unterminated;
+    entry.lost_messages = take.lost_messages;
+    let summary = format!(
+        "captured \"{}\": {} message(s), {} bytes{}",
+        entry.name,
+        entry.messages.len(),
+        entry.byte_len(),
+        if entry.has_problems() {
+            " (with problems: see list)"
+        } else {
+            ""
+        }
+    );
+    lib.add(entry);
+    file::save(lib_path, &lib).map_err(output)?;
+    Ok(format!(
+        "{summary}; {} now holds {} entries",
+        lib_path.display(),
+        lib.entries.len()
+    ))
 }

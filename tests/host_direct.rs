@@ -7,59 +7,15 @@
 
 mod common;
 
+use common::jack::{arrival_rate, receiver, Arrivals, Jack};
 use common::{decode_state, encode_state, sysex, In, Session};
-use midir::os::unix::{VirtualInput, VirtualOutput};
-use midir::{MidiInput, MidiOutput};
-use std::process::{Child, Command};
-use std::sync::{Arc, Mutex};
+use midir::os::unix::VirtualOutput;
+use midir::MidiOutput;
 use std::time::{Duration, Instant};
 use sysex_vault::library::{Entry, Library, Source};
 use sysex_vault::pacing::Pacing;
 
-/// A private JACK server with the dummy driver, stopped on drop.
-struct Jack(Child);
-
-impl Jack {
-    fn start() -> Jack {
-        let name = format!("sxv-test-{}", std::process::id());
-        // SAFETY: set before any JACK client exists; every later client in this process (the
-        // plugin's included) connects to this server.
-        unsafe { std::env::set_var("JACK_DEFAULT_SERVER", &name) };
-        let child = Command::new("jackd")
-            .args([
-                "-n",
-                &name,
-                "--no-realtime",
-                "-d",
-                "dummy",
-                "-r",
-                "48000",
-                "-p",
-                "64",
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("jackd (Debian: jackd2) must be installed for the direct-port test");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while MidiOutput::new("probe").is_err() {
-            assert!(Instant::now() < deadline, "JACK server did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Jack(child)
-    }
-}
-
-impl Drop for Jack {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-type Arrivals = Arc<Mutex<Vec<(Instant, Vec<u8>)>>>;
-
-/// The synth: a JACK client with a MIDI output ("synth-tx:out") and input ("synth-rx:in").
+/// The synth: JACK clients with a MIDI output ("synth-tx:out") and input ("synth-rx:in").
 struct Synth {
     out: midir::MidiOutputConnection,
     _in: Option<midir::MidiInputConnection<()>>,
@@ -72,17 +28,7 @@ impl Synth {
             .unwrap()
             .create_virtual("out")
             .unwrap();
-        let received: Arrivals = Arc::default();
-        let sink = received.clone();
-        let mut input = MidiInput::new("synth-rx").unwrap();
-        input.ignore(midir::Ignore::None);
-        let conn = input
-            .create_virtual(
-                "in",
-                move |_, bytes, _| sink.lock().unwrap().push((Instant::now(), bytes.to_vec())),
-                (),
-            )
-            .unwrap();
+        let (conn, received) = receiver("synth-rx", "in");
         Synth {
             out,
             _in: Some(conn),
@@ -164,16 +110,7 @@ fn direct_ports_capture_send_and_fail_clearly() {
     let arrivals = synth.received.lock().unwrap().clone();
     let bytes: Vec<Vec<u8>> = arrivals.iter().map(|(_, m)| m.clone()).collect();
     assert_eq!(bytes, sent_bank, "{}", log_text(&mut s));
-    let gaps = (arrivals.len() - 1) as f64 * 0.150;
-    let wire = arrivals
-        .last()
-        .unwrap()
-        .0
-        .duration_since(arrivals[0].0)
-        .as_secs_f64()
-        - gaps;
-    let sent: usize = sent_bank[..sent_bank.len() - 1].iter().map(Vec::len).sum();
-    let rate = sent as f64 / wire;
+    let (rate, wire) = arrival_rate(&arrivals, 0.150);
     // Delivery is quantised to JACK periods (64 frames = 1.3 ms): allow that much on top.
     let slack = 0.0014 / wire;
     assert!(rate >= 3125.0 * 0.99, "direct send at {rate:.1} B/s");

@@ -1,0 +1,117 @@
+//! `sysex-vault send` and `capture` through real MIDI ports (a private JACK server with the
+//! dummy driver): a dump sent by another client is captured into a library file byte-identical,
+//! and a send arrives paced.
+#![cfg(feature = "jack")]
+
+mod common;
+
+use common::jack::{arrival_rate, receiver, Jack};
+use common::sysex;
+use midir::os::unix::VirtualOutput;
+use midir::MidiOutput;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use sysex_vault::library::file;
+
+fn cli() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sysex-vault"));
+    c.env("JACK_DEFAULT_SERVER", Jack::name());
+    c
+}
+
+#[test]
+fn capture_then_send_through_jack_ports() {
+    let _jack = Jack::start();
+    let dir = std::env::temp_dir().join(format!("sxv-cli-ports-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let lib = dir.join("lib.sxvl");
+
+    // Capture: the synth dumps 8 messages; the CLI records them as one take.
+    let mut synth = MidiOutput::new("dumper")
+        .unwrap()
+        .create_virtual("out")
+        .unwrap();
+    let mut child = cli()
+        .args([
+            "capture",
+            lib.to_str().unwrap(),
+            "dumper:out",
+            "--gap",
+            "300",
+            "--timeout",
+            "20",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The CLI says "waiting up to …" once its input port is open and connected.
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("waiting up to") {
+                let _ = tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    if rx.recv_timeout(Duration::from_secs(20)).is_err() {
+        let _ = child.kill();
+        panic!("capture never opened its port: {}", reader.join().unwrap());
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let dump: Vec<Vec<u8>> = (0..8).map(|i| sysex(100 + i * 30, i as u8)).collect();
+    for m in &dump {
+        synth.send(m).unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("8 message(s)"), "{text}");
+    let library = file::load(&lib).unwrap();
+    assert_eq!(library.entries[0].messages, dump);
+
+    // Send: the entry goes to a receiving port, paced, byte-identical.
+    let (_conn, received) = receiver("receiver", "in");
+    let out = cli()
+        .args(["send", lib.to_str().unwrap(), "receiver:in", "--gap", "50"])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    std::thread::sleep(Duration::from_millis(100));
+    let arrivals = received.lock().unwrap().clone();
+    eprintln!("arrived: {:?}", arrivals.iter().map(|(_, m)| m.len()).collect::<Vec<_>>());
+    assert_eq!(
+        arrivals.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>(),
+        dump,
+        "{text}"
+    );
+    let (rate, wire) = arrival_rate(&arrivals, 0.050);
+    eprintln!("CLI send: {rate:.1} B/s (configured 3125)");
+    assert!(
+        (rate / 3125.0 - 1.0).abs() < 0.01 + 0.0014 / wire,
+        "CLI send at {rate:.1} B/s"
+    );
+
+    // A port that does not exist: a clear message and the output exit code.
+    let out = cli()
+        .args(["send", lib.to_str().unwrap(), "nowhere:in"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(sysex_vault::cli::EXIT_OUTPUT));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("MIDI output port \"nowhere:in\" is not available"));
+}

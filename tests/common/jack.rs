@@ -1,0 +1,100 @@
+//! A private JACK server with the dummy driver for tests that need real MIDI ports (the build
+//! machines have no sound hardware and no ALSA sequencer).
+
+use midir::os::unix::VirtualInput;
+use midir::{MidiInput, MidiInputConnection, MidiOutput};
+use std::process::{Child, Command};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Messages received by a [`receiver`], with their arrival times.
+pub type Arrivals = Arc<Mutex<Vec<(Instant, Vec<u8>)>>>;
+
+/// A JACK client with a virtual MIDI input port `client:port` that records what arrives.
+pub fn receiver(client: &str, port: &str) -> (MidiInputConnection<()>, Arrivals) {
+    let received: Arrivals = Arc::default();
+    let sink = received.clone();
+    let mut input = MidiInput::new(client).unwrap();
+    input.ignore(midir::Ignore::None);
+    let conn = input
+        .create_virtual(
+            port,
+            move |_, bytes, _| sink.lock().unwrap().push((Instant::now(), bytes.to_vec())),
+            (),
+        )
+        .unwrap();
+    (conn, received)
+}
+
+/// Average byte rate of paced arrivals over their wire time (the gaps after each message taken
+/// out), and that wire time in seconds. The last message's bytes are not counted: its end is
+/// not observed.
+pub fn arrival_rate(arrivals: &[(Instant, Vec<u8>)], gap_s: f64) -> (f64, f64) {
+    let n = arrivals.len();
+    let span = arrivals[n - 1]
+        .0
+        .duration_since(arrivals[0].0)
+        .as_secs_f64();
+    let wire = span - (n - 1) as f64 * gap_s;
+    let bytes: usize = arrivals[..n - 1].iter().map(|(_, m)| m.len()).sum();
+    (bytes as f64 / wire, wire)
+}
+
+/// A private JACK server with the dummy driver, stopped on drop.
+pub struct Jack(Child);
+
+impl Jack {
+    /// The server name children must use (`JACK_DEFAULT_SERVER`).
+    pub fn name() -> String {
+        format!("sxv-test-{}", std::process::id())
+    }
+
+    /// Starts the server and points every JACK client of this process (and its children) at it.
+    pub fn start() -> Jack {
+        let name = Jack::name();
+        // SAFETY: set before any JACK client exists; every later client in this process (the
+        // plugin's included) connects to this server.
+        unsafe { std::env::set_var("JACK_DEFAULT_SERVER", &name) };
+        let child = Command::new("jackd")
+            .args([
+                "-n",
+                &name,
+                "--no-realtime",
+                "-d",
+                "dummy",
+                "-r",
+                "48000",
+                "-p",
+                "64",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("jackd (Debian: jackd2) must be installed for the direct-port test");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while MidiOutput::new("probe").is_err() {
+            assert!(Instant::now() < deadline, "JACK server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Jack(child)
+    }
+}
+
+impl Drop for Jack {
+    fn drop(&mut self) {
+        // SIGTERM lets jackd remove its shared memory; SIGKILL would leave it behind and block
+        // the next server on this machine.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
