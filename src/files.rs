@@ -18,6 +18,8 @@ pub enum Format {
     Mid,
     /// Hex text, `.txt` / `.hex`.
     Hex,
+    /// A SysEx Vault library file, `.sxvl` (entries with names and settings).
+    Library,
 }
 
 impl Format {
@@ -28,6 +30,8 @@ impl Format {
             Format::Mid
         } else if lower.ends_with(".txt") || lower.ends_with(".hex") {
             Format::Hex
+        } else if lower.ends_with(".sxvl") {
+            Format::Library
         } else {
             Format::Syx
         }
@@ -39,6 +43,7 @@ impl Format {
             Format::Syx => "syx",
             Format::Mid => "mid",
             Format::Hex => "txt",
+            Format::Library => "sxvl",
         }
     }
 }
@@ -57,6 +62,11 @@ pub struct Imported {
 pub fn import(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Imported, String> {
     let fail = |e: &dyn std::fmt::Display| format!("{name}: {e}");
     let (messages, unterminated, warnings) = match Format::from_name(name) {
+        Format::Library => {
+            return Err(format!(
+                "{name}: a library file holds several entries; use import_any"
+            ))
+        }
         Format::Mid => {
             let found = smf::read(bytes).map_err(|e| fail(&e))?;
             if found.is_empty() {
@@ -93,9 +103,37 @@ pub fn import(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Imported
     Ok(Imported { entry, warnings })
 }
 
-/// Writes messages in a format (`.mid` spaced by `pacing`).
+/// Reads any importable file: a SysEx Vault library file (`.sxvl`, written by the standalone
+/// app, the command line or `extract`) gives all its entries; anything else goes through
+/// [`import`]. This is how a library moves between the app and a DAW project.
+pub fn import_any(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Vec<Imported>, String> {
+    if name.to_ascii_lowercase().ends_with(".sxvl") {
+        let lib = crate::state::decode(bytes).map_err(|e| format!("{name}: {e}"))?;
+        return Ok(lib
+            .entries
+            .into_iter()
+            .map(|mut entry| {
+                entry.duplicate_of = None;
+                Imported {
+                    entry,
+                    warnings: Vec::new(),
+                }
+            })
+            .collect());
+    }
+    import(name, bytes, created_unix_ms).map(|i| vec![i])
+}
+
+/// Writes messages in a format (`.mid` spaced by `pacing`; a library file holds them as one
+/// entry).
 pub fn export<T: AsRef<[u8]>>(messages: &[T], format: Format, pacing: &Pacing) -> Vec<u8> {
     match format {
+        Format::Library => {
+            let mut lib = crate::library::Library::default();
+            let msgs = messages.iter().map(|m| m.as_ref().to_vec()).collect();
+            lib.add(Entry::new(msgs, Source::Capture, 0));
+            crate::state::encode(&lib)
+        }
         Format::Syx => syx::write(messages),
         Format::Mid => smf::write(messages, pacing),
         Format::Hex => hex::write(messages).into_bytes(),

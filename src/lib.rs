@@ -12,6 +12,7 @@ pub mod files;
 pub mod library;
 pub mod pacing;
 pub mod params;
+pub mod standalone;
 pub mod state;
 pub mod sysex;
 
@@ -61,8 +62,12 @@ pub struct SysExVault {
 impl Default for SysExVault {
     fn default() -> Self {
         pool::init();
+        let params = Arc::new(VaultParams::default());
+        if let Some(path) = standalone::library_file() {
+            params.store().open_file(path.clone());
+        }
         Self {
-            params: Arc::new(VaultParams::default()),
+            params,
             keepalive: Vec::with_capacity(KEEPALIVE_CAPACITY),
             capture_shared: Arc::new(CaptureShared::default()),
             send_shared: Arc::new(SendShared::default()),
@@ -233,6 +238,13 @@ impl Plugin for SysExVault {
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        if standalone::library_file().is_some() && !standalone::has_display() {
+            self.params.store().log(
+                engine::store::Level::Info,
+                "No display: running without a window (Ctrl-C to quit)".into(),
+            );
+            return None;
+        }
         let handles = editor::Handles {
             store: self.params.store().clone(),
             capture: self.capture_shared.clone(),

@@ -93,7 +93,10 @@ fn capture_then_send_through_jack_ports() {
     assert!(out.status.success(), "{text}");
     std::thread::sleep(Duration::from_millis(100));
     let arrivals = received.lock().unwrap().clone();
-    eprintln!("arrived: {:?}", arrivals.iter().map(|(_, m)| m.len()).collect::<Vec<_>>());
+    eprintln!(
+        "arrived: {:?}",
+        arrivals.iter().map(|(_, m)| m.len()).collect::<Vec<_>>()
+    );
     assert_eq!(
         arrivals.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>(),
         dump,

@@ -11,7 +11,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 /// What a dialog thread reports back.
 enum Done {
-    Imported(Vec<Result<Imported, String>>),
+    Imported(Vec<Result<Vec<Imported>, String>>),
     Exported(Result<String, String>),
     Cancelled,
 }
@@ -37,9 +37,13 @@ impl Default for FilesPanel {
 }
 
 /// Imports files (name, bytes) into the library, logging every problem.
-pub fn import_into(s: &mut Shared<'_>, results: Vec<Result<Imported, String>>) {
+pub fn import_into(s: &mut Shared<'_>, results: Vec<Result<Vec<Imported>, String>>) {
     let mut entries = Vec::new();
-    for r in results {
+    let flat = results.into_iter().flat_map(|r| match r {
+        Ok(many) => many.into_iter().map(Ok).collect::<Vec<_>>(),
+        Err(e) => vec![Err(e)],
+    });
+    for r in flat {
         match r {
             Ok(imported) => {
                 for w in imported.warnings {
@@ -66,7 +70,7 @@ pub fn import_into(s: &mut Shared<'_>, results: Vec<Result<Imported, String>>) {
     }
 }
 
-fn read_paths(paths: Vec<std::path::PathBuf>) -> Vec<Result<Imported, String>> {
+fn read_paths(paths: Vec<std::path::PathBuf>) -> Vec<Result<Vec<Imported>, String>> {
     paths
         .into_iter()
         .map(|p| {
@@ -76,7 +80,7 @@ fn read_paths(paths: Vec<std::path::PathBuf>) -> Vec<Result<Imported, String>> {
             );
             std::fs::read(&p)
                 .map_err(|e| format!("{name}: {e}"))
-                .and_then(|bytes| files::import(&name, &bytes, now_unix_ms()))
+                .and_then(|bytes| files::import_any(&name, &bytes, now_unix_ms()))
         })
         .collect()
 }
@@ -116,7 +120,7 @@ impl FilesPanel {
                 );
                 f.bytes()
                     .map_err(|e| format!("{name}: {e}"))
-                    .and_then(|b| files::import(&name, &b, now_unix_ms()))
+                    .and_then(|b| files::import_any(&name, &b, now_unix_ms()))
             })
             .collect();
         import_into(s, results);
@@ -124,7 +128,7 @@ impl FilesPanel {
 
     /// Draws the panel.
     pub fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
-        ui.label("Import .syx, .mid or hex text (.txt) files, or drop them onto the window.");
+        ui.label("Import .syx, .mid, hex text (.txt) or SysEx Vault library (.sxvl) files, or drop them onto the window.");
         if ui
             .add_enabled(!self.busy, egui::Button::new("Import files…"))
             .clicked()
@@ -134,7 +138,7 @@ impl FilesPanel {
             std::thread::spawn(move || {
                 let picked = pollster::block_on(
                     rfd::AsyncFileDialog::new()
-                        .add_filter("SysEx", &["syx", "mid", "midi", "txt", "hex"])
+                        .add_filter("SysEx", &["syx", "mid", "midi", "txt", "hex", "sxvl"])
                         .pick_files(),
                 );
                 let done = match picked {
@@ -152,14 +156,11 @@ impl FilesPanel {
             ui.selectable_value(&mut self.format, Format::Syx, ".syx");
             ui.selectable_value(&mut self.format, Format::Mid, ".mid");
             ui.selectable_value(&mut self.format, Format::Hex, "hex text");
+            ui.selectable_value(&mut self.format, Format::Library, "library (.sxvl)");
         });
         let (selected, all) = s.handles.store.read(|l| {
-            let pick = |f: &dyn Fn(&Entry) -> bool| -> Vec<Vec<u8>> {
-                l.entries
-                    .iter()
-                    .filter(|e| f(e))
-                    .flat_map(|e| e.messages.clone())
-                    .collect()
+            let pick = |f: &dyn Fn(&Entry) -> bool| -> Vec<Entry> {
+                l.entries.iter().filter(|e| f(e)).cloned().collect()
             };
             (pick(&|e| s.selection.contains(&e.id)), pick(&|_| true))
         });
@@ -204,8 +205,17 @@ impl FilesPanel {
         }
     }
 
-    fn export(&mut self, messages: Vec<Vec<u8>>, stem: &str) {
-        let bytes = files::export(&messages, self.format, &Pacing::DIN);
+    fn export(&mut self, entries: Vec<Entry>, stem: &str) {
+        let bytes = if self.format == Format::Library {
+            let mut lib = crate::library::Library::default();
+            for e in entries {
+                lib.add(e);
+            }
+            crate::state::encode(&lib)
+        } else {
+            let messages: Vec<Vec<u8>> = entries.into_iter().flat_map(|e| e.messages).collect();
+            files::export(&messages, self.format, &Pacing::DIN)
+        };
         self.save_bytes(bytes, &format!("{stem}.{}", self.format.extension()));
     }
 

@@ -11,7 +11,7 @@ use crate::pacing::Pacing;
 use crate::state::{self, StateError};
 use crossbeam_channel::Sender;
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -112,6 +112,10 @@ pub struct LibraryStore {
     worker: Mutex<Option<Sender<WorkerRequest>>>,
     /// Set when a project's library was loaded; the worker sends the recall entry once.
     pub recall_pending: AtomicBool,
+    /// Changes so far (every `write`), so the library file is saved only when needed.
+    generation: AtomicU64,
+    /// The standalone app's library file and the generation last saved to it (`None` inside).
+    file: Mutex<Option<(std::path::PathBuf, u64)>>,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -129,7 +133,44 @@ impl LibraryStore {
 
     /// Changes the library.
     pub fn write<R>(&self, f: impl FnOnce(&mut Library) -> R) -> R {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         f(&mut self.library.write().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Uses a library file (the standalone app): loads it, and [`LibraryStore::save_file`] writes
+    /// changes back atomically. A file that cannot be read is left untouched and never
+    /// overwritten; the error is logged.
+    pub fn open_file(&self, path: std::path::PathBuf) {
+        match crate::library::file::load(&path) {
+            Ok(lib) => {
+                let n = lib.entries.len();
+                self.write(|l| *l = lib);
+                let saved = self.generation.load(std::sync::atomic::Ordering::Relaxed);
+                *self.file.lock().unwrap_or_else(|e| e.into_inner()) = Some((path.clone(), saved));
+                self.log(Level::Info, format!("Opened {} ({n} entries)", path.display()));
+            }
+            Err(e) => self.log(
+                Level::Error,
+                format!("{e}. The file is left as it is and will not be overwritten; choose another with --library."),
+            ),
+        }
+    }
+
+    /// Saves the library file if it changed since the last save; errors are logged.
+    pub fn save_file(&self) {
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let Some((path, saved)) = file.as_mut() else {
+            return;
+        };
+        let now = self.generation.load(std::sync::atomic::Ordering::Relaxed);
+        if now == *saved {
+            return;
+        }
+        match self.read(|lib| crate::library::file::save(path, lib)) {
+            Ok(()) => *saved = now,
+            Err(e) => self.log(Level::Error, format!("Library not saved: {e}")),
+        }
     }
 
     /// Adds an entry, logging what needs attention. Returns its id.
@@ -241,8 +282,11 @@ impl LibraryStore {
         })
     }
 
-    /// Appends a log line.
+    /// Appends a log line (the standalone app also prints it, since it may run without a window).
     pub fn log(&self, level: Level, text: String) {
+        if crate::standalone::library_file().is_some() {
+            eprintln!("SysEx Vault: {level:?}: {text}");
+        }
         let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
         if log.len() >= LOG_CAPACITY {
             log.remove(0);
@@ -440,6 +484,32 @@ impl<'a> nice_plug::params::persist::PersistentField<'a, StateText> for PendingF
 mod tests {
     use super::*;
     use crate::library::Source;
+
+    #[test]
+    fn library_file_follows_changes_and_unreadable_files_are_kept() {
+        let dir = std::env::temp_dir().join(format!("sxv-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("app.sxvl");
+        let store = LibraryStore::default();
+        store.open_file(path.clone());
+        store.save_file();
+        assert!(!path.exists(), "nothing changed, nothing written");
+        store.add(Entry::new(vec![vec![0xF0, 0x01, 0xF7]], Source::Capture, 0));
+        store.save_file();
+        assert_eq!(crate::library::file::load(&path).unwrap().entries.len(), 1);
+        // A damaged file is never overwritten.
+        std::fs::write(&path, b"damaged").unwrap();
+        let other = LibraryStore::default();
+        other.open_file(path.clone());
+        other.add(Entry::new(vec![vec![0xF0, 0x02, 0xF7]], Source::Capture, 0));
+        other.save_file();
+        assert_eq!(std::fs::read(&path).unwrap(), b"damaged");
+        assert!(other
+            .log_lines()
+            .iter()
+            .any(|l| l.level == Level::Error && l.text.contains("will not be overwritten")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn every_edit_can_be_undone() {

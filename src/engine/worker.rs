@@ -140,6 +140,8 @@ impl State {
                     "Internal error in the background thread; capture and send continue".into(),
                 );
             }
+            // The standalone app's library file follows every change (at most once a poll).
+            self.ctx.store.save_file();
             if shutdown {
                 self.recorder.stop();
                 self.file_finished();
@@ -150,6 +152,7 @@ impl State {
                         self.file_takes(takes);
                     }
                 }
+                self.ctx.store.save_file();
                 return;
             }
         }
