@@ -10,11 +10,8 @@
 
 use nice_plug_egui::{EguiWindow, EguiWindowSettings};
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, RwLock};
-use sysex_vault::editor::{Handles, HostParams, Tab, UiSettings, VaultUi};
-use sysex_vault::engine::capture::CaptureShared;
+use sysex_vault::editor::{Handles, HostParams, Tab, VaultUi};
 use sysex_vault::engine::counters::Counters;
-use sysex_vault::engine::sender::SendShared;
 use sysex_vault::engine::store::{Edit, Level, LibraryStore};
 use sysex_vault::library::{Entry, Source};
 use sysex_vault::sysex::profiles::{dx7, roland};
@@ -112,18 +109,8 @@ fn main() {
         Some("timing") => Tab::Timing,
         _ => Tab::Send,
     };
-    let handles = Handles {
-        store: Arc::new(LibraryStore::default()),
-        capture: Arc::new(CaptureShared::default()),
-        send: Arc::new(SendShared::default()),
-        counters: Arc::new(Counters::default()),
-        pacing: Arc::new(RwLock::new(Default::default())),
-        settings: Arc::new(RwLock::new(UiSettings {
-            tab,
-            ..Default::default()
-        })),
-        route: Arc::new(RwLock::new(Default::default())),
-    };
+    let handles = Handles::detached();
+    handles.settings.write().expect("settings").tab = tab;
     demo(&handles.store);
     // A send in progress (the 100-message Little Phatty bank at DIN pacing) and counters.
     let s = &handles.send;

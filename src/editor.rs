@@ -126,6 +126,21 @@ pub struct Handles {
     pub route: Arc<RwLock<crate::engine::ports::RouteSettings>>,
 }
 
+impl Handles {
+    /// Fresh handles not connected to a plugin (tests, previews).
+    pub fn detached() -> Handles {
+        Handles {
+            store: Arc::new(LibraryStore::default()),
+            capture: Arc::new(CaptureShared::default()),
+            send: Arc::new(SendShared::default()),
+            counters: Arc::new(Counters::default()),
+            pacing: Arc::new(RwLock::new(PacingChoice::default())),
+            settings: Arc::new(RwLock::new(UiSettings::default())),
+            route: Arc::new(RwLock::new(Default::default())),
+        }
+    }
+}
+
 /// State shared by the panels within one frame.
 pub struct Shared<'a> {
     /// Handles to the plugin.

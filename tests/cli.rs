@@ -1,20 +1,12 @@
 //! The `sysex-vault` command line as a user runs it: import, list, info, export, and the exit
 //! codes and messages of its failures.
 
+mod common;
+
+use common::run_cli;
 use std::path::PathBuf;
-use std::process::Command;
 use sysex_vault::cli::{EXIT_INPUT, EXIT_USAGE};
 use sysex_vault::sysex::profiles::dx7;
-
-fn cli(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
-}
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("sxv-cli-{}-{name}", std::process::id()));
@@ -38,7 +30,7 @@ fn import_list_info_export_round_trip() {
     std::fs::write(&syx, &bytes).unwrap();
     std::fs::write(d.join("gs.txt"), "F0 41 10 42 12 40 00 7F 00 41 F7\n").unwrap();
     let lib = d.join("my.sxvl");
-    let (code, out) = cli(&[
+    let (code, out) = run_cli(&[
         "import",
         lib.to_str().unwrap(),
         syx.to_str().unwrap(),
@@ -51,17 +43,17 @@ fn import_list_info_export_round_trip() {
     );
     assert!(out.contains("now holds 2 entries"), "{out}");
 
-    let (code, out) = cli(&["list", lib.to_str().unwrap()]);
+    let (code, out) = run_cli(&["list", lib.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(out.contains("Yamaha DX7: E.PIANO 1"), "{out}");
     assert!(out.contains("2 entries, 174 bytes"), "{out}");
 
-    let (code, out) = cli(&["info", syx.to_str().unwrap()]);
+    let (code, out) = run_cli(&["info", syx.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(out.contains("Yamaha; Yamaha DX7 (yamaha-dx7): preset Single voice on channel 1; checksum ok [E.PIANO 1]"), "{out}");
 
     let out_syx = d.join("out.syx");
-    let (code, out) = cli(&[
+    let (code, out) = run_cli(&[
         "export",
         lib.to_str().unwrap(),
         out_syx.to_str().unwrap(),
@@ -75,23 +67,23 @@ fn import_list_info_export_round_trip() {
 #[test]
 fn failures_say_what_and_where() {
     let d = dir("fail");
-    let (code, out) = cli(&[]);
+    let (code, out) = run_cli(&[]);
     assert_eq!(code, EXIT_USAGE);
     assert!(out.contains("usage:"));
     let bad = d.join("bad.txt");
     std::fs::write(&bad, "F0 43 ZZ F7").unwrap();
-    let (code, out) = cli(&["info", bad.to_str().unwrap()]);
+    let (code, out) = run_cli(&["info", bad.to_str().unwrap()]);
     assert_eq!(code, EXIT_INPUT);
     assert!(
         out.contains("bad.txt: line 1, column 7: 'Z' is not a hex digit"),
         "{out}"
     );
-    let (code, out) = cli(&["list", d.join("missing.sxvl").to_str().unwrap()]);
+    let (code, out) = run_cli(&["list", d.join("missing.sxvl").to_str().unwrap()]);
     assert_eq!(code, EXIT_INPUT);
     assert!(out.contains("missing.sxvl: no such library file"), "{out}");
     let lib = d.join("lib.sxvl");
     std::fs::write(&lib, b"garbage").unwrap();
-    let (code, out) = cli(&[
+    let (code, out) = run_cli(&[
         "export",
         lib.to_str().unwrap(),
         d.join("x.syx").to_str().unwrap(),

@@ -5,12 +5,9 @@
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
-use sysex_vault::engine::capture::CaptureShared;
-use sysex_vault::engine::counters::Counters;
-use sysex_vault::engine::sender::SendShared;
-use sysex_vault::engine::store::{LibraryStore, WorkerRequest};
+use sysex_vault::engine::store::WorkerRequest;
 use sysex_vault::library::{Entry, Source};
 use sysex_vault::sysex::profiles::dx7;
 
@@ -33,15 +30,7 @@ struct Rig {
 }
 
 fn rig() -> (Harness<'static, VaultUi>, Rig) {
-    let handles = Handles {
-        store: Arc::new(LibraryStore::default()),
-        capture: Arc::new(CaptureShared::default()),
-        send: Arc::new(SendShared::default()),
-        counters: Arc::new(Counters::default()),
-        pacing: Arc::new(RwLock::new(Default::default())),
-        settings: Arc::new(RwLock::new(Default::default())),
-        route: Arc::new(RwLock::new(Default::default())),
-    };
+    let handles = Handles::detached();
     let (tx, requests) = crossbeam_channel::unbounded();
     handles.store.connect_worker(Some(tx));
     let record = Arc::new(AtomicBool::new(false));

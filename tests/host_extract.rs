@@ -5,9 +5,8 @@
 mod common;
 
 use base64::Engine;
-use common::{sysex, In, Session};
+use common::{run_cli, sysex, In, Session};
 use std::path::PathBuf;
-use std::process::Command;
 use sysex_vault::files::project;
 
 /// A plugin state holding one captured take of `messages`, as the CLAP state stream.
@@ -94,16 +93,6 @@ fn tmp(name: &str) -> PathBuf {
     d
 }
 
-fn cli(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
-}
-
 #[test]
 fn reaper_project_instances_are_found_named_and_exported() {
     let lp: Vec<Vec<u8>> = (0..3).map(|i| sysex(30 + i, i as u8)).collect();
@@ -125,7 +114,7 @@ fn reaper_project_instances_are_found_named_and_exported() {
     assert_eq!(found[0].library.as_ref().unwrap().entries[0].messages, lp);
 
     let out = dir.join("out");
-    let (code, text) = cli(&["extract", rpp.to_str().unwrap(), out.to_str().unwrap()]);
+    let (code, text) = run_cli(&["extract", rpp.to_str().unwrap(), out.to_str().unwrap()]);
     assert_eq!(code, 0, "{text}");
     assert!(
         text.contains("track \"Little Phatty\" #1 (CLAP): 1 entries"),
@@ -145,7 +134,7 @@ fn reaper_project_instances_are_found_named_and_exported() {
         "byte-identical"
     );
     // The extracted library opens with the CLI too.
-    let (code, text) = cli(&["list", folder.join("library.sxvl").to_str().unwrap()]);
+    let (code, text) = run_cli(&["list", folder.join("library.sxvl").to_str().unwrap()]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("1 entries"), "{text}");
 }
@@ -157,7 +146,7 @@ fn ardour_session_vst3_instance_is_extracted() {
     let session = dir.join("demo.ardour");
     std::fs::write(&session, ardour_session(&captured_state(&msgs))).unwrap();
     let out = dir.join("out");
-    let (code, text) = cli(&[
+    let (code, text) = run_cli(&[
         "extract",
         session.to_str().unwrap(),
         out.to_str().unwrap(),
@@ -192,7 +181,7 @@ fn damaged_instance_is_reported_with_its_track_and_a_failure_code() {
         reaper_project(b"not a state", &captured_state(&[sysex(10, 1)])),
     )
     .unwrap();
-    let (code, text) = cli(&[
+    let (code, text) = run_cli(&[
         "extract",
         rpp.to_str().unwrap(),
         dir.join("out").to_str().unwrap(),

@@ -61,13 +61,7 @@ impl TakeRecorder {
         if bytes.is_empty() {
             return;
         }
-        // The gap is judged on sample time, however late the worker reads the bytes.
-        self.tick(at);
-        let take = self.current.get_or_insert_with(|| Take {
-            start_sample: at,
-            ..Take::default()
-        });
-        take.end_sample = at;
+        self.touch(at);
         let mut events = Vec::new();
         self.assembler.push(bytes, |e| events.push(e));
         for e in events {
@@ -80,13 +74,20 @@ impl TakeRecorder {
         if messages == 0 {
             return;
         }
+        self.touch(at).lost_messages += messages;
+    }
+
+    /// Activity at sample `at`: ends the take in progress if the gap has passed (judged on
+    /// sample time, however late the worker reads the bytes), then returns the take that `at`
+    /// belongs to, starting one if needed.
+    fn touch(&mut self, at: u64) -> &mut Take {
         self.tick(at);
         let take = self.current.get_or_insert_with(|| Take {
             start_sample: at,
             ..Take::default()
         });
         take.end_sample = at;
-        take.lost_messages += messages;
+        take
     }
 
     /// Ends the take in progress if `now` is at least one idle gap after its last byte.

@@ -584,3 +584,14 @@ impl BenchProcessor {
         (out.events, out.sysex_bytes)
     }
 }
+
+/// Runs the `sysex-vault` command line; returns its exit code and stdout + stderr.
+pub fn run_cli(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
