@@ -130,7 +130,53 @@ fn scenario(name: &str, c: &mut Criterion, capture: bool, send: bool) {
     session.end_bench(b);
 }
 
+/// The baseline plugin (`examples/baseline_passthrough.rs`), built the same way and loaded once.
+fn baseline() -> &'static PluginEntry {
+    static ENTRY: std::sync::OnceLock<PluginEntry> = std::sync::OnceLock::new();
+    ENTRY.get_or_init(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "--example",
+                "baseline_passthrough",
+            ])
+            .status()
+            .expect("cargo build");
+        assert!(status.success());
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/release/examples/libbaseline_passthrough.so");
+        // SAFETY: our own benchmark plugin, just built.
+        unsafe { PluginEntry::load(&path) }.expect("load baseline")
+    })
+}
+
+fn baseline_idle(c: &mut Criterion) {
+    let mut s = Session::load_from(baseline(), "org.sysex-vault.baseline");
+    s.activate(SR, FRAMES);
+    let mut b = s.start_bench();
+    let empty = EventBuffer::new();
+    let blocks = 20_000u32;
+    let start = Instant::now();
+    for _ in 0..blocks {
+        b.block(FRAMES, &empty);
+    }
+    let per_block = start.elapsed().as_secs_f64() / f64::from(blocks);
+    eprintln!(
+        "baseline pass-through plugin idle: {:.2} µs per 64-frame block = {:.3} % of the real-time budget",
+        per_block * 1e6,
+        per_block / (f64::from(FRAMES) / SR) * 100.0
+    );
+    c.bench_function("baseline pass-through plugin idle", |bench| {
+        bench.iter(|| b.block(FRAMES, &empty))
+    });
+    s.end_bench(b);
+}
+
 fn process(c: &mut Criterion) {
+    baseline_idle(c);
     scenario("process idle (pass-through on)", c, false, false);
     scenario("process capturing 1 MB/s in", c, true, false);
     scenario(

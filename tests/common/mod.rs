@@ -151,7 +151,11 @@ pub struct Session {
 impl Session {
     /// Loads the plugin and creates an instance (not yet active).
     pub fn load() -> Session {
-        let entry = entry();
+        Session::load_from(entry(), PLUGIN_ID)
+    }
+
+    /// Creates an instance of plugin `id` from an already loaded library.
+    pub fn load_from(entry: &'static PluginEntry, id: &str) -> Session {
         let host_info = HostInfo::new(
             "SysEx Vault test host",
             "SysEx Vault",
@@ -159,7 +163,7 @@ impl Session {
             "1.0",
         )
         .unwrap();
-        let id = CString::new(PLUGIN_ID).unwrap();
+        let id = CString::new(id).unwrap();
         let instance =
             PluginInstance::<TestHost>::new(|_| TestHostShared, |_| (), entry, &id, &host_info)
                 .expect("instantiate plugin");
