@@ -512,6 +512,18 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_while_holding_the_library_does_not_stop_capture() {
+        let store = Arc::new(LibraryStore::default());
+        let s = store.clone();
+        // A thread that fails while holding the library lock poisons it.
+        let _ = std::thread::spawn(move || s.write(|_| panic!("simulated failure"))).join();
+        let id = store.add(Entry::new(vec![vec![0xF0, 0x01, 0xF7]], Source::Capture, 0));
+        assert_eq!(store.read(|l| l.get(id).map(|e| e.messages.len())), Some(1));
+        assert!(!store.save_text().0.is_empty());
+        store.log(Level::Info, "still logging".into());
+    }
+
+    #[test]
     fn every_edit_can_be_undone() {
         let store = LibraryStore::default();
         let e = |b: u8| {
