@@ -83,6 +83,15 @@ impl Default for SysExVault {
     }
 }
 
+/// Counts a SysEx message the host accepted and keeps its bytes alive until the next block
+/// (never allocates: the keep-alive list is preallocated and simply stops growing when full).
+fn sent_sysex(counters: &Counters, keepalive: &mut Vec<VaultSysEx>, message: VaultSysEx) {
+    Counters::add(&counters.sysex_out, 1);
+    if keepalive.len() < keepalive.capacity() {
+        keepalive.push(message);
+    }
+}
+
 impl SysExVault {
     fn counters(&self) -> &Counters {
         &self.params.counters
@@ -98,7 +107,6 @@ impl SysExVault {
         };
         if first != 0xF0 && !self.in_fragment {
             *message = message.reframed();
-            self.in_fragment = false;
         } else {
             self.in_fragment = last != 0xF7;
         }
@@ -117,7 +125,7 @@ impl SysExVault {
                     1,
                 );
                 c.last_rejected_len
-                    .store(message.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                    .store(message.len() as u64, Ordering::Relaxed);
                 false
             }
             None => {
@@ -165,12 +173,11 @@ impl SysExVault {
                 message: due.message.clone(),
             };
             match context.try_send_event(event) {
-                Ok(()) => {
-                    Counters::add(&self.params.counters.sysex_out, 1);
-                    if self.keepalive.len() < self.keepalive.capacity() {
-                        self.keepalive.push(due.message.clone());
-                    }
-                }
+                Ok(()) => sent_sysex(
+                    &self.params.counters,
+                    &mut self.keepalive,
+                    due.message.clone(),
+                ),
                 Err(_) => {
                     sender.refused(i);
                     return sender.due().len();
@@ -190,10 +197,7 @@ impl SysExVault {
         match context.try_send_event(event) {
             Ok(()) => {
                 if let Some(message) = keep {
-                    Counters::add(&self.params.counters.sysex_out, 1);
-                    if self.keepalive.len() < self.keepalive.capacity() {
-                        self.keepalive.push(message);
-                    }
+                    sent_sysex(&self.params.counters, &mut self.keepalive, message);
                 }
             }
             Err(_) => Counters::add(&self.params.counters.host_refused, 1),
