@@ -114,15 +114,8 @@ fn main() {
     demo(&handles.store);
     // A send in progress (the 100-message Little Phatty bank at DIN pacing) and counters.
     let s = &handles.send;
-    s.job_id.store(1, Ordering::Relaxed);
-    s.total_messages.store(100, Ordering::Relaxed);
-    s.total_bytes.store(700, Ordering::Relaxed);
-    s.sent_messages.store(37, Ordering::Relaxed);
-    s.sent_bytes.store(259, Ordering::Relaxed);
-    s.total_seconds_bits
-        .store(15.22f64.to_bits(), Ordering::Relaxed);
-    s.elapsed_seconds_bits
-        .store(5.63f64.to_bits(), Ordering::Relaxed);
+    s.start_job(1, 100, 700, 15.22);
+    s.progress(37, 259, 5.63);
     Counters::add(&handles.counters.sysex_in, 4_410);
     Counters::add(&handles.counters.sysex_out, 137);
     let mut ui = VaultUi::new(handles, Box::new(Preview(true.into())));

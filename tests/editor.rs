@@ -158,15 +158,8 @@ fn send_with_progress_and_cancel() {
     }
     // The audio thread reports progress.
     let p = &rig.handles.send;
-    p.job_id.store(1, Ordering::Relaxed);
-    p.total_messages.store(10, Ordering::Relaxed);
-    p.total_bytes.store(40, Ordering::Relaxed);
-    p.sent_messages.store(3, Ordering::Relaxed);
-    p.sent_bytes.store(12, Ordering::Relaxed);
-    p.total_seconds_bits
-        .store(1.6f64.to_bits(), Ordering::Relaxed);
-    p.elapsed_seconds_bits
-        .store(0.5f64.to_bits(), Ordering::Relaxed);
+    p.start_job(1, 10, 40, 1.6);
+    p.progress(3, 12, 0.5);
     h.run_steps(2);
     h.get_by_label_contains("3 / 10 messages, 12 B / 40 B, ETA 1.1 s");
     h.get_by_label("Cancel").click();

@@ -31,6 +31,12 @@ fn session_with(
     s
 }
 
+/// State override: USB / fast pacing, for tests about other things than DIN timing.
+fn usb_fast() -> [(&'static str, serde_json::Value); 1] {
+    let choice = serde_json::to_string(&PacingChoice::UsbFast).unwrap();
+    [("fields/pacing", serde_json::json!(choice))]
+}
+
 fn bank(n: usize, seed: u8) -> Vec<Vec<u8>> {
     (0..n)
         .map(|i| sysex(40 + (i * 7) % 60, seed.wrapping_add(i as u8)))
@@ -246,15 +252,7 @@ fn recall_on_load_fires_exactly_once_per_load() {
         Entry::new(vec![sysex(10, 1)], Source::Capture, 0),
         recall,
     ]);
-    let mut s = session_with(
-        &lib,
-        48_000.0,
-        512,
-        &[(
-            "fields/pacing",
-            serde_json::json!(serde_json::to_string(&PacingChoice::UsbFast).unwrap()),
-        )],
-    );
+    let mut s = session_with(&lib, 48_000.0, 512, &usb_fast());
     let out = run(&mut s, 512, 100, &[]);
     assert_eq!(
         out.into_iter().map(|(_, m)| m).collect::<Vec<_>>(),
@@ -316,15 +314,7 @@ fn cancel_stops_after_the_message_in_flight() {
 fn host_queue_full_is_retried_not_lost() {
     let messages = bank(5, 6);
     let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
-    let mut s = session_with(
-        &lib,
-        48_000.0,
-        512,
-        &[(
-            "fields/pacing",
-            serde_json::json!(serde_json::to_string(&PacingChoice::UsbFast).unwrap()),
-        )],
-    );
+    let mut s = session_with(&lib, 48_000.0, 512, &usb_fast());
     let send = s.param_id("Send");
     s.process(512, &[In::Param(0, send, 1.0)]);
     // Give the worker time to queue the job, while the host refuses every event.

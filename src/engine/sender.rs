@@ -100,6 +100,24 @@ pub struct SendShared {
 }
 
 impl SendShared {
+    /// Publishes the start of a job (called by whichever sender runs it).
+    pub fn start_job(&self, id: u64, messages: u64, bytes: u64, seconds: f64) {
+        self.job_id.store(id, Ordering::Relaxed);
+        self.total_messages.store(messages, Ordering::Relaxed);
+        self.total_bytes.store(bytes, Ordering::Relaxed);
+        self.total_seconds_bits
+            .store(seconds.to_bits(), Ordering::Relaxed);
+        self.progress(0, 0, 0.0);
+    }
+
+    /// Publishes a job's progress.
+    pub fn progress(&self, messages: u64, bytes: u64, elapsed_seconds: f64) {
+        self.sent_messages.store(messages, Ordering::Relaxed);
+        self.sent_bytes.store(bytes, Ordering::Relaxed);
+        self.elapsed_seconds_bits
+            .store(elapsed_seconds.to_bits(), Ordering::Relaxed);
+    }
+
     /// Seconds left in the current job (ETA), 0 when idle.
     pub fn eta_seconds(&self) -> f64 {
         let total = f64::from_bits(self.total_seconds_bits.load(Ordering::Relaxed));
@@ -278,17 +296,9 @@ impl SendEngine {
     }
 
     fn publish_start(&self, job: &SendJob) {
-        let s = &self.shared;
-        s.job_id.store(job.id, Ordering::Relaxed);
-        s.total_messages
-            .store(job.messages.len() as u64, Ordering::Relaxed);
-        s.sent_messages.store(0, Ordering::Relaxed);
-        s.sent_bytes.store(0, Ordering::Relaxed);
-        s.elapsed_seconds_bits
-            .store(0f64.to_bits(), Ordering::Relaxed);
-        s.total_bytes.store(job.total_bytes, Ordering::Relaxed);
-        s.total_seconds_bits
-            .store(job.total_seconds.to_bits(), Ordering::Relaxed);
+        let n = job.messages.len() as u64;
+        self.shared
+            .start_job(job.id, n, job.total_bytes, job.total_seconds);
     }
 
     /// Cancels the current and queued jobs whose id is below `below` (ids grow in queue order).

@@ -523,26 +523,19 @@ fn direct_sender(
             }
             continue;
         }
-        send.job_id.store(job.id, Ordering::Relaxed);
-        send.total_messages
-            .store(job.messages.len() as u64, Ordering::Relaxed);
-        send.total_bytes.store(job.total_bytes, Ordering::Relaxed);
-        send.total_seconds_bits
-            .store(job.total_seconds.to_bits(), Ordering::Relaxed);
-        send.sent_messages.store(0, Ordering::Relaxed);
-        send.sent_bytes.store(0, Ordering::Relaxed);
+        send.start_job(
+            job.id,
+            job.messages.len() as u64,
+            job.total_bytes,
+            job.total_seconds,
+        );
         let result = ports::send_paced(
             &mut out,
             &job.messages,
             job.pacing,
             &send.cancel,
             cancel_seen,
-            |m, b, t| {
-                send.sent_messages.store(m as u64, Ordering::Relaxed);
-                send.sent_bytes.store(b, Ordering::Relaxed);
-                send.elapsed_seconds_bits
-                    .store(t.to_bits(), Ordering::Relaxed);
-            },
+            |m, b, t| send.progress(m as u64, b, t),
         );
         send.job_id.store(0, Ordering::Relaxed);
         match result {
