@@ -302,8 +302,13 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
         #[test]
         fn extract_never_panics(body in "[<>A-Z \"\\n=/a-z0-9.]{0,200}") {
-            let _ = extract(&format!("<REAPER_PROJECT 0.1\n{body}"));
-            let _ = extract(&format!("<Session>{body}"));
+            // Bounded: no more instances than plugin blocks in the text.
+            if let Ok((_, found)) = extract(&format!("<REAPER_PROJECT 0.1\n{body}")) {
+                prop_assert!(found.len() <= body.matches("<CLAP").count());
+            }
+            if let Ok((_, found)) = extract(&format!("<Session>{body}")) {
+                prop_assert!(found.len() <= body.matches("<Processor").count());
+            }
         }
 
         #[test]
