@@ -253,7 +253,16 @@ pub fn send_paced(
                 messages.len()
             ));
         }
-        wait_until(start + Duration::from_secs_f64(plan.next_start()));
+        // A cancel during the wait stops before this message: only a message already handed to
+        // the port counts as in flight.
+        let cancelled = || cancel.load(Ordering::Relaxed) != cancel_seen;
+        if !wait_until(
+            start + Duration::from_secs_f64(plan.next_start()),
+            cancelled,
+        ) {
+            report.cancelled = true;
+            break;
+        }
         let at = start.elapsed().as_secs_f64();
         out.send(m).map_err(|e| {
             format!(
@@ -272,16 +281,20 @@ pub fn send_paced(
     Ok(report)
 }
 
-/// Sleeps until `deadline`, finishing with a short spin so starts land within about 0.1 ms.
-fn wait_until(deadline: Instant) {
+/// Sleeps until `deadline` (in slices of at most 10 ms, so a cancel is seen promptly), finishing
+/// with a short spin so starts land within about 0.1 ms. Returns false if `cancelled` became true.
+fn wait_until(deadline: Instant, cancelled: impl Fn() -> bool) -> bool {
     loop {
+        if cancelled() {
+            return false;
+        }
         let now = Instant::now();
         if now >= deadline {
-            return;
+            return true;
         }
         let left = deadline - now;
         if left > Duration::from_millis(2) {
-            std::thread::sleep(left - Duration::from_millis(1));
+            std::thread::sleep((left - Duration::from_millis(1)).min(Duration::from_millis(10)));
         } else {
             std::thread::yield_now();
         }
@@ -302,6 +315,27 @@ mod tests {
         );
         drop(a);
         assert!(Claim::take("out test:port".into()).is_ok());
+    }
+
+    #[test]
+    fn waiting_stops_promptly_on_cancel() {
+        let flag = std::sync::atomic::AtomicBool::new(false);
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(Duration::from_millis(30));
+                flag.store(true, Ordering::Relaxed);
+            });
+            let reached = wait_until(start + Duration::from_secs(5), || {
+                flag.load(Ordering::Relaxed)
+            });
+            assert!(!reached);
+        });
+        assert!(start.elapsed() < Duration::from_secs(1));
+        assert!(wait_until(
+            Instant::now() + Duration::from_millis(5),
+            || false
+        ));
     }
 
     #[test]
