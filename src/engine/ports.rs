@@ -282,7 +282,7 @@ pub fn send_paced(
 }
 
 /// Sleeps until `deadline` (in slices of at most 10 ms, so a cancel is seen promptly), finishing
-/// with a short spin so starts land within about 0.1 ms. Returns false if `cancelled` became true.
+/// with a 3 ms spin so starts land within about 0.1 ms. Returns false if `cancelled` became true.
 fn wait_until(deadline: Instant, cancelled: impl Fn() -> bool) -> bool {
     loop {
         if cancelled() {
@@ -292,9 +292,11 @@ fn wait_until(deadline: Instant, cancelled: impl Fn() -> bool) -> bool {
         if now >= deadline {
             return true;
         }
+        // Sleep until 3 ms before the start, then spin: a wake-up up to 3 ms late (a busy
+        // machine) still starts the message on time.
         let left = deadline - now;
-        if left > Duration::from_millis(2) {
-            std::thread::sleep((left - Duration::from_millis(1)).min(Duration::from_millis(10)));
+        if left > Duration::from_millis(4) {
+            std::thread::sleep((left - Duration::from_millis(3)).min(Duration::from_millis(10)));
         } else {
             std::thread::yield_now();
         }
