@@ -288,7 +288,7 @@ fn status_line(ui: &mut egui::Ui, shared: &Shared<'_>) {
         ));
         ui.separator();
         ui.label(format!("SysEx in {} / out {}", c.sysex_in, c.sysex_out));
-        let refused = c.rejected_too_long + c.rejected_pool_full;
+        let refused = c.rejected();
         if refused + c.host_refused > 0 {
             ui.separator();
             ui.colored_label(

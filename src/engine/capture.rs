@@ -53,6 +53,11 @@ impl CaptureShared {
         f32::from_bits(self.sample_rate_bits.load(Ordering::Relaxed))
     }
 
+    /// The idle gap in microseconds (direct-port input runs on the wall clock).
+    pub fn gap_micros(&self) -> u64 {
+        u64::from(self.idle_gap_ms.load(Ordering::Relaxed).max(1)) * 1000
+    }
+
     /// The idle gap in samples at the current sample rate.
     pub fn gap_samples(&self) -> u64 {
         let ms = self.idle_gap_ms.load(Ordering::Relaxed);

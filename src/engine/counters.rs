@@ -44,6 +44,13 @@ pub struct CounterSnapshot {
     pub host_refused: u64,
 }
 
+impl CounterSnapshot {
+    /// Messages refused for any reason.
+    pub fn rejected(&self) -> u64 {
+        self.rejected_too_long + self.rejected_pool_full
+    }
+}
+
 impl Counters {
     /// Adds `n` to a counter (audio-thread safe).
     pub fn add(counter: &AtomicU64, n: u64) {
@@ -75,12 +82,6 @@ impl Counters {
         set(&self.last_rejected_len, s.last_rejected_len);
         set(&self.host_refused, s.host_refused);
     }
-
-    /// Messages refused for any reason.
-    pub fn rejected(&self) -> u64 {
-        let s = self.snapshot();
-        s.rejected_too_long + s.rejected_pool_full
-    }
 }
 
 impl<'a> nice_plug::params::persist::PersistentField<'a, CounterSnapshot> for Arc<Counters> {
@@ -109,6 +110,6 @@ mod tests {
         let d = Counters::default();
         d.restore(&s);
         assert_eq!(d.snapshot(), s);
-        assert_eq!(d.rejected(), 2);
+        assert_eq!(d.snapshot().rejected(), 2);
     }
 }

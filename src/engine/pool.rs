@@ -106,19 +106,6 @@ impl Pool {
     fn refs(&self, class: u8, slot: u16) -> &AtomicU32 {
         &self.classes[usize::from(class)].refs[usize::from(slot)]
     }
-
-    /// Slots in use per class, for diagnostics and tests.
-    pub fn slots_in_use(&self) -> [usize; 4] {
-        let mut out = [0; 4];
-        for (o, c) in out.iter_mut().zip(&self.classes) {
-            *o = c
-                .refs
-                .iter()
-                .filter(|r| r.load(Ordering::Relaxed) > 0)
-                .count();
-        }
-        out
-    }
 }
 
 /// Why a message did not get a slot.

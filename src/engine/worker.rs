@@ -274,9 +274,7 @@ impl State {
             });
             match opened {
                 Ok(port) => {
-                    let gap =
-                        u64::from(self.ctx.capture.idle_gap_ms.load(Ordering::Relaxed).max(1))
-                            * 1000;
+                    let gap = self.ctx.capture.gap_micros();
                     direct.input = Some((port, reader, TakeRecorder::new(MAX_MESSAGE_LEN, gap)));
                     self.ctx.store.log(
                         Level::Info,
@@ -322,7 +320,7 @@ impl State {
 
     /// Files what the direct input port captured.
     fn drain_direct(&mut self) {
-        let gap = u64::from(self.ctx.capture.idle_gap_ms.load(Ordering::Relaxed).max(1)) * 1000;
+        let gap = self.ctx.capture.gap_micros();
         let Some(direct) = self.direct.as_mut() else {
             return;
         };
