@@ -28,6 +28,7 @@ fn bank() -> Vec<Vec<u8>> {
 /// Pushes the bank as one block's worth of ring records and waits until the background thread
 /// has assembled every byte into the take in progress.
 fn capture_once(bank: &[Vec<u8>]) -> Duration {
+    pool::init();
     let shared = Arc::new(CaptureShared::default());
     shared
         .sample_rate_bits
@@ -44,8 +45,10 @@ fn capture_once(bank: &[Vec<u8>]) -> Duration {
     };
     let worker = Worker::start(ctx, reader, queue);
     let total: usize = bank.iter().map(Vec::len).sum();
+    // As the host hands them over: already in the pool (nice-plug copies each event there).
+    let handles: Vec<pool::VaultSysEx> = bank.iter().map(|m| pool::VaultSysEx::store(m)).collect();
     let start = Instant::now();
-    for m in bank {
+    for m in &handles {
         assert!(producer.push_sysex(0, m));
     }
     while shared.live_bytes.load(Ordering::Relaxed) as usize != total {
@@ -53,6 +56,7 @@ fn capture_once(bank: &[Vec<u8>]) -> Duration {
     }
     let elapsed = start.elapsed();
     drop(worker);
+    drop(handles);
     elapsed
 }
 

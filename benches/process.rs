@@ -42,6 +42,8 @@ fn setup() -> Setup {
     state["fields"]["pacing"] = serde_json::json!(serde_json::to_string(&full).unwrap());
     assert!(s.load_state(&encode_state(&state)));
     s.activate(SR, FRAMES);
+    // Past the settling window after the load, so the Send trigger acts.
+    s.settle();
     let send_id = s.param_id("Send");
     let rec_id = s.param_id("Record");
     let cancel_id = s.param_id("Cancel Send");

@@ -12,7 +12,6 @@ use crate::sysex::message::SysEx;
 use crate::sysex::{manufacturer, profiles};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicU64;
 
 /// Exit code for a wrong command line.
 pub const EXIT_USAGE: i32 = 64;
@@ -430,19 +429,29 @@ fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<
         "sending {total} message(s) to {port} at {} B/s with {} ms gaps: about {total_s:.1} s",
         pacing.bytes_per_second, pacing.gap_after_message_ms
     );
-    let never = AtomicU64::new(0);
-    let report = ports::send_paced(&mut out, &messages, pacing, &never, 0, |m, b, t| {
-        eprint!(
-            "\r  {m}/{total} messages, {b} bytes, ETA {:.1} s   ",
-            (total_s - t).max(0.0)
-        );
-    })
+    let mut free_at = std::time::Instant::now();
+    let report = ports::send_paced(
+        &mut out,
+        &messages,
+        pacing,
+        &mut free_at,
+        || false,
+        |m, b, t| {
+            eprint!(
+                "\r  {m}/{total} messages, {b} bytes, ETA {:.1} s   ",
+                (total_s - t).max(0.0)
+            );
+        },
+    )
     .map_err(|e| output(format!("\n{e}")))?;
     // Let the last message leave the driver's buffer before the port closes.
     let last = messages.last().map_or(0, Vec::len);
-    std::thread::sleep(std::time::Duration::from_secs_f64(
-        pacing.wire_seconds(last) + 0.05,
-    ));
+    let left = std::time::Instant::now()
+        + std::time::Duration::from_secs_f64(pacing.wire_seconds(last) + 0.05);
+    std::thread::sleep(
+        left.max(out.drained_at())
+            .saturating_duration_since(std::time::Instant::now()),
+    );
     drop(out);
     eprintln!();
     Ok(format!(
@@ -468,9 +477,10 @@ fn capture(lib_path: &Path, port: &str, gap_ms: u64, timeout_s: u64) -> Result<S
     let take = loop {
         match rx.recv_timeout(std::time::Duration::from_millis(20)) {
             Ok((at, bytes)) if bytes.first().is_some_and(|b| *b < 0xF8) => {
-                started = true;
+                // Notes and controllers from the synth neither start nor extend the take.
                 recorder.feed(at, &bytes);
                 if let Some((m, b)) = recorder.in_progress() {
+                    started = true;
                     eprint!("\r  {m} message(s), {b} bytes   ");
                 }
             }

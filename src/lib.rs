@@ -12,6 +12,7 @@ pub mod files;
 pub mod library;
 pub mod pacing;
 pub mod params;
+pub mod settle;
 pub mod standalone;
 pub mod state;
 pub mod sysex;
@@ -19,10 +20,11 @@ pub mod sysex;
 use engine::capture::{self as capture, CaptureProducer, CaptureShared};
 use engine::counters::Counters;
 use engine::pool::{self, Rejection, VaultSysEx};
-use engine::sender::{self as sender, SendEngine, SendShared};
+use engine::sender::{self as sender, Request, SendEngine, SendShared};
 use engine::worker::{Worker, WorkerContext};
 use nice_plug::prelude::*;
 use params::VaultParams;
+use settle::{SettleWindow, Trigger};
 use std::num::NonZeroU32;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -48,8 +50,17 @@ pub struct SysExVault {
     capture_ring_bytes: u32,
     /// The background thread; dropped (and joined) with the plugin.
     worker: Option<Worker>,
-    /// `Send` and `Cancel Send` trigger values in the previous block (for edge detection).
-    was_triggered: (bool, bool),
+    /// Edge detectors of the `Send` and `Cancel Send` triggers.
+    send_trigger: Trigger,
+    cancel_trigger: Trigger,
+    /// The window after activation or a state load in which restored values are not acted on.
+    settle: SettleWindow,
+    /// [`engine::store::LibraryStore::loads`] when last seen (a state load restarts `settle`).
+    loads_seen: u64,
+    /// Sample rate of the current activation.
+    sample_rate: f64,
+    /// VST3: drop the host's replay of nice-plug's hidden MIDI-CC parameters while settling.
+    filter_restored_controllers: bool,
     /// Samples processed since the plugin was created.
     clock: u64,
     /// Whether capture was armed in the previous block.
@@ -57,6 +68,11 @@ pub struct SysExVault {
     /// Whether the last SysEx event started a message without finishing it, so a data-only
     /// event that follows is its continuation (not a message with stripped framing).
     in_fragment: bool,
+    /// A fragment of the message in progress was refused: its remaining fragments are neither
+    /// passed on nor captured, so it never reaches anyone as a whole, damaged message.
+    discarding: bool,
+    /// Audio clock of the last SysEx handed to capture (a take may be open until a gap later).
+    last_capture: Option<u64>,
 }
 
 impl Default for SysExVault {
@@ -75,10 +91,17 @@ impl Default for SysExVault {
             sender: None,
             capture_ring_bytes: 0,
             worker: None,
-            was_triggered: (false, false),
+            send_trigger: Trigger::default(),
+            cancel_trigger: Trigger::default(),
+            settle: SettleWindow::default(),
+            loads_seen: 0,
+            sample_rate: 48_000.0,
+            filter_restored_controllers: false,
             clock: 0,
             was_armed: false,
             in_fragment: false,
+            discarding: false,
+            last_capture: None,
         }
     }
 }
@@ -136,18 +159,52 @@ impl SysExVault {
         }
     }
 
-    /// Reacts to the `Send` and `Cancel Send` triggers (rising edges).
-    fn triggers(&mut self) {
-        let send = self.params.send.value();
-        let cancel = self.params.cancel.value();
-        if send && !self.was_triggered.0 {
+    /// Reacts to the `Send` and `Cancel Send` triggers (rising edges outside the settling
+    /// window, so a restored value never fires).
+    fn triggers(&mut self, settling: bool) {
+        if self.send_trigger.fired(self.params.send.value(), settling) {
             let slot = self.params.slot.value().max(1) as u32;
-            self.send_shared.slot_request.store(slot, Ordering::Release);
+            if let Some(sender) = self.sender.as_mut() {
+                sender.request(Request::Slot(slot));
+            }
         }
-        if cancel && !self.was_triggered.1 {
+        if self
+            .cancel_trigger
+            .fired(self.params.cancel.value(), settling)
+        {
             self.send_shared.cancel.fetch_add(1, Ordering::Relaxed);
         }
-        self.was_triggered = (send, cancel);
+    }
+
+    /// The rest of a message one of whose fragments was refused: true when `message` belongs to
+    /// it (and must be dropped); the damaged message ends with its `F7` or a new `F0`.
+    fn skip_damaged(&mut self, message: &VaultSysEx) -> bool {
+        if !self.discarding {
+            return false;
+        }
+        let bytes = message.bytes();
+        if bytes.first() == Some(&0xF0) {
+            self.discarding = false;
+            return false;
+        }
+        if bytes.last() == Some(&0xF7) {
+            self.discarding = false;
+        }
+        true
+    }
+
+    /// Whether the host must keep calling `process` even with quiet input: a send is queued or
+    /// under way, a request or a recall waits for the worker, or a take may still be open (its
+    /// idle gap runs on the audio clock).
+    fn needs_processing(&self) -> bool {
+        let sending = self.sender.as_ref().is_some_and(SendEngine::busy);
+        let recall = self.params.store().recall_pending.load(Ordering::Relaxed);
+        let take_open = self.last_capture.is_some_and(|at| {
+            // The gap, plus a tenth of a second for the worker to file the take.
+            let margin = (self.sample_rate / 10.0) as u64;
+            self.clock <= at + self.capture_shared.gap_samples() + margin
+        });
+        sending || recall || take_open
     }
 
     /// Emits the sender's due messages that start at or before `until`, from `from` on; returns
@@ -232,6 +289,10 @@ impl Plugin for SysExVault {
     const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
     const MIDI_OUTPUT: MidiConfig = MidiConfig::MidiCCs;
     const SAMPLE_ACCURATE_AUTOMATION: bool = false;
+    // VST3 delivers MIDI CCs as changes of nice-plug's 16 × 130 hidden parameters, and a host
+    // restoring a project sends all of them in one block: room for that burst, so nice-plug
+    // never grows its event queue on the audio thread.
+    const INPUT_EVENT_CAPACITY: usize = 4096;
 
     type Editor = nice_plug_egui::EguiEditor<editor::App>;
     type SysExMessage = VaultSysEx;
@@ -265,8 +326,12 @@ impl Plugin for SysExVault {
         &mut self,
         _audio_io_layout: &AudioIOLayout,
         buffer_config: &BufferConfig,
-        _context: &mut impl ActivateContext<Self>,
+        context: &mut impl ActivateContext<Self>,
     ) -> bool {
+        self.sample_rate = f64::from(buffer_config.sample_rate);
+        self.filter_restored_controllers = context.plugin_api() == PluginApi::Vst3;
+        self.settle.restart(self.sample_rate);
+        self.loads_seen = self.params.store().loads();
         let shared = &self.capture_shared;
         shared
             .sample_rate_bits
@@ -302,6 +367,15 @@ impl Plugin for SysExVault {
 
     fn deactivate(&mut self) {
         self.capture_shared.active.store(false, Ordering::Release);
+        // A take in progress ends here: the worker files it, so a save that follows has it.
+        if let Some(capture) = self.capture.as_mut() {
+            capture.push_stop(self.clock);
+        }
+        self.last_capture = None;
+        self.in_fragment = false;
+        self.discarding = false;
+        // The host has read the last block's output; give the pool slots back.
+        self.keepalive.clear();
     }
 
     fn process(
@@ -313,7 +387,13 @@ impl Plugin for SysExVault {
         // The host has read last block's output by now.
         self.keepalive.clear();
         let frames = buffer.samples() as u32;
-        self.triggers();
+        let loads = self.params.store().loads();
+        if loads != self.loads_seen {
+            self.loads_seen = loads;
+            self.settle.restart(self.sample_rate);
+        }
+        let settling = self.settle.settling();
+        self.triggers(settling);
         if let Some(sender) = self.sender.as_mut() {
             sender.begin_block(frames);
         }
@@ -329,21 +409,50 @@ impl Plugin for SysExVault {
         self.capture_shared.armed.store(armed, Ordering::Relaxed);
         while let Some(mut event) = context.next_event() {
             next_due = self.emit_due(context, event.timing(), next_due);
-            if let NoteEvent::MidiProgramChange { program, .. } = event {
-                self.send_shared
-                    .program_request
-                    .store(u32::from(program) + 1, Ordering::Release);
-            }
-            if let NoteEvent::MidiSysEx { timing, message } = &mut event {
-                self.reframe(message);
-                if !self.accept_sysex(message) {
+            match &event {
+                NoteEvent::MidiProgramChange { program, .. } => {
+                    if let Some(sender) = self.sender.as_mut() {
+                        sender.request(Request::Program(*program));
+                    }
+                }
+                // The host replaying nice-plug's hidden VST3 MIDI-CC parameters at load: never
+                // something the user played, and a synth must not receive it.
+                NoteEvent::MidiCC { .. }
+                | NoteEvent::MidiChannelPressure { .. }
+                | NoteEvent::MidiPitchBend { .. }
+                    if settling && self.filter_restored_controllers =>
+                {
                     continue;
                 }
+                _ => {}
+            }
+            if let NoteEvent::MidiSysEx { timing, message } = &mut event {
+                let at = self.clock + u64::from(*timing);
                 // On the direct route, capture comes from the synth's port, not the host.
-                if armed && !self.capture_shared.direct_route.load(Ordering::Relaxed) {
-                    if let Some(capture) = self.capture.as_mut() {
-                        capture.push_sysex(self.clock + u64::from(*timing), message.bytes());
+                let capturing = armed && !self.capture_shared.direct_route.load(Ordering::Relaxed);
+                if self.skip_damaged(message) {
+                    continue;
+                }
+                self.reframe(message);
+                if !self.accept_sysex(message) {
+                    // Refused (over 1 MiB, pool full): the take shows the loss, and the rest of
+                    // a message it was a fragment of is dropped.
+                    if std::mem::take(&mut self.in_fragment) {
+                        self.discarding = true;
                     }
+                    if capturing {
+                        if let Some(capture) = self.capture.as_mut() {
+                            capture.push_lost(at);
+                        }
+                        self.last_capture = Some(at);
+                    }
+                    continue;
+                }
+                if capturing {
+                    if let Some(capture) = self.capture.as_mut() {
+                        capture.push_sysex(at, message);
+                    }
+                    self.last_capture = Some(at);
                 }
             }
             if pass_through {
@@ -355,11 +464,18 @@ impl Plugin for SysExVault {
             sender.end_block(frames);
         }
         self.clock += u64::from(frames);
+        self.settle.advance(frames);
         self.capture_shared
             .audio_clock
             .store(self.clock, Ordering::Release);
-        // Audio passes through untouched: nice-plug has already copied input to output.
-        ProcessStatus::Normal
+        // Audio passes through untouched: nice-plug has already copied input to output. The
+        // host may put the plugin to sleep when its input is quiet, unless something is still
+        // being sent or recorded.
+        if self.needs_processing() {
+            ProcessStatus::KeepAlive
+        } else {
+            ProcessStatus::Normal
+        }
     }
 }
 

@@ -111,6 +111,15 @@ impl Planner {
         }
     }
 
+    /// A plan whose first message starts at `start_s` seconds (the time the previous job's last
+    /// message needs to leave, plus its gap).
+    pub fn starting_at(pacing: Pacing, start_s: f64) -> Planner {
+        Planner {
+            pacing,
+            next_s: start_s.max(0.0),
+        }
+    }
+
     /// Planned start of the next message, in seconds.
     pub fn next_start(&self) -> f64 {
         self.next_s
@@ -136,6 +145,72 @@ impl Planner {
         let start = if late { actual_s } else { self.next_s };
         self.next_s =
             (start + self.pacing.slot_seconds(len)).max(actual_s + self.pacing.wire_seconds(len));
+    }
+}
+
+/// A bound on what is handed to a driver queue that is emptied once per period (midir's JACK
+/// output: a 16 KiB ring of bytes and a ring of 2,048 message lengths, read by the JACK process
+/// callback, which writes every queued message into that period's port buffer). Keeping what is
+/// handed over in any `window` (two periods and a margin) within `budget` bytes and
+/// `max_messages` messages means the queue never holds more than it can take at once, so a
+/// message is never cut or overwritten there. Times are seconds on any monotonic clock.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowWindow {
+    window_s: f64,
+    budget: usize,
+    max_messages: usize,
+    recent: std::collections::VecDeque<(f64, usize)>,
+}
+
+impl FlowWindow {
+    /// A window of `window_s` seconds holding at most `budget` bytes in `max_messages` messages.
+    pub fn new(window_s: f64, budget: usize, max_messages: usize) -> FlowWindow {
+        FlowWindow {
+            window_s: window_s.max(0.0),
+            budget: budget.max(1),
+            max_messages: max_messages.max(1),
+            recent: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Changes the window length (the driver's period changed).
+    pub fn set_window(&mut self, window_s: f64) {
+        self.window_s = window_s.max(0.0);
+    }
+
+    /// The earliest time at or after `now_s` at which `len` more bytes fit in the window. A
+    /// message larger than the budget fits only in an empty window.
+    pub fn earliest(&self, now_s: f64, len: usize) -> f64 {
+        let live = |(t, _): &&(f64, usize)| *t + self.window_s > now_s;
+        let mut bytes: usize = self.recent.iter().filter(live).map(|(_, n)| n).sum();
+        let mut count = self.recent.iter().filter(live).count();
+        let mut at = now_s;
+        for (t, n) in self.recent.iter().filter(live) {
+            if count == 0 || (bytes + len <= self.budget && count < self.max_messages) {
+                break;
+            }
+            at = at.max(t + self.window_s);
+            bytes -= n;
+            count -= 1;
+        }
+        at
+    }
+
+    /// Records `len` bytes handed over at `at_s`.
+    pub fn sent(&mut self, at_s: f64, len: usize) {
+        while self
+            .recent
+            .front()
+            .is_some_and(|(t, _)| t + self.window_s <= at_s)
+        {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((at_s, len));
+    }
+
+    /// When everything handed over so far has had a full window to leave the queue.
+    pub fn drained_at(&self) -> f64 {
+        self.recent.back().map_or(0.0, |(t, _)| t + self.window_s)
     }
 }
 
@@ -188,5 +263,47 @@ mod tests {
             gap_after_message_ms: 0,
         };
         assert_eq!(p.wire_seconds(10), 10.0);
+    }
+
+    #[test]
+    fn flow_window_never_holds_more_than_its_budget() {
+        let mut w = FlowWindow::new(0.05, 16_000, 1_000);
+        assert_eq!(w.earliest(0.0, 8_000), 0.0);
+        w.sent(0.0, 8_000);
+        assert_eq!(w.earliest(0.001, 8_000), 0.001, "two of 8,000 fit");
+        w.sent(0.001, 8_000);
+        // A third has to wait until the first has had its window.
+        assert!((w.earliest(0.002, 8_000) - 0.05).abs() < 1e-12);
+        // A message over the budget waits for an empty window.
+        assert!((w.earliest(0.002, 20_000) - 0.051).abs() < 1e-12);
+        assert!((w.drained_at() - 0.051).abs() < 1e-12);
+        // The message count is bounded too.
+        let mut w = FlowWindow::new(0.05, 16_000, 2);
+        w.sent(0.0, 3);
+        w.sent(0.0, 3);
+        assert!((w.earliest(0.01, 3) - 0.05).abs() < 1e-12);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn flow_window_sums_stay_within_budget(lens in proptest::collection::vec(1usize..20_000, 1..60)) {
+            let (window, budget) = (0.01, 16_000);
+            let mut w = FlowWindow::new(window, budget, 8);
+            let mut now = 0.0;
+            let mut sent: Vec<(f64, usize)> = vec![];
+            for len in lens {
+                now = w.earliest(now, len);
+                w.sent(now, len);
+                sent.push((now, len));
+                now += 0.0003;
+            }
+            for (i, (t, len)) in sent.iter().enumerate() {
+                let earlier = sent[..i].iter().filter(|(s, _)| s + window > *t);
+                let inside: usize = earlier.clone().map(|(_, n)| n).sum();
+                let count = earlier.count();
+                proptest::prop_assert!(inside == 0 || inside + len <= budget, "{inside} + {len}");
+                proptest::prop_assert!(count < 8, "{count} messages in the window");
+            }
+        }
     }
 }

@@ -49,8 +49,9 @@ pub struct VaultParams {
     #[persist = "counters"]
     pub counters: Arc<Counters>,
 
-    /// Size of the capture ring between the audio thread and the capture worker, in bytes
-    /// (applied on the next activation; at least 1 MiB + 64).
+    /// Most bytes of captured SysEx waiting for the capture worker (the capture ring's byte
+    /// budget; applied on the next activation; at least 64 KiB, 4 MiB by default). A message
+    /// that would cross it is counted as lost on its take.
     #[persist = "capture-buffer-bytes"]
     pub capture_buffer_bytes: Arc<AtomicU32>,
 

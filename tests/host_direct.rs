@@ -88,11 +88,6 @@ fn direct_ports_capture_send_and_fail_clearly() {
     let mut s = direct_session(&lib, "synth-tx:out", "synth-rx:in");
     let rec = s.param_id("Record");
     run_for(&mut s, 0.3, &[In::Param(0, rec, 1.0)]);
-    assert!(
-        log_text(&mut s).contains("Capturing from synth-tx:out (JACK)"),
-        "{}",
-        log_text(&mut s)
-    );
     for m in &bank {
         synth.out.send(m).unwrap();
         std::thread::sleep(Duration::from_millis(20));
@@ -133,6 +128,7 @@ fn direct_ports_capture_send_and_fail_clearly() {
     // 4. A saved port that is missing is reported, and nothing is sent anywhere else.
     let mut missing = direct_session(&lib, "gone:out", "gone:in");
     let send_missing = missing.param_id("Send");
+    missing.settle();
     run_for(&mut missing, 0.5, &[In::Param(0, send_missing, 1.0)]);
     let log = log_text(&mut missing);
     assert!(

@@ -162,9 +162,10 @@ fn soak_100k_blocks_of_random_midi_and_parameter_changes() {
             }
         }
         b.block_keep(64, &input, Some(&mut got_out));
-        // Let the worker keep up, as it would in real time (64 frames = 1.3 ms).
-        if block % 1000 == 0 {
-            std::thread::sleep(Duration::from_millis(2));
+        // Let the worker keep up, as it would in real time (64 frames = 1.3 ms): it polls every
+        // 5 ms, and captured messages wait for it in the pool (at most 512 at a time).
+        if block % 200 == 0 {
+            std::thread::sleep(Duration::from_millis(6));
         }
     }
     // Idle long enough to close the last take.
@@ -182,7 +183,9 @@ fn soak_100k_blocks_of_random_midi_and_parameter_changes() {
         .flat_map(|e| e.messages.clone())
         .collect();
     let lost: u64 = lib.entries.iter().map(|e| e.lost_messages).sum();
-    assert_eq!(lost, 0, "ring overflow during the soak");
+    // The oversized messages were refused at the input and show on their takes; nothing else
+    // was lost (no ring overflow).
+    assert_eq!(lost, oversized, "losses during the soak");
     assert_eq!(captured.len(), expected_captured.len(), "captured count");
     assert!(captured == expected_captured, "captured bytes differ");
     let counters = decode_state(&state)["fields"]["counters"]
@@ -244,14 +247,29 @@ fn saves_racing_capture_and_send_always_decode_and_hold_complete_takes() {
     while bursts_done.load(Ordering::Acquire) < 40 && saves < 400 {
         let lib = library_of(&s.save_state());
         saves += 1;
-        assert!(lib.entries.len() >= last_len, "a save lost a take");
-        last_len = lib.entries.len();
+        // A take still open is saved as its own entry, holding what has arrived so far.
+        let open = lib
+            .entries
+            .last()
+            .is_some_and(|e| e.name.ends_with("(recording when saved)"));
+        let filed = lib.entries.len() - usize::from(open);
+        assert!(filed >= last_len, "a save lost a take");
+        last_len = filed;
         for (n, e) in lib.entries.iter().enumerate() {
-            assert_eq!(
-                e.messages,
-                burst(n),
-                "take {n} incomplete or damaged in save {saves}"
-            );
+            if n == filed {
+                let expected = burst(n);
+                assert_eq!(
+                    e.messages[..],
+                    expected[..e.messages.len()],
+                    "open take {n} damaged in save {saves}"
+                );
+            } else {
+                assert_eq!(
+                    e.messages,
+                    burst(n),
+                    "take {n} incomplete or damaged in save {saves}"
+                );
+            }
         }
         std::thread::sleep(Duration::from_millis(3));
     }

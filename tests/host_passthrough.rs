@@ -142,28 +142,23 @@ fn state_round_trips_into_a_fresh_instance() {
     let mut b = Session::load();
     assert!(b.load_state(&state));
     let again = b.save_state();
-    assert_eq!(
-        decode_state(&again)["params"],
-        decode_state(&state)["params"]
-    );
-    // Every field comes back as saved; the log also gains the "Loaded" line of the reload.
-    let (mut f_again, mut f_state) = (
-        decode_state(&again)["fields"].clone(),
-        decode_state(&state)["fields"].clone(),
-    );
-    let log_of = |f: &mut serde_json::Value| -> Vec<serde_json::Value> {
-        let text = f.as_object_mut().unwrap().remove("log").unwrap();
-        serde_json::from_str(text.as_str().unwrap()).unwrap()
-    };
-    let (log_again, log_state) = (log_of(&mut f_again), log_of(&mut f_state));
-    assert_eq!(f_again, f_state);
-    assert_eq!(&log_again[..log_state.len()], &log_state[..]);
+    // Save → load → save with nothing happening in between gives the same bytes: loading adds
+    // nothing to what is saved (its log line is shown, not saved).
+    assert_eq!(decode_state(&again), decode_state(&state));
+    assert!(again == state, "state bytes differ after a reload");
+    // Also with an activation and a few quiet blocks in between, as a host does at load.
     b.activate(48_000.0, 64);
     assert!(b.process(64, &[In::Midi(0, [0x90, 1, 1])]).is_empty());
+    b.idle(0.5);
+    assert!(
+        b.save_state() == state,
+        "activation changed the saved state"
+    );
 }
 
-/// Resident memory an instance adds, read from /proc (Linux only). The shared pool's pages become
-/// resident only when used, so idle instances stay small.
+/// Resident memory an instance adds, read from /proc (Linux only). The capture ring holds pool
+/// handles, not bytes (96 KiB, written once at activation so the audio thread never faults on
+/// it); the shared pool is resident once per process.
 #[cfg(target_os = "linux")]
 #[test]
 fn instances_are_light() {

@@ -55,6 +55,10 @@ fn library(entries: Vec<Entry>) -> Library {
 /// message comes out, blocks are paced at about real time (a host does not run faster than its
 /// audio clock, and the job is queued by a background thread); then `blocks` more are run.
 fn run(s: &mut Session, frames: u32, blocks: usize, events: &[In]) -> Vec<(u64, Vec<u8>)> {
+    if !events.is_empty() {
+        // A user's click comes after the host has finished restoring the project.
+        s.settle();
+    }
     let mut out = Vec::new();
     let mut clock = 0u64;
     let block_time = std::time::Duration::from_secs_f64(f64::from(frames) / s.sample_rate);
@@ -155,6 +159,7 @@ fn block_size_and_sample_rate_do_not_change_the_schedule() {
     }
     // Start at 44.1 kHz, switch to 96 kHz mid-job (the host re-activates): times in seconds hold.
     let mut s = session_with(&lib, 44_100.0, 441, &[]);
+    s.settle();
     let send = s.param_id("Send");
     let mut seconds = Vec::new();
     let mut t = 0.0;
@@ -283,6 +288,7 @@ fn cancel_stops_after_the_message_in_flight() {
     let messages = bank(20, 3);
     let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
     let mut s = session_with(&lib, 48_000.0, 512, &[]);
+    s.settle();
     let (send, cancel) = (s.param_id("Send"), s.param_id("Cancel Send"));
     let mut sent = Vec::new();
     let mut cancelled = false;
@@ -315,6 +321,7 @@ fn host_queue_full_is_retried_not_lost() {
     let messages = bank(5, 6);
     let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
     let mut s = session_with(&lib, 48_000.0, 512, &usb_fast());
+    s.settle();
     let send = s.param_id("Send");
     s.process(512, &[In::Param(0, send, 1.0)]);
     // Give the worker time to queue the job, while the host refuses every event.

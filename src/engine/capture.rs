@@ -1,24 +1,38 @@
-//! Capture: the audio thread copies incoming SysEx bytes and their sample time into a
-//! preallocated single-producer/single-consumer ring ([`CaptureProducer`], no allocation, lock or
-//! syscall) and returns; the worker thread ([`super::worker`]) drains the ring, assembles messages,
-//! groups them into takes and files them into the library.
+//! Capture: the audio thread hands each incoming SysEx message to the worker thread
+//! ([`super::worker`]) through a preallocated single-producer/single-consumer ring of
+//! [`Record`]s, and returns. A record holds the message's pool handle ([`VaultSysEx`], a
+//! reference-counted slot the host's bytes were already copied into), so capturing copies no
+//! bytes and allocates nothing on the audio thread; the worker assembles messages from the
+//! handles, groups them into takes, files them into the library, and drops the handles (which
+//! frees the slots).
 //!
-//! Ring records: `tag: u8, len: u32 LE, sample: u64 LE, bytes[len]`, written in one commit so the
-//! worker always sees whole records. A record that does not fit is dropped and counted; the
-//! worker reports the loss on the take it belongs to.
+//! What waits for the worker is capped at the ring's byte budget (`capture-buffer-bytes`) and at
+//! [`MAX_WAITING_MESSAGES`] messages, since each holds a pool slot that pass-through shares; a
+//! message that would cross a cap, or that finds the ring full, is dropped and counted, and the
+//! worker reports the loss on the take it belongs to. In real time the worker drains the ring
+//! every 5 ms, so the caps only matter when a host renders far faster than real time. A
+//! message the plugin refused before it reached capture (over 1 MiB, pool full) is recorded as
+//! [`Record::Lost`], so its take shows it.
+//!
+//! The ring's memory (4,096 records, 96 KiB) is written once when it is created, off the audio
+//! thread, so the audio thread never takes a page fault on its first touch; the pool is
+//! pre-faulted the same way ([`super::pool`]).
 
+use super::pool::VaultSysEx;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Default ring size: room for a 1 MiB message plus three more MiB of bank dump between drains.
+/// Default byte budget: room for a 1 MiB message plus three more MiB of bank dump between drains.
 pub const DEFAULT_RING_BYTES: u32 = 4 << 20;
-/// Smallest ring accepted. A message larger than the ring (minus a 13-byte record header) can
-/// never be captured and is counted as lost; the default ring holds the largest message.
+/// Smallest budget accepted. A message larger than the budget can never be captured and is
+/// counted as lost; the default holds the largest message.
 pub const MIN_RING_BYTES: u32 = 64 << 10;
-
-const TAG_SYSEX: u8 = 1;
-const TAG_STOP: u8 = 2;
-const HEADER: usize = 1 + 4 + 8;
+/// Records the ring holds (messages, stops and losses waiting for the worker).
+pub const RING_RECORDS: usize = 4096;
+/// Most captured messages waiting for the worker. Each holds a slot of the pool that
+/// pass-through shares (1,024 of them for short messages), so a capture backlog (a host
+/// rendering faster than real time) can never take every slot.
+pub const MAX_WAITING_MESSAGES: u64 = 512;
 
 /// State shared between the audio thread, the worker and the editor (atomics only).
 #[derive(Debug, Default)]
@@ -29,9 +43,9 @@ pub struct CaptureShared {
     pub sample_rate_bits: AtomicU32,
     /// Idle gap that ends a take, in milliseconds.
     pub idle_gap_ms: AtomicU32,
-    /// Messages dropped because the ring was full.
+    /// Messages dropped because the ring, its byte budget or the pool was full.
     pub dropped_messages: AtomicU64,
-    /// Bytes dropped because the ring was full.
+    /// Bytes dropped for the same reasons.
     pub dropped_bytes: AtomicU64,
     /// Whether capture is armed (record on, or always capture).
     pub armed: AtomicBool,
@@ -65,136 +79,140 @@ impl CaptureShared {
     }
 }
 
-/// The audio thread's end of the ring.
+/// What the ring carries, each with the time it happened (samples on the host route,
+/// microseconds on a direct input port).
+#[derive(Debug, PartialEq)]
+pub enum Record {
+    /// A SysEx message or fragment.
+    SysEx(u64, VaultSysEx),
+    /// Recording stopped (ends the take).
+    Stop(u64),
+    /// A message (or fragment) arrived but was refused before capture.
+    Lost(u64),
+}
+
+/// Bytes and messages the worker has taken off the ring, shared by both ends.
+#[derive(Debug, Default)]
+struct Taken {
+    bytes: AtomicU64,
+    messages: AtomicU64,
+}
+
+/// The producing end of the ring (the audio thread, or a direct input port's callback).
 pub struct CaptureProducer {
-    producer: rtrb::Producer<u8>,
+    ring: rtrb::Producer<Record>,
+    budget: u64,
+    pushed_bytes: u64,
+    pushed_messages: u64,
+    taken: Arc<Taken>,
     shared: Arc<CaptureShared>,
 }
 
 impl CaptureProducer {
-    /// Queues SysEx bytes received at sample `at`. Real-time safe. Returns false (and counts the
-    /// loss) when the ring has no room.
-    pub fn push_sysex(&mut self, at: u64, bytes: &[u8]) -> bool {
-        if self.push(TAG_SYSEX, at, bytes) {
+    /// Queues a message received at `at` (a new reference to its pool slot). Real-time safe:
+    /// no copy, no allocation. Returns false (and counts the loss) when the ring, its byte
+    /// budget or its [`MAX_WAITING_MESSAGES`] are full.
+    pub fn push_sysex(&mut self, at: u64, message: &VaultSysEx) -> bool {
+        let len = message.len() as u64;
+        let bytes = self.pushed_bytes - self.taken.bytes.load(Ordering::Acquire);
+        let messages = self.pushed_messages - self.taken.messages.load(Ordering::Acquire);
+        if bytes + len > self.budget || messages >= MAX_WAITING_MESSAGES || self.ring.is_full() {
+            self.count_drop(len);
+            return false;
+        }
+        self.pushed_bytes += len;
+        self.pushed_messages += 1;
+        // Cannot fail: checked above, and only this end pushes.
+        let _ = self.ring.push(Record::SysEx(at, message.clone()));
+        true
+    }
+
+    /// Queues bytes received at `at` by copying them into the pool (a direct input port's
+    /// callback). Never allocates; a message the pool cannot take is counted as lost.
+    pub fn push_bytes(&mut self, at: u64, bytes: &[u8]) -> bool {
+        let message = VaultSysEx::store(bytes);
+        if message.rejection().is_some() {
+            // The take shows it through the `Lost` record (or the drop count if even that
+            // finds no room).
+            self.push_lost(at);
+            return false;
+        }
+        self.push_sysex(at, &message)
+    }
+
+    /// Marks that recording stopped at `at` (ends the take). Real-time safe.
+    pub fn push_stop(&mut self, at: u64) -> bool {
+        self.ring.push(Record::Stop(at)).is_ok()
+    }
+
+    /// Marks that a SysEx message (or fragment) arriving at `at` was refused before it could be
+    /// captured. Real-time safe; when even this record has no room, the loss is counted as a
+    /// dropped message instead, so it is reported either way.
+    pub fn push_lost(&mut self, at: u64) -> bool {
+        if self.ring.push(Record::Lost(at)).is_ok() {
             true
         } else {
-            self.shared.dropped_messages.fetch_add(1, Ordering::Relaxed);
-            self.shared
-                .dropped_bytes
-                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            self.count_drop(0);
             false
         }
     }
 
-    /// Marks that recording stopped at sample `at` (ends the take). Real-time safe.
-    pub fn push_stop(&mut self, at: u64) -> bool {
-        self.push(TAG_STOP, at, &[])
-    }
-
-    fn push(&mut self, tag: u8, at: u64, bytes: &[u8]) -> bool {
-        let total = HEADER + bytes.len();
-        let Ok(mut chunk) = self.producer.write_chunk_uninit(total) else {
-            return false;
-        };
-        let mut header = [0u8; HEADER];
-        header[0] = tag;
-        header[1..5].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
-        header[5..].copy_from_slice(&at.to_le_bytes());
-        let (first, second) = chunk.as_mut_slices();
-        let mut offset = 0;
-        for part in [&header[..], bytes] {
-            copy_into(first, second, offset, part);
-            offset += part.len();
-        }
-        // SAFETY: all `total` slots were written above (the chunk is exactly `total` long).
-        unsafe { chunk.commit_all() };
-        true
+    fn count_drop(&self, bytes: u64) {
+        self.shared.dropped_messages.fetch_add(1, Ordering::Relaxed);
+        self.shared
+            .dropped_bytes
+            .fetch_add(bytes, Ordering::Relaxed);
     }
 }
 
-/// Copies `src` into the logical slice `first ++ second` starting at `offset` (bounds are the
-/// caller's: `offset + src.len()` fits).
-fn copy_into(
-    first: &mut [std::mem::MaybeUninit<u8>],
-    second: &mut [std::mem::MaybeUninit<u8>],
-    offset: usize,
-    src: &[u8],
-) {
-    let split = first.len().saturating_sub(offset).min(src.len());
-    let (a, b) = src.split_at(split);
-    if !a.is_empty() {
-        write_slice(&mut first[offset..offset + a.len()], a);
-    }
-    if !b.is_empty() {
-        let start = offset + a.len() - first.len();
-        write_slice(&mut second[start..start + b.len()], b);
-    }
-}
-
-fn write_slice(dst: &mut [std::mem::MaybeUninit<u8>], src: &[u8]) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        d.write(*s);
-    }
-}
-
-/// The worker's end of the ring: yields whole records.
+/// The worker's end of the ring.
 pub struct CaptureReader {
-    consumer: rtrb::Consumer<u8>,
-    /// Bytes of the last record read.
-    pub buf: Vec<u8>,
+    ring: rtrb::Consumer<Record>,
+    taken: Arc<Taken>,
 }
 
-/// What a ring record says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Record {
-    /// SysEx bytes (in [`CaptureReader::buf`]) received at this sample.
-    SysEx(u64),
-    /// Recording stopped at this sample.
-    Stop(u64),
-}
-
-/// Creates a capture ring of `ring_bytes` (allocates: call off the audio thread).
-pub fn ring(ring_bytes: u32, shared: Arc<CaptureShared>) -> (CaptureProducer, CaptureReader) {
-    let (producer, consumer) = rtrb::RingBuffer::new(ring_bytes.max(MIN_RING_BYTES) as usize);
+/// Creates a capture ring whose records hold at most `budget_bytes` of messages (allocates and
+/// writes the ring's memory once: call off the audio thread).
+pub fn ring(budget_bytes: u32, shared: Arc<CaptureShared>) -> (CaptureProducer, CaptureReader) {
+    let (mut producer, consumer) = rtrb::RingBuffer::new(RING_RECORDS);
+    // Touch the whole buffer now, without committing anything, so its pages are resident before
+    // the audio thread writes to them.
+    if let Ok(mut chunk) = producer.write_chunk_uninit(RING_RECORDS) {
+        let (a, b) = chunk.as_mut_slices();
+        for part in [a, b] {
+            // SAFETY: zeroing `MaybeUninit` slots is always valid; nothing is committed, so no
+            // zeroed slot is ever read or dropped as a `Record`.
+            unsafe { std::ptr::write_bytes(part.as_mut_ptr(), 0, part.len()) };
+        }
+    }
+    let taken = Arc::new(Taken::default());
     (
-        CaptureProducer { producer, shared },
+        CaptureProducer {
+            ring: producer,
+            budget: u64::from(budget_bytes.max(MIN_RING_BYTES)),
+            pushed_bytes: 0,
+            pushed_messages: 0,
+            taken: taken.clone(),
+            shared,
+        },
         CaptureReader {
-            consumer,
-            buf: Vec::new(),
+            ring: consumer,
+            taken,
         },
     )
 }
 
 impl CaptureReader {
-    /// Reads the next whole record, if any.
+    /// The next record, if any. Dropping a [`Record::SysEx`] frees its pool slot.
     pub fn next_record(&mut self) -> Option<Record> {
-        if self.consumer.slots() < HEADER {
-            return None;
+        let record = self.ring.pop().ok()?;
+        if let Record::SysEx(_, message) = &record {
+            self.taken
+                .bytes
+                .fetch_add(message.len() as u64, Ordering::Release);
+            self.taken.messages.fetch_add(1, Ordering::Release);
         }
-        let header = self.consumer.read_chunk(HEADER).ok()?;
-        let (a, b) = header.as_slices();
-        let mut h = [0u8; HEADER];
-        h[..a.len()].copy_from_slice(a);
-        h[a.len()..].copy_from_slice(b);
-        header.commit_all();
-        let len = u32::from_le_bytes([h[1], h[2], h[3], h[4]]) as usize;
-        let mut at = [0u8; 8];
-        at.copy_from_slice(&h[5..13]);
-        let at = u64::from_le_bytes(at);
-        self.buf.clear();
-        if len > 0 {
-            // The producer commits whole records, so the body is already there.
-            let body = self.consumer.read_chunk(len).ok()?;
-            let (a, b) = body.as_slices();
-            self.buf.extend_from_slice(a);
-            self.buf.extend_from_slice(b);
-            body.commit_all();
-        }
-        Some(if h[0] == TAG_SYSEX {
-            Record::SysEx(at)
-        } else {
-            Record::Stop(at)
-        })
+        Some(record)
     }
 }
 
@@ -202,20 +220,78 @@ impl CaptureReader {
 mod tests {
     use super::*;
 
+    fn message(len: usize, seed: u8) -> VaultSysEx {
+        super::super::pool::init();
+        let mut bytes = vec![seed & 0x7F; len];
+        bytes[0] = 0xF0;
+        bytes[len - 1] = 0xF7;
+        VaultSysEx::store(&bytes)
+    }
+
     #[test]
-    fn records_wrap_around_the_ring_intact() {
+    fn records_keep_their_order_and_the_byte_budget_holds() {
         let shared = Arc::new(CaptureShared::default());
         let (mut p, mut r) = ring(MIN_RING_BYTES, shared.clone());
-        let msg: Vec<u8> = (0..40_000u32).map(|i| (i % 128) as u8).collect();
+        let m = message(40_000, 1);
         for round in 0..5u64 {
-            assert!(p.push_sysex(round, &msg));
+            assert!(p.push_sysex(round, &m));
             assert!(p.push_stop(round + 1));
-            assert_eq!(r.next_record(), Some(Record::SysEx(round)));
-            assert_eq!(r.buf, msg);
+            assert_eq!(
+                r.next_record(),
+                Some(Record::SysEx(round, message(40_000, 1)))
+            );
             assert_eq!(r.next_record(), Some(Record::Stop(round + 1)));
         }
-        assert!(!p.push_sysex(0, &vec![0; MIN_RING_BYTES as usize]));
+        assert!(p.push_lost(9));
+        assert_eq!(r.next_record(), Some(Record::Lost(9)));
+        // Two 40,000-byte messages waiting would exceed the 64 KiB budget.
+        assert!(p.push_sysex(10, &m));
+        assert!(!p.push_sysex(11, &m));
         assert_eq!(shared.dropped_messages.load(Ordering::Relaxed), 1);
+        assert_eq!(shared.dropped_bytes.load(Ordering::Relaxed), 40_000);
+        assert!(matches!(r.next_record(), Some(Record::SysEx(10, _))));
+        assert!(p.push_sysex(12, &m), "room again once the worker took it");
+        assert_eq!(
+            r.next_record().map(|r| matches!(r, Record::SysEx(12, _))),
+            Some(true)
+        );
         assert_eq!(r.next_record(), None);
+    }
+
+    #[test]
+    fn a_capture_backlog_is_bounded_and_counted() {
+        let shared = Arc::new(CaptureShared::default());
+        let (mut p, mut r) = ring(DEFAULT_RING_BYTES, shared.clone());
+        let m = message(10, 2);
+        for i in 0..MAX_WAITING_MESSAGES {
+            assert!(p.push_sysex(i, &m));
+        }
+        assert!(!p.push_sysex(0, &m), "backlog full");
+        assert_eq!(shared.dropped_messages.load(Ordering::Relaxed), 1);
+        assert!(r.next_record().is_some());
+        assert!(p.push_sysex(0, &m), "one taken, one more fits");
+        // Stops and losses fill the rest of the ring; then even a loss is only counted.
+        while p.push_stop(0) {}
+        assert!(!p.push_lost(0));
+        assert_eq!(shared.dropped_messages.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn bytes_from_a_port_are_copied_and_oversized_ones_reported_lost() {
+        super::super::pool::init();
+        let shared = Arc::new(CaptureShared::default());
+        let (mut p, mut r) = ring(DEFAULT_RING_BYTES, shared.clone());
+        assert!(p.push_bytes(5, &[0xF0, 0x01, 0xF7]));
+        match r.next_record() {
+            Some(Record::SysEx(5, m)) => assert_eq!(m.bytes(), &[0xF0, 0x01, 0xF7]),
+            other => panic!("{other:?}"),
+        }
+        assert!(!p.push_bytes(6, &vec![0; super::super::pool::MAX_MESSAGE_LEN + 1]));
+        assert_eq!(r.next_record(), Some(Record::Lost(6)));
+        assert_eq!(
+            shared.dropped_messages.load(Ordering::Relaxed),
+            0,
+            "counted once, on the take"
+        );
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! Slots come in size classes; a message takes the smallest free slot that fits and spills into
 //! larger classes when its own class is full, so the pool is sized by bytes, not by a message
-//! count. Memory is zeroed on allocation and only touched pages become resident.
+//! count. Every page is written once when the pool is created (8.5 MiB resident per process), so
+//! the audio thread never takes a page fault on a slot's first use.
 
 use std::borrow::{Borrow, BorrowMut};
 use std::fmt;
@@ -68,10 +69,24 @@ pub fn init() -> &'static Pool {
         classes: CLASSES.map(|(slot_len, count)| SizeClass {
             slot_len,
             refs: (0..count).map(|_| AtomicU32::new(0)).collect(),
-            data: Box::leak(vec![0u8; slot_len * count].into_boxed_slice()).as_mut_ptr(),
+            data: prefaulted(slot_len * count),
             cursor: AtomicUsize::new(0),
         }),
     })
+}
+
+/// Allocates `len` zeroed bytes for the pool, never freed, and writes one byte of every page so
+/// the memory is resident before the audio thread first copies a message into it (a fresh
+/// zeroed allocation is only mapped on first write, which would be a page fault inside
+/// `process()`).
+fn prefaulted(len: usize) -> *mut u8 {
+    let data = Box::leak(vec![0u8; len].into_boxed_slice());
+    for page in data.chunks_mut(4096) {
+        // SAFETY: `page` is a valid, exclusive, non-empty slice; a volatile write keeps the
+        // compiler from dropping a store of the value the memory already holds.
+        unsafe { std::ptr::write_volatile(page.as_mut_ptr(), 0) };
+    }
+    data.as_mut_ptr()
 }
 
 impl Pool {

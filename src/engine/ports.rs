@@ -2,20 +2,25 @@
 //! plugin (or the command line) opens the synth's MIDI input and output itself through midir
 //! (ALSA, CoreMIDI, WinMM; JACK with the `jack` feature). Nothing here runs on the audio thread.
 //!
-//! - Input: the port's callback copies SysEx into a capture ring, exactly like `process()` does
-//!   on the host route, so the same assembler and take logic files it.
+//! - Input: the port's callback copies SysEx into the pool and hands it to a capture ring, like
+//!   `process()` does on the host route, so the same assembler and take logic files it.
 //! - Output: [`send_paced`] runs on a dedicated thread with the same pacing rules as the audio
 //!   thread (the [`Planner`]): a message never starts before the previous one has left at the
-//!   byte rate, plus the gap. It checks before every message that the port still exists, so an
-//!   unplugged device stops the job with an error instead of sending into nothing.
+//!   byte rate, plus the gap, also across jobs (its `free_at`). It checks before every message
+//!   that the port still exists, so an unplugged device stops the job with an error instead of
+//!   sending into nothing.
+//! - JACK: midir hands messages to JACK through a 16 KiB ring that the JACK process callback
+//!   empties once per period into the port's buffer; a message that does not fit is cut or
+//!   overwritten there without an error. So on JACK the sender also keeps the bytes handed over
+//!   in any two periods (plus 1 ms) within [`JACK_FLOW_BUDGET`] ([`FlowWindow`]): at high rates a
+//!   message waits for room instead of being corrupted.
 //! - A port opened by one instance is refused to another instance in the same process with a
 //!   clear message (some platforms open MIDI ports exclusively, and two librarians on one synth
 //!   would interleave dumps).
 
-use crate::pacing::{Pacing, Planner};
+use crate::pacing::{FlowWindow, Pacing, Planner};
 use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput, MidiOutputConnection};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -37,6 +42,13 @@ pub const MAX_SEND_MESSAGE: usize = if cfg!(feature = "jack") {
 } else {
     1 << 20
 };
+
+/// Most bytes handed to midir's JACK output in any two JACK periods: below its 16 KiB ring, so a
+/// period's worth of queued messages always fits the ring and the port buffer.
+pub const JACK_FLOW_BUDGET: usize = 16_000;
+/// Most messages handed to midir's JACK output in any two JACK periods (its ring of message
+/// lengths holds 2,048).
+pub const JACK_FLOW_MESSAGES: usize = 1_000;
 
 /// Which MIDI route an instance uses, saved with the project.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +148,13 @@ pub struct DirectOut {
     connection: MidiOutputConnection,
     /// A second client kept open to check cheaply that the port still exists.
     lister: MidiOutput,
+    /// What was handed to the backend recently (JACK: bounded per period).
+    flow: Option<FlowWindow>,
+    /// Clock of `flow`.
+    opened: Instant,
+    /// JACK: a client kept open to read the current period.
+    #[cfg(feature = "jack")]
+    jack: Option<jack::Client>,
     _claim: Claim,
     /// The port's name.
     pub port: String,
@@ -155,12 +174,25 @@ pub fn open_output(client: &str, port: &str) -> Result<DirectOut, String> {
         .map_err(|e| format!("{port}: {e}"))?;
     let lister =
         MidiOutput::new(&format!("{client} monitor")).map_err(|e| format!("{BACKEND}: {e}"))?;
-    Ok(DirectOut {
+    let mut out = DirectOut {
         connection,
         lister,
+        flow: None,
+        opened: Instant::now(),
+        #[cfg(feature = "jack")]
+        jack: jack::Client::new(
+            &format!("{client} period"),
+            jack::ClientOptions::NO_START_SERVER,
+        )
+        .ok()
+        .map(|(c, _)| c),
         _claim: claim,
         port: port.to_owned(),
-    })
+    };
+    out.flow = out
+        .flow_window()
+        .map(|w| FlowWindow::new(w, JACK_FLOW_BUDGET, JACK_FLOW_MESSAGES));
+    Ok(out)
 }
 
 fn missing(kind: &str, port: &str, available: Result<Vec<String>, String>) -> String {
@@ -186,7 +218,44 @@ impl DirectOut {
             .any(|p| l.port_name(p).is_ok_and(|n| n == self.port))
     }
 
-    /// Sends one message now.
+    /// JACK: two periods plus 1 ms, the longest a message can wait in midir's queue before the
+    /// process callback takes it. `None` on backends without such a queue.
+    fn flow_window(&self) -> Option<f64> {
+        #[cfg(feature = "jack")]
+        {
+            // Without a client to ask, assume JACK's longest period.
+            let (frames, rate) = self
+                .jack
+                .as_ref()
+                .map_or((8192, 44_100), |c| (c.buffer_size(), c.sample_rate()));
+            Some(2.0 * f64::from(frames) / f64::from(rate.max(1)) + 0.001)
+        }
+        #[cfg(not(feature = "jack"))]
+        None
+    }
+
+    /// The earliest moment a message of `len` bytes can be handed to the backend without
+    /// overfilling its queue (now, on backends without a bounded queue).
+    pub fn ready_at(&mut self, len: usize) -> Instant {
+        let window = self.flow_window();
+        let Some(flow) = self.flow.as_mut() else {
+            return Instant::now();
+        };
+        if let Some(w) = window {
+            flow.set_window(w);
+        }
+        let now = self.opened.elapsed().as_secs_f64();
+        self.opened + Duration::from_secs_f64(flow.earliest(now, len))
+    }
+
+    /// When everything sent so far has surely left the backend's queue (closing the port
+    /// earlier could drop it).
+    pub fn drained_at(&self) -> Instant {
+        let at = self.flow.as_ref().map_or(0.0, FlowWindow::drained_at);
+        (self.opened + Duration::from_secs_f64(at)).max(Instant::now())
+    }
+
+    /// Sends one message now (call [`DirectOut::ready_at`] first on a bounded backend).
     pub fn send(&mut self, message: &[u8]) -> Result<(), String> {
         if message.len() > MAX_SEND_MESSAGE {
             return Err(format!(
@@ -196,7 +265,11 @@ impl DirectOut {
         }
         self.connection
             .send(message)
-            .map_err(|e| format!("{}: {e}", self.port))
+            .map_err(|e| format!("{}: {e}", self.port))?;
+        if let Some(flow) = self.flow.as_mut() {
+            flow.sent(self.opened.elapsed().as_secs_f64(), message.len());
+        }
+        Ok(())
     }
 }
 
@@ -213,16 +286,19 @@ pub struct SendReport {
     pub cancelled: bool,
 }
 
-/// Sends messages with pacing on the calling (non-real-time) thread. Stops after the message in
-/// flight when `cancel` moves past `cancel_seen`; stops with an error (what was sent so far in
-/// the message) if the port disappears or refuses a message. `progress` is called after each
-/// message with (messages sent, bytes sent, seconds elapsed).
+/// Sends messages with pacing on the calling (non-real-time) thread. `free_at` is the earliest
+/// moment the first message may start (the previous job's last message plus its wire time and
+/// gap); on return, also after an error or a cancel, it is that moment for the next message, so
+/// pacing holds across jobs. Stops after the message in flight
+/// when `cancelled()` turns true; stops with an error (what was sent so far in the message) if
+/// the port disappears or refuses a message. `progress` is called after each message with
+/// (messages sent, bytes sent, seconds elapsed).
 pub fn send_paced(
     out: &mut DirectOut,
     messages: &[Vec<u8>],
     pacing: Pacing,
-    cancel: &AtomicU64,
-    cancel_seen: u64,
+    free_at: &mut Instant,
+    cancelled: impl Fn() -> bool,
     mut progress: impl FnMut(usize, u64, f64),
 ) -> Result<SendReport, String> {
     if let Some(big) = messages.iter().find(|m| m.len() > MAX_SEND_MESSAGE) {
@@ -232,7 +308,7 @@ pub fn send_paced(
         ));
     }
     let mut plan = Planner::new(pacing);
-    let start = Instant::now();
+    let start = Instant::now().max(*free_at);
     let mut report = SendReport {
         messages: 0,
         bytes: 0,
@@ -240,7 +316,7 @@ pub fn send_paced(
         cancelled: false,
     };
     for m in messages {
-        if cancel.load(Ordering::Relaxed) != cancel_seen {
+        if cancelled() {
             report.cancelled = true;
             break;
         }
@@ -254,25 +330,24 @@ pub fn send_paced(
             ));
         }
         // A cancel during the wait stops before this message: only a message already handed to
-        // the port counts as in flight.
-        let cancelled = || cancel.load(Ordering::Relaxed) != cancel_seen;
-        if !wait_until(
-            start + Duration::from_secs_f64(plan.next_start()),
-            cancelled,
-        ) {
+        // the port counts as in flight. On JACK, the message also waits for room in the queue.
+        let planned = start + Duration::from_secs_f64(plan.next_start());
+        if !wait_until(planned.max(out.ready_at(m.len())), &cancelled) {
             report.cancelled = true;
             break;
         }
         let at = start.elapsed().as_secs_f64();
         out.send(m).map_err(|e| {
             format!(
-                "{e} (after {} of {} messages)",
-                report.messages,
+                "{e}: message {} of {} not sent",
+                report.messages + 1,
                 messages.len()
             )
         })?;
-        // A start more than 1 ms late (a busy machine) moves the rest of the plan with it.
+        // A start more than 1 ms late (a busy machine, a full queue) moves the rest of the plan
+        // with it.
         plan.sent(m.len(), at, 1000.0);
+        *free_at = start + Duration::from_secs_f64(plan.next_start());
         report.messages += 1;
         report.bytes += m.len() as u64;
         report.starts.push(at);
@@ -283,7 +358,7 @@ pub fn send_paced(
 
 /// Sleeps until `deadline` (in slices of at most 10 ms, so a cancel is seen promptly), finishing
 /// with a 3 ms spin so starts land within about 0.1 ms. Returns false if `cancelled` became true.
-fn wait_until(deadline: Instant, cancelled: impl Fn() -> bool) -> bool {
+fn wait_until(deadline: Instant, cancelled: &impl Fn() -> bool) -> bool {
     loop {
         if cancelled() {
             return false;
@@ -306,6 +381,7 @@ fn wait_until(deadline: Instant, cancelled: impl Fn() -> bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
 
     #[test]
     fn a_port_is_claimed_once_per_process() {
@@ -328,7 +404,7 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(30));
                 flag.store(true, Ordering::Relaxed);
             });
-            let reached = wait_until(start + Duration::from_secs(5), || {
+            let reached = wait_until(start + Duration::from_secs(5), &|| {
                 flag.load(Ordering::Relaxed)
             });
             assert!(!reached);
@@ -336,7 +412,7 @@ mod tests {
         assert!(start.elapsed() < Duration::from_secs(1));
         assert!(wait_until(
             Instant::now() + Duration::from_millis(5),
-            || false
+            &|| false
         ));
     }
 

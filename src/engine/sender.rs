@@ -3,16 +3,34 @@
 //! [`Planner`], copies them into the SysEx pool (no allocation) and hands them to the plugin,
 //! which emits them at their sample offsets, merged in time order with pass-through events.
 //! Finished jobs go back through a second ring so their memory is freed off the audio thread.
+//!
+//! Pacing holds across jobs: the engine remembers when the last message it emitted has fully left
+//! plus its gap, and a new job (after the previous one finished, was cancelled or was interrupted
+//! by a program change) never starts before that.
+//!
+//! What the audio thread asks of the worker (the `Send` trigger's slot, a program change) goes
+//! through a third ring of [`Request`]s, so two requests in quick succession are both served.
 
-use super::pool::VaultSysEx;
+use super::pool::{Rejection, VaultSysEx};
 use crate::pacing::{Pacing, Planner};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Jobs that can wait in the queue.
 pub const JOB_QUEUE: usize = 64;
 /// Most messages that may start in one block; more wait for the next block.
 pub const MAX_DUE_PER_BLOCK: usize = 2048;
+/// Requests from the audio thread that can wait for the worker.
+pub const REQUEST_QUEUE: usize = 256;
+
+/// Something the audio thread asks the worker to send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// The `Send` trigger fired for this library slot (1-based, display order).
+    Slot(u32),
+    /// This program change (0-127) arrived.
+    Program(u8),
+}
 
 /// One send: the messages and how fast they may go.
 #[derive(Debug)]
@@ -81,11 +99,11 @@ pub struct SendShared {
     /// Jobs with an id below this are cancelled (the worker's way to interrupt older sends
     /// without touching the one it queues next).
     pub cancel_below: AtomicU64,
-    /// Library slot (1-based) the `Send` trigger asked for; 0 when none. Set by the audio
-    /// thread, taken by the worker.
-    pub slot_request: AtomicU32,
-    /// Program change (plus one) that arrived; 0 when none.
-    pub program_request: AtomicU32,
+    /// Requests from the audio thread lost because the request ring was full.
+    pub requests_dropped: AtomicU64,
+    /// Messages skipped because they were too long for the host route (never expected: the
+    /// worker refuses such jobs before queuing them).
+    pub skipped_too_long: AtomicU64,
     /// Output events the host refused and that were retried in a later block.
     pub retries: AtomicU64,
     /// Messages that waited a block because the pool was full.
@@ -152,6 +170,13 @@ pub struct SendEngine {
     refused_at: Option<usize>,
     cancel_seen: u64,
     sample_rate: f64,
+    /// Engine time in seconds at the start of the current block (only advances while the host
+    /// runs `process`).
+    now_s: f64,
+    /// Earliest engine time the next message may start: the last emitted message's wire time
+    /// plus its gap, whichever job it belonged to.
+    free_at_s: f64,
+    requests: rtrb::Producer<Request>,
     shared: Arc<SendShared>,
 }
 
@@ -161,12 +186,15 @@ pub struct SendQueue {
     pub jobs: rtrb::Producer<Box<SendJob>>,
     /// Finished jobs come back here; drop them off the audio thread.
     pub spent: rtrb::Consumer<Box<SendJob>>,
+    /// What the audio thread asked for, in order.
+    pub requests: rtrb::Consumer<Request>,
 }
 
 /// Creates the engine and its queue (allocates: call off the audio thread).
 pub fn channel(shared: Arc<SendShared>) -> (SendEngine, SendQueue) {
     let (jobs_tx, jobs_rx) = rtrb::RingBuffer::new(JOB_QUEUE);
     let (spent_tx, spent_rx) = rtrb::RingBuffer::new(JOB_QUEUE + 2);
+    let (requests_tx, requests_rx) = rtrb::RingBuffer::new(REQUEST_QUEUE);
     (
         SendEngine {
             jobs: jobs_rx,
@@ -177,11 +205,15 @@ pub fn channel(shared: Arc<SendShared>) -> (SendEngine, SendQueue) {
             refused_at: None,
             cancel_seen: shared.cancel.load(Ordering::Relaxed),
             sample_rate: 48_000.0,
+            now_s: 0.0,
+            free_at_s: 0.0,
+            requests: requests_tx,
             shared,
         },
         SendQueue {
             jobs: jobs_tx,
             spent: spent_rx,
+            requests: requests_rx,
         },
     )
 }
@@ -196,9 +228,22 @@ impl SendEngine {
         self.sample_rate = sample_rate;
     }
 
-    /// Whether a job is being sent or waiting.
+    /// Whether a job is being sent or waiting, or a request has not been taken by the worker
+    /// yet: the host must keep calling `process` until it is done.
     pub fn busy(&self) -> bool {
-        self.current.is_some() || self.jobs.slots() > 0
+        self.current.is_some()
+            || self.jobs.slots() > 0
+            || self.requests.slots() < self.requests.buffer().capacity()
+    }
+
+    /// Asks the worker for a send. Real-time safe; a request that finds the ring full is
+    /// counted in [`SendShared::requests_dropped`] (the worker logs it).
+    pub fn request(&mut self, request: Request) -> bool {
+        let pushed = self.requests.push(request).is_ok();
+        if !pushed {
+            self.shared.requests_dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        pushed
     }
 
     /// Plans the block: after this, [`SendEngine::due`] lists the messages that start in it.
@@ -214,8 +259,17 @@ impl SendEngine {
         self.cancel_below(self.shared.cancel_below.load(Ordering::Relaxed));
         if self.current.is_none() {
             self.current = self.jobs.pop().ok();
-            if let Some(job) = &self.current {
-                self.publish_start(job);
+            if let Some(job) = self.current.as_mut() {
+                // The previous job's last message (finished, cancelled or interrupted) has its
+                // wire time and gap before this job's first message.
+                let wait = (self.free_at_s - self.now_s).max(0.0);
+                job.planner = Planner::starting_at(job.pacing, wait);
+                self.shared.start_job(
+                    job.id,
+                    job.messages.len() as u64,
+                    job.total_bytes,
+                    job.total_seconds,
+                );
             }
         }
         let sr = self.sample_rate;
@@ -228,6 +282,12 @@ impl SendEngine {
                 break;
             }
             let message = VaultSysEx::store(&job.messages[job.next]);
+            if message.rejection() == Some(Rejection::TooLong) {
+                // Can never be sent on this route: skip it (counted) rather than stall the queue.
+                self.shared.skipped_too_long.fetch_add(1, Ordering::Relaxed);
+                job.next += 1;
+                continue;
+            }
             if message.rejection().is_some() {
                 // Pool full this block: try again in the next one.
                 self.shared.pool_waits.fetch_add(1, Ordering::Relaxed);
@@ -273,6 +333,11 @@ impl SendEngine {
             msgs += 1;
             bytes += d.message.len() as u64;
         }
+        if let (Some(last), Some(job)) = (accepted.checked_sub(1), self.current.as_ref()) {
+            let d = &self.due[last];
+            let started = self.now_s + f64::from(d.offset) / self.sample_rate;
+            self.free_at_s = started + job.pacing.slot_seconds(d.message.len());
+        }
         if let (Some(r), Some(job)) = (self.refused_at, self.current.as_mut()) {
             let d = &self.due[r];
             job.next = d.index;
@@ -283,6 +348,7 @@ impl SendEngine {
         self.shared.sent_messages.fetch_add(msgs, Ordering::Relaxed);
         self.shared.sent_bytes.fetch_add(bytes, Ordering::Relaxed);
         let sr = self.sample_rate;
+        self.now_s += f64::from(frames) / sr;
         if let Some(job) = self.current.as_mut() {
             job.elapsed += u64::from(frames);
             self.shared
@@ -293,12 +359,6 @@ impl SendEngine {
                 self.retire();
             }
         }
-    }
-
-    fn publish_start(&self, job: &SendJob) {
-        let n = job.messages.len() as u64;
-        self.shared
-            .start_job(job.id, n, job.total_bytes, job.total_seconds);
     }
 
     /// Cancels the current and queued jobs whose id is below `below` (ids grow in queue order).
@@ -385,6 +445,91 @@ mod tests {
         assert_eq!(starts, vec![0, 8736, 17472]);
         assert_eq!(shared.sent_messages.load(Ordering::Relaxed), 3);
         assert!(q.spent.pop().is_ok(), "finished job came back");
+    }
+
+    /// Starts of every message emitted over `blocks` blocks of 64 frames, queuing `later` (as
+    /// job 2) once the first message has gone out, and cancelling after it when `cancel`.
+    fn starts_across_jobs(first: Box<SendJob>, later: Box<SendJob>, cancel: bool) -> Vec<u64> {
+        let (mut e, mut q, shared) = engine();
+        e.set_sample_rate(48_000.0);
+        q.jobs.push(first).unwrap();
+        let mut later = Some(later);
+        let mut starts = vec![];
+        let mut cancelled = !cancel;
+        for block in 0..400u64 {
+            e.begin_block(64);
+            starts.extend(e.due().iter().map(|d| block * 64 + u64::from(d.offset)));
+            e.end_block(64);
+            if starts.is_empty() {
+                continue;
+            }
+            if !cancelled {
+                // Cancel, and queue the next job one block later (a cancel drops queued jobs).
+                shared.cancel.fetch_add(1, Ordering::Relaxed);
+                cancelled = true;
+            } else if let Some(job) = later.take() {
+                q.jobs.push(job).unwrap();
+            }
+        }
+        starts
+    }
+
+    #[test]
+    fn the_next_job_waits_for_the_previous_jobs_wire_time_and_gap() {
+        // 163 bytes at 3,125 B/s = 52.16 ms, plus 150 ms = 202.16 ms = 9,703.7 samples.
+        let starts = starts_across_jobs(job(1, 163), job(1, 163), false);
+        assert_eq!(starts, vec![0, 9_704]);
+    }
+
+    #[test]
+    fn a_job_after_a_cancel_still_waits_for_the_message_in_flight() {
+        let starts = starts_across_jobs(job(3, 163), job(1, 100), true);
+        assert_eq!(starts, vec![0, 9_704], "cancelled after the first message");
+    }
+
+    #[test]
+    fn a_message_too_long_for_the_route_is_skipped_not_retried_forever() {
+        let (mut e, mut q, shared) = engine();
+        let big = [
+            vec![0xF0],
+            vec![0; super::super::pool::MAX_MESSAGE_LEN],
+            vec![0xF7],
+        ]
+        .concat();
+        let msgs = vec![big, vec![0xF0, 0x01, 0xF7]];
+        q.jobs
+            .push(Box::new(SendJob::new(
+                1,
+                "big".into(),
+                msgs,
+                Pacing::USB_FAST,
+            )))
+            .unwrap();
+        e.begin_block(64);
+        assert_eq!(e.due().len(), 1);
+        assert_eq!(e.due()[0].message.bytes(), &[0xF0, 0x01, 0xF7]);
+        e.end_block(64);
+        assert_eq!(shared.skipped_too_long.load(Ordering::Relaxed), 1);
+        assert!(!e.busy());
+    }
+
+    #[test]
+    fn requests_queue_in_order_and_a_full_ring_is_counted() {
+        let (mut e, mut q, shared) = engine();
+        assert!(e.request(Request::Slot(1)));
+        assert!(e.request(Request::Slot(2)));
+        assert!(
+            e.busy(),
+            "a request not yet taken keeps the host processing"
+        );
+        assert_eq!(q.requests.pop(), Ok(Request::Slot(1)));
+        assert_eq!(q.requests.pop(), Ok(Request::Slot(2)));
+        assert!(!e.busy());
+        for _ in 0..REQUEST_QUEUE {
+            assert!(e.request(Request::Program(3)));
+        }
+        assert!(!e.request(Request::Program(4)));
+        assert_eq!(shared.requests_dropped.load(Ordering::Relaxed), 1);
     }
 
     #[test]

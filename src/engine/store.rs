@@ -47,6 +47,11 @@ pub struct LogLine {
     pub level: Level,
     /// What happened, for a musician.
     pub text: String,
+    /// A line about this session's setup (the project was loaded, ports were opened): shown,
+    /// but not saved with the project, since loading it again writes it again. This keeps
+    /// save → load → save byte-identical.
+    #[serde(skip)]
+    pub transient: bool,
 }
 
 /// A saved library that could not be read, kept verbatim.
@@ -83,8 +88,9 @@ pub enum Edit {
 
 /// A request to the worker thread.
 pub enum WorkerRequest {
-    /// File everything received so far, then answer.
-    Flush(Sender<()>),
+    /// File everything received so far, then answer with copies of the takes still in progress
+    /// (the host route's and the direct port's), which a save must contain too.
+    Flush(Sender<Vec<crate::library::Take>>),
     /// Send these entries, in this order, as one job.
     Send {
         /// Entries to send.
@@ -112,7 +118,10 @@ pub struct LibraryStore {
     worker: Mutex<Option<Sender<WorkerRequest>>>,
     /// Set when a project's library was loaded; the worker sends the recall entry once.
     pub recall_pending: AtomicBool,
-    /// Changes so far (every `write`), so the library file is saved only when needed.
+    /// Project states loaded so far (the audio thread restarts its settling window on a change).
+    loads: AtomicU64,
+    /// Changes so far (every `write`, counted while the write lock is held), so the library
+    /// file is saved only when needed.
     generation: AtomicU64,
     /// The standalone app's library file and the generation last saved to it (`None` inside).
     file: Mutex<Option<(std::path::PathBuf, u64)>>,
@@ -131,11 +140,19 @@ impl LibraryStore {
         f(&self.library.read().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Changes the library.
+    /// Changes the library. The change counter moves while the write lock is held, so a save
+    /// that reads the counter under the read lock always writes the library it counted.
     pub fn write<R>(&self, f: impl FnOnce(&mut Library) -> R) -> R {
+        let mut library = self.library.write().unwrap_or_else(|e| e.into_inner());
+        let result = f(&mut library);
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        f(&mut self.library.write().unwrap_or_else(|e| e.into_inner()))
+        result
+    }
+
+    /// Project states loaded so far.
+    pub fn loads(&self) -> u64 {
+        self.loads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Uses a library file (the standalone app): loads it, and [`LibraryStore::save_file`] writes
@@ -163,11 +180,15 @@ impl LibraryStore {
         let Some((path, saved)) = file.as_mut() else {
             return;
         };
-        let now = self.generation.load(std::sync::atomic::Ordering::Relaxed);
-        if now == *saved {
+        if self.generation.load(std::sync::atomic::Ordering::Relaxed) == *saved {
             return;
         }
-        match self.read(|lib| crate::library::file::save(path, lib)) {
+        // The counter is read under the read lock: it names exactly the library written.
+        let (now, result) = self.read(|lib| {
+            let now = self.generation.load(std::sync::atomic::Ordering::Relaxed);
+            (now, crate::library::file::save(path, lib))
+        });
+        match result {
             Ok(()) => *saved = now,
             Err(e) => self.log(Level::Error, format!("Library not saved: {e}")),
         }
@@ -284,6 +305,16 @@ impl LibraryStore {
 
     /// Appends a log line (the standalone app also prints it, since it may run without a window).
     pub fn log(&self, level: Level, text: String) {
+        self.push_log(level, text, false);
+    }
+
+    /// Appends a line about this session's setup (a load, a port opened), which is shown but not
+    /// saved with the project: loading the project again writes it again.
+    pub fn note(&self, level: Level, text: String) {
+        self.push_log(level, text, true);
+    }
+
+    fn push_log(&self, level: Level, text: String, transient: bool) {
         if crate::standalone::library_file().is_some() {
             eprintln!("SysEx Vault: {level:?}: {text}");
         }
@@ -295,6 +326,7 @@ impl LibraryStore {
             unix_ms: now_unix_ms(),
             level,
             text,
+            transient,
         });
     }
 
@@ -343,45 +375,65 @@ impl LibraryStore {
     }
 
     /// Asks the capture worker to file everything it has received; waits up to
-    /// [`FLUSH_TIMEOUT`].
-    pub fn flush_capture(&self) {
+    /// [`FLUSH_TIMEOUT`]. Returns copies of the takes still in progress.
+    pub fn flush_capture(&self) -> Vec<crate::library::Take> {
         let tx = self
             .worker
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        if let Some(tx) = tx {
-            let (ack_tx, ack_rx) = crossbeam_channel::bounded(1);
-            if tx.send(WorkerRequest::Flush(ack_tx)).is_ok()
-                && ack_rx.recv_timeout(FLUSH_TIMEOUT).is_err()
-            {
-                self.log(
-                    Level::Warning,
-                    "Capture worker did not answer before saving".into(),
-                );
-            }
+        let Some(tx) = tx else {
+            return Vec::new();
+        };
+        let (ack_tx, ack_rx) = crossbeam_channel::bounded(1);
+        if tx.send(WorkerRequest::Flush(ack_tx)).is_err() {
+            return Vec::new();
         }
+        ack_rx.recv_timeout(FLUSH_TIMEOUT).unwrap_or_else(|_| {
+            self.log(
+                Level::Warning,
+                "Capture worker did not answer before saving".into(),
+            );
+            Vec::new()
+        })
+    }
+
+    /// The library as a save made now must hold it: every filed entry, plus each take still in
+    /// progress as an entry of its own (the take goes on recording; the next save has it whole).
+    fn library_to_save(&self) -> String {
+        let open = self.flush_capture();
+        if open.is_empty() {
+            return self.read(state::encode_text);
+        }
+        let mut library = self.read(Library::clone);
+        for take in open {
+            let mut entry = entry_from_take(take);
+            entry.name = format!("{} (recording when saved)", entry.name);
+            library.add(entry);
+        }
+        state::encode_text(&library)
     }
 
     /// The text saved in the `library` field.
     pub fn save_text(&self) -> StateText {
-        self.flush_capture();
         match self.unreadable() {
             Some(u) => StateText(u.raw),
-            None => StateText(self.read(state::encode_text)),
+            None => StateText(self.library_to_save()),
         }
     }
 
     /// The text saved in the `library-pending` field (empty unless an unreadable library is held).
     pub fn save_pending_text(&self) -> StateText {
         match self.unreadable() {
-            Some(_) => StateText(self.read(state::encode_text)),
+            Some(_) => StateText(self.library_to_save()),
             None => StateText::default(),
         }
     }
 
     /// Loads the `library` field.
     pub fn load_text(&self, text: &StateText) {
+        self.loads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match state::decode_text(&text.0) {
             Ok(lib) => {
                 let n = lib.entries.len();
@@ -389,10 +441,10 @@ impl LibraryStore {
                 *self.unreadable.write().unwrap_or_else(|e| e.into_inner()) = None;
                 self.recall_pending
                     .store(true, std::sync::atomic::Ordering::Release);
-                self.log(Level::Info, format!("Loaded {n} entries from the project"));
+                self.note(Level::Info, format!("Loaded {n} entries from the project"));
             }
             Err(error) => {
-                self.log(
+                self.note(
                     Level::Error,
                     format!("{error}. It is kept unchanged and saved back as it was; export it raw or discard it."),
                 );
@@ -416,12 +468,24 @@ impl LibraryStore {
                     l.add(e);
                 }
             }),
-            Err(e) => self.log(
+            Err(e) => self.note(
                 Level::Error,
                 format!("Pending captures could not be read: {e}"),
             ),
         }
     }
+}
+
+/// An entry for a take as it stands (finished or still in progress).
+pub fn entry_from_take(take: crate::library::Take) -> Entry {
+    let mut entry = Entry::new(
+        take.messages,
+        crate::library::Source::Capture,
+        now_unix_ms(),
+    );
+    entry.unterminated = take.unterminated;
+    entry.lost_messages = take.lost_messages;
+    entry
 }
 
 /// The `log` persisted field: the last [`SAVED_LOG_LINES`] lines, so problems are still visible
@@ -442,7 +506,12 @@ impl<'a> nice_plug::params::persist::PersistentField<'a, Vec<LogLine>> for LogFi
     where
         F: Fn(&Vec<LogLine>) -> R,
     {
-        let lines = self.0.log_lines();
+        let lines: Vec<LogLine> = self
+            .0
+            .log_lines()
+            .into_iter()
+            .filter(|l| !l.transient)
+            .collect();
         let tail = lines[lines.len().saturating_sub(SAVED_LOG_LINES)..].to_vec();
         f(&tail)
     }
@@ -508,6 +577,66 @@ mod tests {
             .log_lines()
             .iter()
             .any(|l| l.level == Level::Error && l.text.contains("will not be overwritten")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_change_counter_moves_only_once_the_change_is_made() {
+        // A save reads the counter under the read lock, so it must never see the count of a
+        // change that is not in the library yet (which would mark it saved unwritten).
+        let store = LibraryStore::default();
+        let count = || store.generation.load(std::sync::atomic::Ordering::Relaxed);
+        let before = count();
+        store.write(|_| assert_eq!(count(), before, "counted before the change was made"));
+        assert_eq!(count(), before + 1);
+    }
+
+    #[test]
+    fn a_save_racing_edits_never_marks_an_unwritten_edit_as_saved() {
+        let dir = std::env::temp_dir().join(format!("sxv-store-race-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("app.sxvl");
+        let store = Arc::new(LibraryStore::default());
+        store.open_file(path.clone());
+        let done = Arc::new(AtomicBool::new(false));
+        // More threads than cores, so a writer is often preempted between steps.
+        let savers: Vec<_> = (0..3)
+            .map(|_| {
+                let (store, done) = (store.clone(), done.clone());
+                std::thread::spawn(move || {
+                    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                        store.save_file();
+                    }
+                })
+            })
+            .collect();
+        let writers: Vec<_> = (0..3u8)
+            .map(|w| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    for i in 0..300u32 {
+                        let m = vec![0xF0, w, (i % 128) as u8, (i / 128) as u8, 0xF7];
+                        store.write(|l| l.add(Entry::new(vec![m], Source::Capture, 0)));
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        for s in savers {
+            s.join().unwrap();
+        }
+        // The app saves once more when it is idle: every edit must be in the file now.
+        store.save_file();
+        let on_disk = crate::library::file::load(&path).unwrap();
+        assert_eq!(
+            on_disk.entries.len(),
+            900,
+            "edits marked saved but never written"
+        );
+        assert_eq!(on_disk, store.read(Library::clone));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

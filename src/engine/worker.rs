@@ -6,14 +6,14 @@
 use super::capture::{self, CaptureReader, CaptureShared, Record};
 use super::pool::MAX_MESSAGE_LEN;
 use super::ports::{self, DirectIn, RouteSettings};
-use super::sender::{SendJob, SendQueue, SendShared, JOB_QUEUE};
-use super::store::{now_unix_ms, Level, LibraryStore, WorkerRequest};
-use crate::library::{Entry, EntryId, Source, TakeRecorder};
+use super::sender::{Request, SendJob, SendQueue, SendShared, JOB_QUEUE};
+use super::store::{entry_from_take, Level, LibraryStore, WorkerRequest};
+use crate::library::{Entry, EntryId, Take, TakeRecorder};
 use crate::pacing::{Pacing, PacingChoice};
 use crate::sysex::profiles;
 use crate::sysex::universal;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -43,6 +43,9 @@ const DIRECT_RING_BYTES: u32 = 4 << 20;
 struct Direct {
     input: Option<(DirectIn, CaptureReader, TakeRecorder)>,
     output: Option<(Sender<SendJob>, JoinHandle<()>)>,
+    /// Set when the route closes (route change, plugin removed): the sender thread stops after
+    /// the message in flight and drops its queue, so closing never waits for a whole send.
+    closing: Arc<AtomicBool>,
     /// Microsecond clock of the direct input (ring times are microseconds since this).
     clock: std::time::Instant,
 }
@@ -50,6 +53,7 @@ struct Direct {
 impl Drop for Direct {
     fn drop(&mut self) {
         self.input = None;
+        self.closing.store(true, Ordering::Release);
         if let Some((tx, handle)) = self.output.take() {
             drop(tx);
             let _ = handle.join();
@@ -130,15 +134,23 @@ impl State {
                 request,
                 Ok(WorkerRequest::Shutdown) | Err(RecvTimeoutError::Disconnected)
             );
+            // A flush is answered even if this step fails, so a save never waits in vain.
+            let (request, flush) = match request {
+                Ok(WorkerRequest::Flush(ack)) => (None, Some(ack)),
+                other => (other.ok(), None),
+            };
             // A panic here must not take the host down: log it and keep going.
             let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.step(request.ok());
+                self.step(request);
             }));
             if step.is_err() {
                 self.ctx.store.log(
                     Level::Error,
                     "Internal error in the background thread; capture and send continue".into(),
                 );
+            }
+            if let Some(ack) = flush {
+                let _ = ack.send(self.open_takes());
             }
             // The standalone app's library file follows every change (at most once a poll).
             self.ctx.store.save_file();
@@ -166,7 +178,7 @@ impl State {
         self.triggers();
         match request {
             Some(WorkerRequest::Flush(ack)) => {
-                let _ = ack.send(());
+                let _ = ack.send(self.open_takes());
             }
             Some(WorkerRequest::Send { entries, pacing }) => self.send_entries(&entries, pacing),
             Some(WorkerRequest::RequestDump { profile }) => self.request_dump(&profile),
@@ -177,19 +189,33 @@ impl State {
         }
     }
 
+    /// Copies of the takes in progress (host route and direct input), every byte received so far.
+    fn open_takes(&self) -> Vec<Take> {
+        let direct = self
+            .direct
+            .as_ref()
+            .and_then(|d| d.input.as_ref())
+            .and_then(|(_, _, r)| r.snapshot());
+        self.recorder.snapshot().into_iter().chain(direct).collect()
+    }
+
     /// Files everything in the capture ring, then closes a take whose idle gap has passed.
     fn drain_capture(&mut self) {
         let shared = self.ctx.capture.clone();
         self.recorder.set_gap_samples(shared.gap_samples());
         while let Some(record) = self.capture.next_record() {
             match record {
-                Record::SysEx(at) => {
+                Record::SysEx(at, message) => {
                     self.account_drops(at);
-                    self.recorder.feed(at, &self.capture.buf);
+                    self.recorder.feed(at, message.bytes());
                 }
                 Record::Stop(at) => {
                     self.account_drops(at);
                     self.recorder.stop();
+                }
+                Record::Lost(at) => {
+                    self.account_drops(at);
+                    self.recorder.lost_fragment(at);
                 }
             }
         }
@@ -215,12 +241,9 @@ impl State {
         self.file_takes(takes);
     }
 
-    fn file_takes(&mut self, takes: Vec<crate::library::Take>) {
+    fn file_takes(&mut self, takes: Vec<Take>) {
         for take in takes {
-            let mut entry = Entry::new(take.messages, Source::Capture, now_unix_ms());
-            entry.unterminated = take.unterminated;
-            entry.lost_messages = take.lost_messages;
-            self.ctx.store.add(entry);
+            self.ctx.store.add(entry_from_take(take));
             self.ctx.capture.takes_filed.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -255,12 +278,13 @@ impl State {
         if !wanted.direct {
             self.ctx
                 .store
-                .log(Level::Info, "MIDI route: through the host".into());
+                .note(Level::Info, "MIDI route: through the host".into());
             return;
         }
         let mut direct = Direct {
             input: None,
             output: None,
+            closing: Arc::new(AtomicBool::new(false)),
             clock: std::time::Instant::now(),
         };
         if let Some(name) = &wanted.input {
@@ -269,14 +293,14 @@ impl State {
             let opened = ports::open_input("SysEx Vault", name, move |bytes| {
                 if capture.armed.load(Ordering::Relaxed) && bytes.first().is_some_and(|b| *b < 0xF8)
                 {
-                    producer.push_sysex(clock.elapsed().as_micros() as u64, bytes);
+                    producer.push_bytes(clock.elapsed().as_micros() as u64, bytes);
                 }
             });
             match opened {
                 Ok(port) => {
                     let gap = self.ctx.capture.gap_micros();
                     direct.input = Some((port, reader, TakeRecorder::new(MAX_MESSAGE_LEN, gap)));
-                    self.ctx.store.log(
+                    self.ctx.store.note(
                         Level::Info,
                         format!("Capturing from {name} ({})", ports::BACKEND),
                     );
@@ -292,13 +316,14 @@ impl State {
                 Ok(out) => {
                     let (tx, rx) = crossbeam_channel::unbounded::<SendJob>();
                     let (send, store) = (self.ctx.send.clone(), self.ctx.store.clone());
+                    let closing = direct.closing.clone();
                     let handle = std::thread::Builder::new()
                         .name("sysex-vault direct send".into())
-                        .spawn(move || direct_sender(out, rx, send, store));
+                        .spawn(move || direct_sender(out, rx, send, store, closing));
                     match handle {
                         Ok(h) => {
                             direct.output = Some((tx, h));
-                            self.ctx.store.log(
+                            self.ctx.store.note(
                                 Level::Info,
                                 format!("Sending to {name} ({})", ports::BACKEND),
                             );
@@ -331,8 +356,9 @@ impl State {
         recorder.set_gap_samples(gap);
         while let Some(record) = reader.next_record() {
             match record {
-                Record::SysEx(at) => recorder.feed(at, &reader.buf),
+                Record::SysEx(at, message) => recorder.feed(at, message.bytes()),
                 Record::Stop(_) => recorder.stop(),
+                Record::Lost(at) => recorder.lost_fragment(at),
             }
         }
         recorder.tick(now);
@@ -356,38 +382,46 @@ impl State {
         }
     }
 
-    /// Reacts to what the audio thread asked for, and to a pending recall.
+    /// Reacts to what the audio thread asked for (in order), and to a pending recall.
     fn triggers(&mut self) {
         let send = self.ctx.send.clone();
-        let slot = send.slot_request.swap(0, Ordering::AcqRel);
-        if slot > 0 {
-            let id = self
-                .ctx
-                .store
-                .read(|l| l.entries.get(slot as usize - 1).map(|e| e.id));
-            match id {
-                Some(id) => self.send_entries(&[id], None),
-                None => self
-                    .ctx
-                    .store
-                    .log(Level::Warning, format!("Send: slot {slot} is empty")),
+        while let Ok(request) = self.queue.requests.pop() {
+            match request {
+                Request::Slot(slot) => {
+                    let id = self
+                        .ctx
+                        .store
+                        .read(|l| l.entries.get(slot as usize - 1).map(|e| e.id));
+                    match id {
+                        Some(id) => self.send_entries(&[id], None),
+                        None => self
+                            .ctx
+                            .store
+                            .log(Level::Warning, format!("Send: slot {slot} is empty")),
+                    }
+                }
+                Request::Program(pc) => {
+                    let id = self.ctx.store.read(|l| {
+                        l.entries
+                            .iter()
+                            .find(|e| e.program_change == Some(pc))
+                            .map(|e| e.id)
+                    });
+                    if let Some(id) = id {
+                        // Like SysEx Librarian: a new program change interrupts older sends.
+                        send.cancel_below
+                            .store(self.next_job_id + 1, Ordering::Relaxed);
+                        self.send_entries(&[id], None);
+                    }
+                }
             }
         }
-        let program = send.program_request.swap(0, Ordering::AcqRel);
-        if program > 0 {
-            let pc = (program - 1) as u8;
-            let id = self.ctx.store.read(|l| {
-                l.entries
-                    .iter()
-                    .find(|e| e.program_change == Some(pc))
-                    .map(|e| e.id)
-            });
-            if let Some(id) = id {
-                // Like SysEx Librarian: a new program change interrupts older sends.
-                send.cancel_below
-                    .store(self.next_job_id + 1, Ordering::Relaxed);
-                self.send_entries(&[id], None);
-            }
+        let dropped = send.requests_dropped.swap(0, Ordering::Relaxed);
+        if dropped > 0 {
+            self.ctx.store.log(
+                Level::Error,
+                format!("{dropped} send request(s) from the host arrived faster than they could be queued and were not served"),
+            );
         }
         if self.ctx.capture.active.load(Ordering::Acquire)
             && self.ctx.store.recall_pending.swap(false, Ordering::AcqRel)
@@ -451,6 +485,18 @@ impl State {
     }
 
     fn queue_job(&mut self, label: String, messages: Vec<Vec<u8>>, pacing: Pacing) {
+        if !self.applied_route.direct {
+            if let Some(big) = messages.iter().find(|m| m.len() > MAX_MESSAGE_LEN) {
+                self.ctx.store.log(
+                    Level::Error,
+                    format!(
+                        "\"{label}\" not sent: a {}-byte message is over the {MAX_MESSAGE_LEN}-byte limit of SysEx through the host; send it through the direct MIDI ports (Record tab) instead",
+                        big.len()
+                    ),
+                );
+                return;
+            }
+        }
         if self.applied_route.direct {
             self.next_job_id += 1;
             let job = SendJob::new(self.next_job_id, label.clone(), messages, pacing);
@@ -501,15 +547,23 @@ impl State {
     }
 }
 
-/// The direct route's sender thread: one job at a time, paced like the audio thread.
+/// The direct route's sender thread: one job at a time, paced like the audio thread, with the
+/// gap kept across jobs. A cancel drops the job in flight (after its current message) and the
+/// queue; a program change interrupts older jobs; closing the route stops after the message in
+/// flight and drops everything queued.
 fn direct_sender(
     mut out: ports::DirectOut,
     jobs: Receiver<SendJob>,
     send: Arc<SendShared>,
     store: Arc<LibraryStore>,
+    closing: Arc<AtomicBool>,
 ) {
     let mut cancel_seen = send.cancel.load(Ordering::Relaxed);
+    let mut free_at = std::time::Instant::now();
     while let Ok(job) = jobs.recv() {
+        if closing.load(Ordering::Acquire) {
+            break;
+        }
         // A cancel that came before this job started drops it, like queued jobs on the audio
         // thread.
         let now = send.cancel.load(Ordering::Relaxed);
@@ -521,18 +575,28 @@ fn direct_sender(
             }
             continue;
         }
+        let interrupted = || job.id < send.cancel_below.load(Ordering::Relaxed);
+        if interrupted() {
+            send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
         send.start_job(
             job.id,
             job.messages.len() as u64,
             job.total_bytes,
             job.total_seconds,
         );
+        let stop = || {
+            closing.load(Ordering::Acquire)
+                || send.cancel.load(Ordering::Relaxed) != cancel_seen
+                || interrupted()
+        };
         let result = ports::send_paced(
             &mut out,
             &job.messages,
             job.pacing,
-            &send.cancel,
-            cancel_seen,
+            &mut free_at,
+            stop,
             |m, b, t| send.progress(m as u64, b, t),
         );
         send.job_id.store(0, Ordering::Relaxed);
@@ -565,4 +629,12 @@ fn direct_sender(
             ),
         }
     }
+    let dropped = jobs.try_iter().count();
+    if dropped > 0 {
+        send.jobs_cancelled
+            .fetch_add(dropped as u64, Ordering::Relaxed);
+    }
+    // Give the last message time to leave the backend's queue before the port closes.
+    let drained = out.drained_at();
+    std::thread::sleep(drained.saturating_duration_since(std::time::Instant::now()));
 }

@@ -1,7 +1,9 @@
 //! The take recorder: turns captured bytes (with their time in samples) into takes. A take starts
 //! with the first byte and ends after an idle gap with no bytes (default 1,000 ms, SysEx
 //! Librarian's receive time-out, re-armed on every byte so a slow dump is never cut) or when
-//! recording stops. A message cut off by the gap or the stop is kept as unterminated.
+//! recording stops. A message cut off by the gap or the stop is kept as unterminated. Only SysEx
+//! bytes open or extend a take: notes, controllers and clock arriving on the same port (a
+//! synth's own MIDI out, on the direct route or the command line) never do.
 
 use crate::sysex::assembler::{Assembler, AssemblerEvent};
 
@@ -56,12 +58,19 @@ impl TakeRecorder {
         self.gap_samples = gap_samples.max(1);
     }
 
-    /// Feeds bytes that arrived at sample time `at`.
+    /// Feeds bytes that arrived at sample time `at`. Bytes that carry no SysEx (a note, a
+    /// controller) neither open a take nor keep one open; a status byte inside a message still
+    /// ends that message as unterminated.
     pub fn feed(&mut self, at: u64, bytes: &[u8]) {
-        if bytes.is_empty() {
+        let Some(&first) = bytes.first() else {
             return;
+        };
+        let continues = self.assembler.in_message() && (first < 0x80 || first == 0xF7);
+        if continues || bytes.contains(&0xF0) {
+            self.touch(at);
+        } else {
+            self.tick(at);
         }
-        self.touch(at);
         let mut events = Vec::new();
         self.assembler.push(bytes, |e| events.push(e));
         for e in events {
@@ -75,6 +84,26 @@ impl TakeRecorder {
             return;
         }
         self.touch(at).lost_messages += messages;
+    }
+
+    /// A SysEx message (or a fragment of one) that arrived at `at` but was refused before it
+    /// reached the recorder (over the size limit, no room). It is counted on the take, and a
+    /// message it was part of is dropped whole: its remaining fragments are not assembled into
+    /// a well-framed but damaged message.
+    pub fn lost_fragment(&mut self, at: u64) {
+        self.touch(at).lost_messages += 1;
+        self.assembler.abort();
+    }
+
+    /// A copy of the take in progress as it stands, with the bytes of a message still arriving
+    /// kept as unterminated (what a save made now must contain); `None` when no take is open.
+    pub fn snapshot(&self) -> Option<Take> {
+        let mut take = self.current.clone()?;
+        let pending = self.assembler.pending_bytes();
+        if !pending.is_empty() {
+            take.unterminated.push(pending.to_vec());
+        }
+        Some(take)
     }
 
     /// Activity at sample `at`: ends the take in progress if the gap has passed (judged on
@@ -185,6 +214,76 @@ mod tests {
         assert!(t.messages.is_empty());
         assert_eq!(t.unterminated, vec![vec![0xF0, 0x41, 0x10]]);
         assert_eq!(t.lost_messages, 2);
+    }
+
+    #[test]
+    fn notes_and_controllers_neither_open_nor_extend_a_take() {
+        let mut r = TakeRecorder::new(1024, 100);
+        r.feed(0, &[0x90, 0x40, 0x7F]);
+        r.feed(10, &[0xB0, 0x07, 0x64]);
+        r.tick(1_000);
+        assert!(r.drain_finished().is_empty(), "no empty take from notes");
+        assert_eq!(r.in_progress(), None);
+        // A CC stream between two dumps does not merge them.
+        r.feed(2_000, &[0xF0, 0x01, 0xF7]);
+        for t in (2_050..2_400).step_by(50) {
+            r.feed(t, &[0xB0, 0x01, 0x10]);
+        }
+        r.feed(2_400, &[0xF0, 0x02, 0xF7]);
+        r.stop();
+        let takes = r.drain_finished();
+        assert_eq!(takes.len(), 2);
+        assert_eq!(takes[0].messages, vec![vec![0xF0, 0x01, 0xF7]]);
+        assert_eq!(takes[1].messages, vec![vec![0xF0, 0x02, 0xF7]]);
+    }
+
+    #[test]
+    fn continuation_fragments_extend_the_take_and_a_note_cuts_the_message() {
+        let mut r = TakeRecorder::new(1024, 100);
+        r.feed(0, &[0xF0, 0x41]);
+        r.feed(90, &[0x10, 0x20]);
+        r.feed(180, &[0x30, 0xF7]);
+        r.feed(200, &[0xF0, 0x42]);
+        r.feed(210, &[0x90, 0x40, 0x7F]);
+        r.stop();
+        let t = r.drain_finished().remove(0);
+        assert_eq!(t.messages, vec![vec![0xF0, 0x41, 0x10, 0x20, 0x30, 0xF7]]);
+        assert_eq!(t.unterminated, vec![vec![0xF0, 0x42]]);
+    }
+
+    #[test]
+    fn a_refused_middle_fragment_drops_the_whole_message_and_is_counted() {
+        let mut r = TakeRecorder::new(1024, 100);
+        r.feed(0, &[0xF0, 0x01, 0xF7]);
+        r.feed(1, &[0xF0, 0x43, 0x00]);
+        r.lost_fragment(2);
+        r.feed(3, &[0x33, 0x44, 0xF7]);
+        r.feed(4, &[0xF0, 0x02, 0xF7]);
+        r.stop();
+        let t = r.drain_finished().remove(0);
+        assert_eq!(
+            t.messages,
+            vec![vec![0xF0, 0x01, 0xF7], vec![0xF0, 0x02, 0xF7]]
+        );
+        assert!(t.unterminated.is_empty());
+        assert_eq!(t.lost_messages, 1);
+    }
+
+    #[test]
+    fn snapshot_holds_every_byte_so_far_without_closing_the_take() {
+        let mut r = TakeRecorder::new(1024, 100);
+        assert_eq!(r.snapshot(), None);
+        r.feed(0, &[0xF0, 0x01, 0xF7, 0xF0, 0x02]);
+        let snap = r.snapshot().unwrap();
+        assert_eq!(snap.messages, vec![vec![0xF0, 0x01, 0xF7]]);
+        assert_eq!(snap.unterminated, vec![vec![0xF0, 0x02]]);
+        r.feed(10, &[0x03, 0xF7]);
+        r.stop();
+        let t = r.drain_finished().remove(0);
+        assert_eq!(
+            t.messages,
+            vec![vec![0xF0, 0x01, 0xF7], vec![0xF0, 0x02, 0x03, 0xF7]]
+        );
     }
 
     #[test]

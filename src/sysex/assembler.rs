@@ -126,6 +126,28 @@ impl Assembler {
         self.finish_unterminated(None)
     }
 
+    /// Throws away the message in progress because part of it never arrived (a fragment was
+    /// refused upstream). Returns its length so far, or `None` when no message was in progress.
+    /// The bytes that still follow are outside any message and ignored, so the rest of a damaged
+    /// message is never assembled into a well-framed but wrong one.
+    pub fn abort(&mut self) -> Option<u64> {
+        self.start.take()?;
+        let len = self.pending_len();
+        self.buf.clear();
+        self.overflow_len = None;
+        Some(len)
+    }
+
+    /// A copy of the bytes of the message in progress (empty when none, or when it is over the
+    /// size limit and its bytes are no longer kept).
+    pub fn pending_bytes(&self) -> &[u8] {
+        if self.start.is_some() && self.overflow_len.is_none() {
+            &self.buf
+        } else {
+            &[]
+        }
+    }
+
     fn push_byte(&mut self, byte: u8, emit: &mut impl FnMut(AssemblerEvent)) {
         match byte {
             SYSEX_START => {

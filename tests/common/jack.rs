@@ -49,8 +49,14 @@ impl Jack {
         format!("sxv-test-{}", std::process::id())
     }
 
-    /// Starts the server and points every JACK client of this process (and its children) at it.
+    /// Starts the server (64-frame periods at 48 kHz) and points every JACK client of this
+    /// process (and its children) at it.
     pub fn start() -> Jack {
+        Jack::start_with_period(64)
+    }
+
+    /// Like [`Jack::start`], with `frames`-frame periods.
+    pub fn start_with_period(frames: u32) -> Jack {
         let name = Jack::name();
         // SAFETY: set before any JACK client exists; every later client in this process (the
         // plugin's included) connects to this server.
@@ -65,7 +71,7 @@ impl Jack {
                 "-r",
                 "48000",
                 "-p",
-                "64",
+                &frames.to_string(),
             ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

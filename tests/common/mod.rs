@@ -146,6 +146,11 @@ pub struct Session {
     pub sample_rate: f64,
     pub max_frames: u32,
     pub steady_time: u64,
+    /// What the plugin's last `process` call returned (a host that sleeps quiet plugins acts on
+    /// `ContinueIfNotQuiet`).
+    pub last_status: Option<ProcessStatus>,
+    /// Minor page faults the audio thread took inside the last `process` call.
+    pub last_page_faults: u64,
 }
 
 impl Session {
@@ -173,6 +178,8 @@ impl Session {
             sample_rate: 48_000.0,
             max_frames: 0,
             steady_time: 0,
+            last_status: None,
+            last_page_faults: 0,
         }
     }
 
@@ -224,7 +231,7 @@ impl Session {
         assert!(frames <= self.max_frames, "block larger than activated max");
         let processor = self.processor.take().expect("activate first");
         let steady = self.steady_time;
-        let (processor, out, audio) = std::thread::scope(|s| {
+        let (processor, out, audio, status, faults) = std::thread::scope(|s| {
             std::thread::Builder::new()
                 .name("audio".into())
                 .stack_size(AUDIO_STACK)
@@ -237,6 +244,8 @@ impl Session {
         });
         self.processor = Some(processor);
         self.steady_time += u64::from(frames);
+        self.last_status = Some(status);
+        self.last_page_faults = faults;
         (out, audio)
     }
 
@@ -283,6 +292,16 @@ impl Session {
         let block = std::time::Duration::from_secs_f64(f64::from(frames) / self.sample_rate);
         std::thread::sleep(block.min(std::time::Duration::from_millis(2)));
         out
+    }
+
+    /// Runs silent blocks past the plugin's settling window after activation or a state load
+    /// (`sysex_vault::settle`), in which a real host replays restored values and triggers do not
+    /// fire; what a user clicks comes after it.
+    pub fn settle(&mut self) {
+        self.idle(sysex_vault::settle::SETTLE_SECONDS + 0.05);
+        for _ in 0..sysex_vault::settle::SETTLE_BLOCKS {
+            self.process(self.max_frames.min(64), &[]);
+        }
     }
 
     /// Runs silent blocks covering `seconds` of audio.
@@ -355,6 +374,27 @@ impl OutputEventBuffer for HostOutput {
     }
 }
 
+/// Minor page faults of the calling thread so far (Linux; 0 elsewhere).
+pub fn thread_page_faults() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getrusage writes into the zeroed struct we pass.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) } == 0 {
+            return usage.ru_minflt as u64;
+        }
+    }
+    0
+}
+
+type BlockResult = (
+    StoppedPluginAudioProcessor<TestHost>,
+    Vec<Out>,
+    Vec<f32>,
+    ProcessStatus,
+    u64,
+);
+
 fn run_block(
     processor: StoppedPluginAudioProcessor<TestHost>,
     frames: u32,
@@ -362,7 +402,7 @@ fn run_block(
     audio_in: f32,
     steady: u64,
     capacity: usize,
-) -> (StoppedPluginAudioProcessor<TestHost>, Vec<Out>, Vec<f32>) {
+) -> BlockResult {
     let mut processor = processor.start_processing().expect("start processing");
     let mut input_buffer = EventBuffer::with_capacity(events.len());
     for e in events {
@@ -409,7 +449,12 @@ fn run_block(
                 .map(|b| b.as_mut_slice()),
         ),
     }]);
-    processor
+    // The host's own buffers are allocated and touched above; only faults inside the plugin's
+    // `process` are counted.
+    output_buffer.events.reserve(events.len() + 64);
+    output_buffer.pointers.reserve(events.len() + 64);
+    let faults_before = thread_page_faults();
+    let status = processor
         .process(
             &input_audio,
             &mut output_audio,
@@ -419,6 +464,7 @@ fn run_block(
             None,
         )
         .expect("process");
+    let faults = thread_page_faults() - faults_before;
     // Like a JUCE-based host, read the SysEx pointers again after `process` returned: the
     // plugin promises the bytes stay valid until its next block.
     for (i, ptr, len) in &output_buffer.pointers {
@@ -429,7 +475,13 @@ fn run_block(
             output_buffer.events[*i]
         );
     }
-    (processor.stop_processing(), output_buffer.events, out_l)
+    (
+        processor.stop_processing(),
+        output_buffer.events,
+        out_l,
+        status,
+        faults,
+    )
 }
 
 fn convert(e: &UnknownEvent) -> Out {
