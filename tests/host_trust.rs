@@ -114,10 +114,11 @@ fn saved_send_and_cancel_triggers_do_not_fire_on_load_or_activation() {
 }
 
 #[test]
-fn a_host_event_burst_at_load_fits_the_event_queue() {
+fn a_block_of_2100_events_passes_whole() {
     // A VST3 host restoring nice-plug's 16 × 130 hidden MIDI parameters delivers over 2,000
-    // events in one block; with the default 1,024-event queue nice-plug grew it on the audio
-    // thread (an allocation, which `assert_process_allocs` turns into an abort).
+    // events in one block; with the default 1,024-event queue nice-plug grew its queue on the
+    // audio thread ("Input event buffer filled up", counted in Ardour by `host_ardour`). Here,
+    // through CLAP, such a block must still pass whole.
     let mut s = Session::start(48_000.0, 512);
     let burst: Vec<In> = (0..2_100u32)
         .map(|i| In::Midi(0, [0xB0 | (i / 128 % 16) as u8, (i % 128) as u8, 64]))
