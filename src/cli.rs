@@ -1,46 +1,45 @@
-//! The `sysex-vault` command line: browse, import and export a library file, decode SysEx files,
-//! and pull patches out of saved DAW projects. Each command returns its output text or an
-//! [`Failure`] whose exit code and message say exactly what went wrong.
+//! The `sysex-vault` command line: a librarian people can script. It browses, edits, imports,
+//! exports, merges and compares library files, decodes SysEx files, pulls patches out of saved
+//! DAW projects, and sends and captures through MIDI ports. Argument parsing, `--help` on every
+//! command, `--version` and shell completions come from `clap`; progress bars from `indicatif`.
+//!
+//! Data safety: a library is never created by accident (`init`, or `--create`), a path that is
+//! not a `.sxvl` file is never taken for a library, no existing file is replaced without
+//! `--force`, every write is atomic, and a library is never written larger than SysEx Vault
+//! reads back. Each command returns its output or a [`Failure`] whose exit code and message say
+//! exactly what went wrong.
+
+pub mod progress;
 
 use crate::engine::pool::MAX_MESSAGE_LEN;
 use crate::engine::ports;
 use crate::files::{self, project, Format};
-use crate::library::{file, Entry, Library, Source, TakeRecorder};
+use crate::library::diff::{self, MessageDiff};
+use crate::library::{file, Edit, Entry, EntryId, Library, Source, TakeRecorder};
 use crate::pacing::Pacing;
+use crate::state::MAX_DECODED_BYTES;
 use crate::sysex::checksum::ChecksumStatus;
 use crate::sysex::message::SysEx;
 use crate::sysex::{manufacturer, profiles};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use progress::Progress;
+use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Exit code for a wrong command line.
+/// Exit code for a wrong command line (sysexits `EX_USAGE`).
 pub const EXIT_USAGE: i32 = 64;
-/// Exit code for unreadable input (file, format, offset).
+/// Exit code for input that is missing, unreadable or, with `--strict`, has bad checksums
+/// (`EX_DATAERR`).
 pub const EXIT_INPUT: i32 = 65;
-/// Exit code for output that could not be written.
+/// Exit code when the MIDI system or a port is not available, or a send stopped
+/// (`EX_UNAVAILABLE`).
+pub const EXIT_MIDI: i32 = 69;
+/// Exit code for output that could not be written, or exists and `--force` was not given
+/// (`EX_CANTCREAT`).
 pub const EXIT_OUTPUT: i32 = 73;
-
-/// Usage text.
-pub const USAGE: &str = "\
-sysex-vault: SysEx librarian for the SysEx Vault plugin
-
-usage:
-  sysex-vault list LIBRARY                         list the entries of a library file
-  sysex-vault info FILE...                         decode .syx / .mid / hex text files
-  sysex-vault import LIBRARY FILE...               add files to a library (created if missing)
-  sysex-vault export LIBRARY OUT [--entry N]...    write entries (all by default) as .syx/.mid/.txt
-  sysex-vault extract PROJECT OUTDIR [--format syx|mid|txt]
-                                                   export every SysEx Vault instance of a REAPER
-                                                   (.rpp) or Ardour session, one folder per track
-  sysex-vault ports                                list MIDI input and output ports
-  sysex-vault send LIBRARY PORT [--entry N]... [--rate B/S] [--gap MS]
-                                                   send entries to a synth, paced (default 3125 B/s,
-                                                   150 ms after each message)
-  sysex-vault capture LIBRARY PORT [--gap MS] [--timeout S]
-                                                   record one dump from a port into the library (ends
-                                                   after MS of silence, default 1000)
-
-Entries are numbered from 1 as `list` shows them. .mid files are written with DIN pacing.";
+/// Exit code of `diff` when the two sides differ (as `diff(1)`).
+pub const EXIT_DIFFERENT: i32 = 1;
 
 /// A failed command: exit code and message.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,10 +50,19 @@ pub struct Failure {
     pub message: String,
 }
 
-fn usage(msg: &str) -> Failure {
+/// What a successful command prints, and its exit code (0, or [`EXIT_DIFFERENT`] for `diff`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Output {
+    /// Standard output.
+    pub text: String,
+    /// Process exit code.
+    pub code: i32,
+}
+
+fn usage(message: String) -> Failure {
     Failure {
         code: EXIT_USAGE,
-        message: format!("{msg}\n\n{USAGE}"),
+        message,
     }
 }
 
@@ -72,101 +80,637 @@ fn output(message: String) -> Failure {
     }
 }
 
-/// Runs a command line (without the program name).
-pub fn run(args: &[String]) -> Result<String, Failure> {
-    let Some((cmd, rest)) = args.split_first() else {
-        return Err(usage("no command"));
-    };
-    match cmd.as_str() {
-        "list" => match rest {
-            [lib] => list(Path::new(lib)),
-            _ => Err(usage("list takes one library file")),
-        },
-        "info" if !rest.is_empty() => info(rest),
-        "import" if rest.len() >= 2 => import(Path::new(&rest[0]), &rest[1..]),
-        "export" if rest.len() >= 2 => {
-            let mut picks = Vec::new();
-            let mut it = rest[2..].iter();
-            while let Some(flag) = it.next() {
-                match (flag.as_str(), it.next().map(|n| n.parse::<usize>())) {
-                    ("--entry", Some(Ok(n))) if n > 0 => picks.push(n),
-                    _ => return Err(usage(&format!("unexpected argument {flag}"))),
-                }
-            }
-            export(Path::new(&rest[0]), Path::new(&rest[1]), &picks)
-        }
-        "extract" if rest.len() >= 2 => {
-            let format = match rest.get(2..) {
-                Some([]) | None => Format::Syx,
-                Some([flag, f]) if flag == "--format" => match f.as_str() {
-                    "syx" => Format::Syx,
-                    "mid" => Format::Mid,
-                    "txt" | "hex" => Format::Hex,
-                    other => return Err(usage(&format!("unknown format {other}"))),
-                },
-                Some(_) => {
-                    return Err(usage("extract takes PROJECT OUTDIR [--format syx|mid|txt]"))
-                }
-            };
-            extract(Path::new(&rest[0]), Path::new(&rest[1]), format)
-        }
-        "ports" if rest.is_empty() => ports_list(),
-        "send" if rest.len() >= 2 => {
-            let mut picks = Vec::new();
-            let mut pacing = Pacing::DIN;
-            let mut it = rest[2..].iter();
-            while let Some(flag) = it.next() {
-                let value = it.next().and_then(|v| v.parse::<u32>().ok());
-                match (flag.as_str(), value) {
-                    ("--entry", Some(n)) if n > 0 => picks.push(n as usize),
-                    ("--rate", Some(r)) if r > 0 => pacing.bytes_per_second = r,
-                    ("--gap", Some(g)) => pacing.gap_after_message_ms = g,
-                    _ => return Err(usage(&format!("unexpected argument {flag}"))),
-                }
-            }
-            send(Path::new(&rest[0]), &rest[1], &picks, pacing)
-        }
-        "capture" if rest.len() >= 2 => {
-            let (mut gap_ms, mut timeout_s) = (1000u64, 60u64);
-            let mut it = rest[2..].iter();
-            while let Some(flag) = it.next() {
-                let value = it.next().and_then(|v| v.parse::<u64>().ok());
-                match (flag.as_str(), value) {
-                    ("--gap", Some(g)) if g > 0 => gap_ms = g,
-                    ("--timeout", Some(t)) if t > 0 => timeout_s = t,
-                    _ => return Err(usage(&format!("unexpected argument {flag}"))),
-                }
-            }
-            capture(Path::new(&rest[0]), &rest[1], gap_ms, timeout_s)
-        }
-        "help" | "--help" | "-h" => Ok(USAGE.to_owned()),
-        other => Err(usage(&format!("unknown or incomplete command: {other}"))),
+fn midi(message: String) -> Failure {
+    Failure {
+        code: EXIT_MIDI,
+        message,
     }
 }
 
+/// SysEx librarian for the SysEx Vault plugin: back up and restore hardware synths.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sysex-vault",
+    version,
+    after_help = "Entries are numbered from 1 as `list` shows them. Library files end in .sxvl.\n\
+Exit codes: 0 ok, 1 `diff` found differences, 64 wrong command line, 65 missing or unreadable\n\
+input (or bad checksums with --strict), 69 MIDI system or port unavailable, 73 output not\n\
+written (not writable, or it exists and --force was not given)."
+)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats of `extract`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// Raw SysEx, one `.syx` file per entry.
+    Syx,
+    /// Standard MIDI File, format 0, DIN-paced.
+    Mid,
+    /// Hex text, one message per line.
+    Txt,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty library file.
+    Init {
+        /// The library file to create (.sxvl).
+        library: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the entries of a library.
+    List {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decode SysEx files (.syx, .mid, hex text) or a library's entries, message by message.
+    Info {
+        /// Files to decode; a .sxvl library shows its entries.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Only these entries of a library (repeatable).
+        #[arg(long = "entry", value_name = "N")]
+        entries: Vec<usize>,
+        /// Exit with 65 if any message has a bad checksum.
+        #[arg(long)]
+        strict: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add files to a library: .syx, .mid, hex text, or other libraries (entries kept whole).
+    Import {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// Files to add.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Create the library if it does not exist.
+        #[arg(long)]
+        create: bool,
+        /// Refuse the whole import (nothing written) if any message has a bad checksum.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Merge other libraries into a library, skipping entries it already holds.
+    Merge {
+        /// The library to merge into (.sxvl).
+        library: PathBuf,
+        /// Libraries to merge from.
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// Create the library if it does not exist.
+        #[arg(long)]
+        create: bool,
+        /// Also add entries identical to one already there (marked as duplicates).
+        #[arg(long)]
+        keep_duplicates: bool,
+    },
+    /// Write entries to a file: .syx, .mid, .txt (hex) or a .sxvl library (entries kept whole).
+    Export {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The file to write; its extension picks the format.
+        out: PathBuf,
+        /// Only these entries (repeatable; all by default).
+        #[arg(long = "entry", value_name = "N")]
+        entries: Vec<usize>,
+        /// Replace an existing file (also the library itself).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export every SysEx Vault instance of a REAPER project or an Ardour session, one folder
+    /// per instance.
+    Extract {
+        /// The project (.rpp) or session (.ardour) file.
+        project: PathBuf,
+        /// Where to write the folders.
+        outdir: PathBuf,
+        /// Format of the entry files.
+        #[arg(long, value_enum, default_value = "syx")]
+        format: ExtractFormat,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Rename an entry.
+    Rename {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// Its new name.
+        name: String,
+    },
+    /// Delete entries.
+    Delete {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entries.
+        #[arg(required = true)]
+        entries: Vec<usize>,
+    },
+    /// Move an entry to another position.
+    Move {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// Its new position (1 = first).
+        position: usize,
+    },
+    /// Split an entry into one entry per message.
+    Split {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+    },
+    /// Group entries into one bank entry (in the order given).
+    Group {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entries.
+        #[arg(required = true, num_args = 2..)]
+        entries: Vec<usize>,
+        /// Name of the bank.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Choose the entry the plugin sends when the project loads.
+    SetRecall {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        #[arg(required_unless_present = "none")]
+        entry: Option<usize>,
+        /// Send nothing on load.
+        #[arg(long, conflicts_with = "entry")]
+        none: bool,
+    },
+    /// Send an entry when a program change arrives.
+    MapPc {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// Program number, 1 to 128.
+        #[arg(required_unless_present = "clear", value_parser = clap::value_parser!(u8).range(1..=128))]
+        program: Option<u8>,
+        /// Remove the entry's mapping.
+        #[arg(long, conflicts_with = "program")]
+        clear: bool,
+    },
+    /// Add tags to an entry (or remove them).
+    Tag {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// Tags, e.g. favourite pads "live 2026".
+        #[arg(required = true)]
+        tags: Vec<String>,
+        /// Remove these tags instead.
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Compare two dumps message by message: FILE, LIBRARY.sxvl:N (an entry) or LIBRARY.sxvl.
+    Diff {
+        /// First side.
+        a: String,
+        /// Second side.
+        b: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List MIDI input and output ports.
+    Ports {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send entries to a synth, paced (DIN speed and a 150 ms gap by default).
+    Send {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// Output port: its name, or a unique part of it (any case).
+        port: String,
+        /// Only these entries (repeatable; all by default).
+        #[arg(long = "entry", value_name = "N")]
+        entries: Vec<usize>,
+        /// Bytes per second.
+        #[arg(long, default_value_t = crate::pacing::DIN_BYTES_PER_SECOND, value_parser = clap::value_parser!(u32).range(1..))]
+        rate: u32,
+        /// Milliseconds of silence after each message.
+        #[arg(long, default_value_t = 150)]
+        gap: u32,
+    },
+    /// Record one dump from a synth into a library.
+    Capture {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// Input port: its name, or a unique part of it (any case).
+        port: String,
+        /// The dump ends after this many milliseconds without SysEx.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+        gap: u64,
+        /// Give up after this many seconds if nothing arrives.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
+        /// Create the library if it does not exist.
+        #[arg(long)]
+        create: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Runs a command line (without the program name). `--help` and `--version` succeed with their
+/// text.
+pub fn run(args: &[String]) -> Result<Output, Failure> {
+    let argv = std::iter::once("sysex-vault".to_owned()).chain(args.iter().cloned());
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => return Ok(ok(e.to_string().trim_end().to_owned())),
+        Err(e) => return Err(usage(e.to_string().trim_end().to_owned())),
+    };
+    execute(cli.command)
+}
+
+fn ok(text: String) -> Output {
+    Output { text, code: 0 }
+}
+
+/// Runs one parsed command.
+pub fn execute(command: Command) -> Result<Output, Failure> {
+    match command {
+        Command::Init { library, force } => init(&library, force).map(ok),
+        Command::List { library, json } => list(&library, json).map(ok),
+        Command::Info {
+            files,
+            entries,
+            strict,
+            json,
+        } => info(&files, &entries, strict, json).map(ok),
+        Command::Import {
+            library,
+            files,
+            create,
+            strict,
+        } => import(&library, &files, create, strict).map(ok),
+        Command::Merge {
+            library,
+            sources,
+            create,
+            keep_duplicates,
+        } => merge(&library, &sources, create, keep_duplicates).map(ok),
+        Command::Export {
+            library,
+            out,
+            entries,
+            force,
+        } => export(&library, &out, &entries, force).map(ok),
+        Command::Extract {
+            project,
+            outdir,
+            format,
+            force,
+        } => {
+            let format = match format {
+                ExtractFormat::Syx => Format::Syx,
+                ExtractFormat::Mid => Format::Mid,
+                ExtractFormat::Txt => Format::Hex,
+            };
+            extract(&project, &outdir, format, force).map(ok)
+        }
+        Command::Rename {
+            library,
+            entry,
+            name,
+        } => edit(&library, &[entry], |lib, ids| {
+            let old = lib.get(ids[0]).map(|e| e.name.clone()).unwrap_or_default();
+            lib.apply(Edit::Rename(ids[0], name.clone()));
+            format!("renamed entry {entry} \"{old}\" to \"{name}\"")
+        })
+        .map(ok),
+        Command::Delete { library, entries } => edit(&library, &entries, |lib, ids| {
+            let mut out = String::new();
+            for (n, id) in entries.iter().zip(ids) {
+                if let Some(Edit::Restore(_, e)) = lib.apply(Edit::Remove(*id)).first() {
+                    let _ = writeln!(out, "deleted entry {n} \"{}\"", e.name);
+                }
+            }
+            out.trim_end().to_owned()
+        })
+        .map(ok),
+        Command::Move {
+            library,
+            entry,
+            position,
+        } => edit(&library, &[entry], |lib, ids| {
+            let to = position.clamp(1, lib.entries.len());
+            let delta = to as isize - entry as isize;
+            lib.apply(Edit::Move(ids[0], delta));
+            format!("moved entry {entry} to position {to}")
+        })
+        .map(ok),
+        Command::Split { library, entry } => edit(&library, &[entry], |lib, ids| {
+            let n = lib.apply(Edit::Split(ids[0])).len().saturating_sub(1);
+            if n == 0 {
+                format!("entry {entry} holds one message: nothing to split")
+            } else {
+                format!("split entry {entry} into {n} entries")
+            }
+        })
+        .map(ok),
+        Command::Group {
+            library,
+            entries,
+            name,
+        } => edit(&library, &entries, |lib, ids| {
+            let name = name
+                .clone()
+                .unwrap_or_else(|| format!("Bank of {} entries", ids.len()));
+            lib.apply(Edit::Group(ids.to_vec(), name.clone()));
+            format!("grouped {} entries into \"{name}\"", ids.len())
+        })
+        .map(ok),
+        Command::SetRecall {
+            library,
+            entry,
+            none: _,
+        } => {
+            let picks: Vec<usize> = entry.into_iter().collect();
+            edit(&library, &picks, |lib, ids| {
+                lib.apply(Edit::SetRecall(ids.first().copied()));
+                match entry {
+                    Some(n) => format!("entry {n} is sent when the project loads"),
+                    None => "nothing is sent when the project loads".to_owned(),
+                }
+            })
+            .map(ok)
+        }
+        Command::MapPc {
+            library,
+            entry,
+            program,
+            clear: _,
+        } => edit(&library, &[entry], |lib, ids| {
+            lib.apply(Edit::SetProgram(ids[0], program.map(|p| p - 1)));
+            match program {
+                Some(p) => format!("program change {p} sends entry {entry}"),
+                None => format!("entry {entry} has no program change"),
+            }
+        })
+        .map(ok),
+        Command::Tag {
+            library,
+            entry,
+            tags,
+            remove,
+        } => edit(&library, &[entry], |lib, ids| {
+            let mut now = lib.get(ids[0]).map(|e| e.tags.clone()).unwrap_or_default();
+            if remove {
+                now.retain(|t| !tags.contains(t));
+            } else {
+                for t in &tags {
+                    if !now.contains(t) {
+                        now.push(t.clone());
+                    }
+                }
+            }
+            lib.apply(Edit::SetTags(ids[0], now.clone()));
+            format!("entry {entry} tags: {}", now.join(", "))
+        })
+        .map(ok),
+        Command::Diff { a, b, json } => diff_command(&a, &b, json),
+        Command::Ports { json } => ports_list(json).map(ok),
+        Command::Send {
+            library,
+            port,
+            entries,
+            rate,
+            gap,
+        } => {
+            let pacing = Pacing {
+                bytes_per_second: rate,
+                gap_after_message_ms: gap,
+            };
+            send(&library, &port, &entries, pacing).map(ok)
+        }
+        Command::Capture {
+            library,
+            port,
+            gap,
+            timeout,
+            create,
+        } => capture(&library, &port, gap, timeout, create).map(ok),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sysex-vault", &mut script);
+            Ok(ok(String::from_utf8_lossy(&script).trim_end().to_owned()))
+        }
+    }
+}
+
+// ---- Libraries on disk ---------------------------------------------------------------------
+
+/// Refuses a path that is not a `.sxvl` file (a mistyped `something.syx` is never taken for a
+/// library).
+fn library_path(path: &Path) -> Result<(), Failure> {
+    if file::is_library_path(path) {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "{}: not a library file (library files end in .{}); to add a SysEx file to a library: \
+sysex-vault import LIBRARY.sxvl {}",
+        path.display(),
+        file::EXTENSION,
+        path.display()
+    )))
+}
+
+/// A library that must exist.
 fn load(path: &Path) -> Result<Library, Failure> {
-    if !path.exists() {
-        return Err(input(format!("{}: no such library file", path.display())));
+    library_path(path)?;
+    file::load_existing(path).map_err(input)
+}
+
+/// A library to add to: it must exist unless `create`.
+fn load_or_create(path: &Path, create: bool) -> Result<Library, Failure> {
+    library_path(path)?;
+    if !path.exists() && !create {
+        return Err(input(format!(
+            "{}: no such library file (add --create to make a new one, or check the name)",
+            path.display()
+        )));
     }
     file::load(path).map_err(input)
 }
 
-fn list(path: &Path) -> Result<String, Failure> {
+fn save(path: &Path, lib: &Library) -> Result<(), Failure> {
+    file::save(path, lib).map_err(output)
+}
+
+/// Refuses to replace `path` unless `force`.
+fn may_write(path: &Path, force: bool) -> Result<(), Failure> {
+    if path.exists() && !force {
+        return Err(output(format!(
+            "{}: exists; add --force to replace it",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Entry ids for 1-based entry numbers.
+fn ids_of(lib: &Library, numbers: &[usize]) -> Result<Vec<EntryId>, Failure> {
+    numbers
+        .iter()
+        .map(|&n| {
+            n.checked_sub(1)
+                .and_then(|i| lib.entries.get(i))
+                .map(|e| e.id)
+                .ok_or_else(|| {
+                    input(format!(
+                        "no entry {n}: the library has {}",
+                        lib.entries.len()
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// Loads, applies `change` to the entries named by `numbers`, saves atomically.
+fn edit(
+    path: &Path,
+    numbers: &[usize],
+    change: impl FnOnce(&mut Library, &[EntryId]) -> String,
+) -> Result<String, Failure> {
+    let mut lib = load(path)?;
+    let ids = ids_of(&lib, numbers)?;
+    let text = change(&mut lib, &ids);
+    save(path, &lib)?;
+    Ok(text)
+}
+
+fn init(path: &Path, force: bool) -> Result<String, Failure> {
+    library_path(path)?;
+    may_write(path, force)?;
+    save(path, &Library::default())?;
+    Ok(format!("created {} (empty library)", path.display()))
+}
+
+// ---- Reading and describing ----------------------------------------------------------------
+
+fn read_file(path: &Path) -> Result<(String, Vec<u8>), Failure> {
+    let bytes = std::fs::read(path).map_err(|e| input(format!("{}: {e}", path.display())))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok((name, bytes))
+}
+
+/// One entry as `list --json` prints it.
+#[derive(Serialize)]
+struct EntryJson<'a> {
+    number: usize,
+    name: &'a str,
+    device: &'a str,
+    profile: &'a str,
+    kind: &'static str,
+    messages: usize,
+    bytes: usize,
+    tags: &'a [String],
+    recall_on_load: bool,
+    /// 1-based program number.
+    program_change: Option<u16>,
+    /// Entry number of the identical entry that came first.
+    duplicate_of: Option<usize>,
+    lost_messages: u64,
+    unterminated_messages: usize,
+    bad_checksums: u32,
+    source: String,
+    created_unix_ms: u64,
+}
+
+fn source_text(s: &Source) -> String {
+    match s {
+        Source::Capture => "capture".into(),
+        Source::Import(name) => format!("import {name}"),
+    }
+}
+
+fn list(path: &Path, json: bool) -> Result<String, Failure> {
     let lib = load(path)?;
+    let number_of = |id: EntryId| lib.position(id).map(|p| p + 1);
+    if json {
+        let entries: Vec<EntryJson> = lib
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| EntryJson {
+                number: i + 1,
+                name: &e.name,
+                device: &e.device,
+                profile: &e.profile,
+                kind: e.kind.label(),
+                messages: e.messages.len(),
+                bytes: e.byte_len(),
+                tags: &e.tags,
+                recall_on_load: e.recall_on_load,
+                program_change: e.program_change.map(|p| u16::from(p) + 1),
+                duplicate_of: e.duplicate_of.and_then(number_of),
+                lost_messages: e.lost_messages,
+                unterminated_messages: e.unterminated.len(),
+                bad_checksums: e.invalid_checksums,
+                source: source_text(&e.source),
+                created_unix_ms: e.created_unix_ms,
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "library": path.display().to_string(),
+            "bytes": lib.byte_len(),
+            "entries": entries,
+        });
+        return Ok(serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
     let mut out = String::new();
     for (i, e) in lib.entries.iter().enumerate() {
         let mut notes = Vec::new();
-        if let Some(d) = e.duplicate_of {
-            notes.push(format!("duplicate of #{d}"));
+        if let Some(d) = e.duplicate_of.and_then(number_of) {
+            notes.push(format!("duplicate of {d}"));
         }
         if e.has_problems() {
-            notes.push("problems: see info".into());
+            notes.push(format!(
+                "problems: see `info {} --entry {}`",
+                path.display(),
+                i + 1
+            ));
         }
         if e.recall_on_load {
             notes.push("recall on load".into());
         }
         if let Some(pc) = e.program_change {
             notes.push(format!("PC {}", u16::from(pc) + 1));
+        }
+        if !e.tags.is_empty() {
+            notes.push(format!("tags: {}", e.tags.join(", ")));
         }
         let _ = writeln!(
             out,
@@ -189,90 +733,303 @@ fn list(path: &Path) -> Result<String, Failure> {
     Ok(out)
 }
 
-fn read_file(path: &Path) -> Result<(String, Vec<u8>), Failure> {
-    let bytes = std::fs::read(path).map_err(|e| input(format!("{}: {e}", path.display())))?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    Ok((name, bytes))
+/// One message, decoded.
+#[derive(Serialize)]
+struct MessageJson {
+    number: usize,
+    bytes: usize,
+    manufacturer: String,
+    device: String,
+    profile: &'static str,
+    kind: &'static str,
+    detail: String,
+    /// "ok", "bad" or "none".
+    checksum: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checksum_expected: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checksum_found: Option<u8>,
+    preset_names: Vec<String>,
 }
 
-fn info(paths: &[String]) -> Result<String, Failure> {
-    let mut out = String::new();
+fn describe(number: usize, m: &[u8]) -> Option<MessageJson> {
+    let msg = SysEx::new(m).ok()?;
+    let r = profiles::recognise(&msg);
+    let (checksum, expected, found) = match r.checksum {
+        ChecksumStatus::Valid => ("ok", None, None),
+        ChecksumStatus::Invalid { expected, found } => ("bad", Some(expected), Some(found)),
+        ChecksumStatus::NotApplicable => ("none", None, None),
+    };
+    Some(MessageJson {
+        number,
+        bytes: m.len(),
+        manufacturer: msg
+            .manufacturer()
+            .map_or("none".into(), manufacturer::describe),
+        device: r.device,
+        profile: r.profile,
+        kind: r.kind.label(),
+        detail: r.detail,
+        checksum,
+        checksum_expected: expected,
+        checksum_found: found,
+        preset_names: r.preset_names,
+    })
+}
+
+fn describe_line(d: &MessageJson) -> String {
+    let checksum = match (d.checksum, d.checksum_expected, d.checksum_found) {
+        ("bad", Some(e), Some(f)) => format!("CHECKSUM BAD (expected {e:02X}, found {f:02X})"),
+        ("ok", _, _) => "checksum ok".into(),
+        _ => "no checksum".into(),
+    };
+    let names = if d.preset_names.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", d.preset_names.join(", "))
+    };
+    format!(
+        "  #{:<4} {:>8} B  {}; {} ({}): {} {}; {checksum}{names}",
+        d.number, d.bytes, d.manufacturer, d.device, d.profile, d.kind, d.detail
+    )
+}
+
+/// One file or library entry, decoded.
+#[derive(Serialize)]
+struct SourceJson {
+    source: String,
+    name: String,
+    messages: Vec<MessageJson>,
+    warnings: Vec<String>,
+    unterminated_messages: usize,
+    bad_checksums: usize,
+}
+
+/// The sources `info` describes: each file, or each (chosen) entry of a library.
+fn info_sources(
+    paths: &[PathBuf],
+    picks: &[usize],
+) -> Result<Vec<(String, Entry, Vec<String>)>, Failure> {
+    let mut out = Vec::new();
     for p in paths {
-        let (name, bytes) = read_file(Path::new(p))?;
-        let imported = files::import(&name, &bytes, 0).map_err(input)?;
-        let _ = writeln!(
-            out,
-            "{p}: {} message(s), {} bytes",
-            imported.entry.messages.len(),
-            imported.entry.byte_len()
-        );
-        for (i, m) in imported.entry.messages.iter().enumerate() {
-            let Ok(msg) = SysEx::new(m) else { continue };
-            let r = profiles::recognise(&msg);
-            let maker = msg
-                .manufacturer()
-                .map_or("none".into(), manufacturer::describe);
-            let checksum = match r.checksum {
-                ChecksumStatus::Valid => "checksum ok".to_owned(),
-                ChecksumStatus::Invalid { expected, found } => {
-                    format!("CHECKSUM BAD (expected {expected:02X}, found {found:02X})")
-                }
-                ChecksumStatus::NotApplicable => "no checksum".to_owned(),
-            };
-            let names = if r.preset_names.is_empty() {
-                String::new()
+        if file::is_library_path(p) {
+            let lib = load(p)?;
+            let ids = if picks.is_empty() {
+                lib.entries.iter().map(|e| e.id).collect()
             } else {
-                format!(" [{}]", r.preset_names.join(", "))
+                ids_of(&lib, picks)?
             };
-            let _ = writeln!(
-                out,
-                "  #{:<4} {:>8} B  {maker}; {} ({}): {} {}; {checksum}{names}",
-                i + 1,
-                m.len(),
-                r.device,
-                r.profile,
-                r.kind.label(),
-                r.detail
-            );
-        }
-        for w in &imported.warnings {
-            let _ = writeln!(out, "  warning: {w}");
-        }
-        for u in &imported.entry.unterminated {
-            let _ = writeln!(
-                out,
-                "  unterminated message of {} bytes kept aside",
-                u.len()
-            );
+            for id in ids {
+                let n = lib.position(id).unwrap_or(0) + 1;
+                if let Some(e) = lib.get(id) {
+                    out.push((format!("{}:{n}", p.display()), e.clone(), Vec::new()));
+                }
+            }
+        } else {
+            let (name, bytes) = read_file(p)?;
+            let imported = files::import(&name, &bytes, 0).map_err(input)?;
+            out.push((p.display().to_string(), imported.entry, imported.warnings));
         }
     }
-    Ok(out.trim_end().to_owned())
+    Ok(out)
 }
 
-fn import(lib_path: &Path, paths: &[String]) -> Result<String, Failure> {
-    let mut lib = file::load(lib_path).map_err(input)?;
-    let mut out = String::new();
-    for p in paths {
-        let (name, bytes) = read_file(Path::new(p))?;
-        let imported =
-            files::import(&name, &bytes, crate::engine::store::now_unix_ms()).map_err(input)?;
-        for w in &imported.warnings {
-            let _ = writeln!(out, "warning: {w}");
-        }
-        let n = imported.entry.messages.len();
-        let entry_name = imported.entry.name.clone();
-        let id = lib.add(imported.entry);
-        let dup = lib.get(id).and_then(|e| e.duplicate_of);
-        let _ = writeln!(
-            out,
-            "imported {p} as \"{entry_name}\" ({n} message(s)){}",
-            dup.map_or(String::new(), |d| format!(", identical to entry #{d}"))
-        );
+fn info(paths: &[PathBuf], picks: &[usize], strict: bool, json: bool) -> Result<String, Failure> {
+    let mut reports = Vec::new();
+    for (source, entry, warnings) in info_sources(paths, picks)? {
+        let messages: Vec<MessageJson> = entry
+            .messages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| describe(i + 1, m))
+            .collect();
+        let bad = messages.iter().filter(|m| m.checksum == "bad").count();
+        reports.push(SourceJson {
+            source,
+            name: entry.name.clone(),
+            messages,
+            warnings,
+            unterminated_messages: entry.unterminated.len(),
+            bad_checksums: bad,
+        });
     }
-    file::save(lib_path, &lib).map_err(output)?;
+    let bad: usize = reports.iter().map(|r| r.bad_checksums).sum();
+    let text = if json {
+        serde_json::to_string_pretty(&reports).unwrap_or_default()
+    } else {
+        let mut out = String::new();
+        for r in &reports {
+            let bytes: usize = r.messages.iter().map(|m| m.bytes).sum();
+            let _ = writeln!(
+                out,
+                "{} \"{}\": {} message(s), {bytes} bytes",
+                r.source,
+                r.name,
+                r.messages.len()
+            );
+            for m in &r.messages {
+                let _ = writeln!(out, "{}", describe_line(m));
+            }
+            for w in &r.warnings {
+                let _ = writeln!(out, "  warning: {w}");
+            }
+            if r.unterminated_messages > 0 {
+                let _ = writeln!(
+                    out,
+                    "  {} unterminated message(s) kept aside",
+                    r.unterminated_messages
+                );
+            }
+        }
+        out.trim_end().to_owned()
+    };
+    if strict && bad > 0 {
+        return Err(input(format!(
+            "{text}\n{bad} message(s) with a bad checksum (--strict)"
+        )));
+    }
+    Ok(text)
+}
+
+/// Warnings naming each message of `entry` whose checksum is wrong.
+fn checksum_warnings(file: &str, entry: &Entry) -> Vec<String> {
+    if entry.invalid_checksums == 0 {
+        return Vec::new();
+    }
+    entry
+        .messages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| describe(i + 1, m))
+        .filter(|d| d.checksum == "bad")
+        .map(|d| {
+            format!(
+                "{file}: message #{} ({}, {}): bad checksum (expected {:02X}, found {:02X})",
+                d.number,
+                d.device,
+                d.detail,
+                d.checksum_expected.unwrap_or(0),
+                d.checksum_found.unwrap_or(0)
+            )
+        })
+        .collect()
+}
+
+/// Bytes a library's saved payload takes, about (SysEx bytes plus a little per message and
+/// entry): enough to stop an import before it crosses [`MAX_DECODED_BYTES`].
+fn payload_estimate(e: &Entry) -> u64 {
+    let messages: usize = e
+        .messages
+        .iter()
+        .chain(&e.unterminated)
+        .map(|m| m.len() + 5)
+        .sum();
+    (messages + e.name.len() + e.device.len() + 128) as u64
+}
+
+// ---- Adding to a library -------------------------------------------------------------------
+
+fn import(
+    lib_path: &Path,
+    paths: &[PathBuf],
+    create: bool,
+    strict: bool,
+) -> Result<String, Failure> {
+    import_within(lib_path, paths, create, strict, MAX_DECODED_BYTES)
+}
+
+/// [`import`] with the size limit as a parameter (tests use a small one).
+fn import_within(
+    lib_path: &Path,
+    paths: &[PathBuf],
+    create: bool,
+    strict: bool,
+    limit: u64,
+) -> Result<String, Failure> {
+    let mut lib = load_or_create(lib_path, create)?;
+    let mut size: u64 = lib.entries.iter().map(payload_estimate).sum();
+    let mut out = String::new();
+    let mut bad = Vec::new();
+    let total_bytes: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut progress = (paths.len() > 20 || total_bytes > 8 << 20)
+        .then(|| Progress::new("importing", Some(paths.len() as u64), "files"));
+    for (k, p) in paths.iter().enumerate() {
+        if let Some(pr) = progress.as_mut() {
+            pr.set(k as u64, &p.display().to_string());
+        }
+        // Read one file at a time: memory follows the library, not the argument count.
+        let (name, bytes) = read_file(p)?;
+        let imported =
+            files::import_any(&name, &bytes, crate::engine::store::now_unix_ms()).map_err(input)?;
+        drop(bytes);
+        let from_library = file::is_library_path(p);
+        for mut imp in imported {
+            for w in &imp.warnings {
+                let _ = writeln!(out, "warning: {w}");
+            }
+            let warnings = checksum_warnings(&name, &imp.entry);
+            for w in &warnings {
+                let _ = writeln!(out, "warning: {w}");
+            }
+            bad.extend(warnings);
+            size += payload_estimate(&imp.entry);
+            if size > limit {
+                return Err(input(format!(
+                    "{}: importing {} would take the library past the {limit}-byte limit SysEx Vault reads back; nothing was written",
+                    lib_path.display(),
+                    p.display()
+                )));
+            }
+            if from_library {
+                // One recall entry and one entry per program number in a library.
+                if imp.entry.recall_on_load && lib.recall_entry().is_some() {
+                    imp.entry.recall_on_load = false;
+                    let _ = writeln!(
+                        out,
+                        "note: \"{}\" was the recall entry of {}; the library keeps its own",
+                        imp.entry.name,
+                        p.display()
+                    );
+                }
+                if let Some(pc) = imp.entry.program_change {
+                    if lib.entries.iter().any(|e| e.program_change == Some(pc)) {
+                        imp.entry.program_change = None;
+                        let _ = writeln!(
+                            out,
+                            "note: \"{}\" lost its mapping to program change {}, which the library already uses",
+                            imp.entry.name,
+                            u16::from(pc) + 1
+                        );
+                    }
+                }
+            }
+            let n = imp.entry.messages.len();
+            let entry_name = imp.entry.name.clone();
+            let id = lib.add(imp.entry);
+            let dup = lib.get(id).and_then(|e| e.duplicate_of);
+            let _ = writeln!(
+                out,
+                "imported {} as \"{entry_name}\" ({n} message(s)){}",
+                p.display(),
+                dup.and_then(|d| lib.position(d))
+                    .map_or(String::new(), |d| format!(", identical to entry {}", d + 1))
+            );
+        }
+    }
+    if let Some(pr) = progress {
+        pr.finish();
+    }
+    if strict && !bad.is_empty() {
+        return Err(input(format!(
+            "{out}{} message(s) with a bad checksum (--strict): nothing was written",
+            bad.len()
+        )));
+    }
+    save(lib_path, &lib)?;
     let _ = write!(
         out,
         "{} now holds {} entries",
@@ -282,33 +1039,118 @@ fn import(lib_path: &Path, paths: &[String]) -> Result<String, Failure> {
     Ok(out)
 }
 
-fn picked<'a>(lib: &'a Library, picks: &[usize]) -> Result<Vec<&'a Entry>, Failure> {
-    if picks.is_empty() {
-        return Ok(lib.entries.iter().collect());
+fn merge(
+    lib_path: &Path,
+    sources: &[PathBuf],
+    create: bool,
+    keep_duplicates: bool,
+) -> Result<String, Failure> {
+    let mut lib = load_or_create(lib_path, create)?;
+    let mut out = String::new();
+    let mut size: u64 = lib.entries.iter().map(payload_estimate).sum();
+    for src in sources {
+        let other = load(src)?;
+        let (mut added, mut skipped) = (0, Vec::new());
+        for mut e in other.entries {
+            let existing = lib
+                .entries
+                .iter()
+                .position(|x| x.hash == e.hash && x.messages == e.messages);
+            if let (Some(pos), false) = (existing, keep_duplicates) {
+                skipped.push(format!("\"{}\" (= entry {})", e.name, pos + 1));
+                continue;
+            }
+            size += payload_estimate(&e);
+            if size > MAX_DECODED_BYTES {
+                return Err(input(format!(
+                    "{}: merging {} would take the library past the {MAX_DECODED_BYTES}-byte limit; nothing was written",
+                    lib_path.display(),
+                    src.display()
+                )));
+            }
+            if e.recall_on_load && lib.recall_entry().is_some() {
+                e.recall_on_load = false;
+            }
+            if e.program_change.is_some()
+                && lib
+                    .entries
+                    .iter()
+                    .any(|x| x.program_change == e.program_change)
+            {
+                e.program_change = None;
+            }
+            lib.add(e);
+            added += 1;
+        }
+        let _ = writeln!(
+            out,
+            "merged {added} entries from {}{}",
+            src.display(),
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} already there, skipped: {}",
+                    skipped.len(),
+                    skipped.join(", ")
+                )
+            }
+        );
     }
-    picks
-        .iter()
-        .map(|&n| {
-            lib.entries.get(n - 1).ok_or_else(|| {
-                input(format!(
-                    "no entry {n}: the library has {}",
-                    lib.entries.len()
-                ))
-            })
-        })
-        .collect()
+    save(lib_path, &lib)?;
+    let _ = write!(
+        out,
+        "{} now holds {} entries",
+        lib_path.display(),
+        lib.entries.len()
+    );
+    Ok(out)
 }
 
-fn export(lib_path: &Path, out_path: &Path, picks: &[usize]) -> Result<String, Failure> {
+// ---- Writing out ---------------------------------------------------------------------------
+
+fn export(
+    lib_path: &Path,
+    out_path: &Path,
+    picks: &[usize],
+    force: bool,
+) -> Result<String, Failure> {
     let lib = load(lib_path)?;
-    let entries = picked(&lib, picks)?;
-    let messages: Vec<Vec<u8>> = entries.iter().flat_map(|e| e.messages.clone()).collect();
+    let ids = if picks.is_empty() {
+        lib.entries.iter().map(|e| e.id).collect()
+    } else {
+        ids_of(&lib, picks)?
+    };
+    let entries: Vec<&Entry> = ids.iter().filter_map(|id| lib.get(*id)).collect();
+    let same_file = out_path.exists()
+        && std::fs::canonicalize(out_path).ok() == std::fs::canonicalize(lib_path).ok();
+    if same_file && !force {
+        return Err(output(format!(
+            "{}: that is the library being exported; add --force to replace it",
+            out_path.display()
+        )));
+    }
+    may_write(out_path, force)?;
+    let format = Format::from_name(&out_path.to_string_lossy());
+    if format == Format::Library {
+        // Entries stay entries: names, tags, recall and program changes kept.
+        let mut out_lib = Library::default();
+        for e in &entries {
+            out_lib.add((*e).clone());
+        }
+        save(out_path, &out_lib)?;
+        return Ok(format!(
+            "wrote {} entries to {}",
+            out_lib.entries.len(),
+            out_path.display()
+        ));
+    }
+    let messages: Vec<&Vec<u8>> = entries.iter().flat_map(|e| &e.messages).collect();
     if messages.is_empty() {
         return Err(input(format!("{}: nothing to export", lib_path.display())));
     }
-    let format = Format::from_name(&out_path.to_string_lossy());
-    std::fs::write(out_path, files::export(&messages, format, &Pacing::DIN))
-        .map_err(|e| output(format!("{}: {e}", out_path.display())))?;
+    file::write_atomic(out_path, &files::export(&messages, format, &Pacing::DIN))
+        .map_err(output)?;
     Ok(format!(
         "wrote {} message(s) from {} entries to {}",
         messages.len(),
@@ -337,7 +1179,40 @@ fn safe(name: &str) -> String {
     }
 }
 
-fn extract(project_path: &Path, out_dir: &Path, format: Format) -> Result<String, Failure> {
+/// What `extract` writes for one instance.
+struct Planned {
+    folder: PathBuf,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    line: String,
+}
+
+fn plan_entries(
+    folder: &Path,
+    lib: &Library,
+    prefix: &str,
+    format: Format,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    lib.entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let path = folder.join(format!(
+                "{prefix}{:02} {}.{}",
+                i + 1,
+                safe(&e.name),
+                format.extension()
+            ));
+            (path, files::export(&e.messages, format, &Pacing::DIN))
+        })
+        .collect()
+}
+
+fn extract(
+    project_path: &Path,
+    out_dir: &Path,
+    format: Format,
+    force: bool,
+) -> Result<String, Failure> {
     let (_, bytes) = read_file(project_path)?;
     let text = String::from_utf8_lossy(&bytes);
     let (daw, instances) =
@@ -353,45 +1228,84 @@ fn extract(project_path: &Path, out_dir: &Path, format: Format) -> Result<String
         project_path.display(),
         instances.len()
     );
+    // Plan every file first: each instance gets a folder of its own (two tracks with the same
+    // name, or none, never share one), and nothing existing is replaced without --force.
+    let mut used: Vec<String> = Vec::new();
+    let mut plans = Vec::new();
     let mut failed = 0;
     for inst in &instances {
-        let folder = out_dir.join(safe(&format!("{} {}", inst.track, inst.slot + 1)));
-        match &inst.library {
+        let base = safe(&format!("{} {}", inst.track, inst.slot + 1));
+        let mut name = base.clone();
+        let mut k = 2;
+        while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+            name = format!("{base} ({k})");
+            k += 1;
+        }
+        used.push(name.clone());
+        let folder = out_dir.join(&name);
+        let label = format!(
+            "track \"{}\" #{} ({})",
+            inst.track,
+            inst.slot + 1,
+            inst.format
+        );
+        let mut files = Vec::new();
+        let mut line = match &inst.library {
             Ok(lib) => {
-                std::fs::create_dir_all(&folder)
+                files.extend(plan_entries(&folder, lib, "", format));
+                let blob = crate::state::try_encode(lib)
                     .map_err(|e| output(format!("{}: {e}", folder.display())))?;
-                for (i, e) in lib.entries.iter().enumerate() {
-                    let path: PathBuf = folder.join(format!(
-                        "{:02} {}.{}",
-                        i + 1,
-                        safe(&e.name),
-                        format.extension()
-                    ));
-                    std::fs::write(&path, files::export(&e.messages, format, &Pacing::DIN))
-                        .map_err(|err| output(format!("{}: {err}", path.display())))?;
-                }
-                file::save(&folder.join("library.sxvl"), lib).map_err(output)?;
-                let _ = writeln!(
-                    out,
-                    "  track \"{}\" #{} ({}): {} entries -> {}",
-                    inst.track,
-                    inst.slot + 1,
-                    inst.format,
+                files.push((folder.join("library.sxvl"), blob));
+                format!(
+                    "  {label}: {} entries -> {}",
                     lib.entries.len(),
                     folder.display()
-                );
+                )
             }
             Err(e) => {
                 failed += 1;
-                let _ = writeln!(
-                    out,
-                    "  track \"{}\" #{} ({}): NOT READABLE: {e}",
-                    inst.track,
-                    inst.slot + 1,
-                    inst.format
-                );
+                format!("  {label}: NOT READABLE: {e}")
             }
+        };
+        if let Some(pending) = &inst.pending {
+            files.extend(plan_entries(&folder, pending, "PENDING ", format));
+            let blob = crate::state::try_encode(pending)
+                .map_err(|e| output(format!("{}: {e}", folder.display())))?;
+            files.push((folder.join("pending.sxvl"), blob));
+            let _ = write!(
+                line,
+                "; plus {} PENDING capture(s), made while the saved library could not be read -> {}",
+                pending.entries.len(),
+                folder.display()
+            );
         }
+        plans.push(Planned {
+            folder,
+            files,
+            line,
+        });
+    }
+    if !force {
+        if let Some((path, _)) = plans
+            .iter()
+            .flat_map(|p| &p.files)
+            .find(|(path, _)| path.exists())
+        {
+            return Err(output(format!(
+                "{}: exists; add --force to replace files from an earlier extract",
+                path.display()
+            )));
+        }
+    }
+    for plan in &plans {
+        if !plan.files.is_empty() {
+            std::fs::create_dir_all(&plan.folder)
+                .map_err(|e| output(format!("{}: {e}", plan.folder.display())))?;
+        }
+        for (path, bytes) in &plan.files {
+            file::write_atomic(path, bytes).map_err(output)?;
+        }
+        let _ = writeln!(out, "{}", plan.line);
     }
     if failed > 0 {
         return Err(input(format!(
@@ -401,9 +1315,165 @@ fn extract(project_path: &Path, out_dir: &Path, format: Format) -> Result<String
     Ok(out.trim_end().to_owned())
 }
 
-fn ports_list() -> Result<String, Failure> {
-    let inputs = ports::input_ports().map_err(input)?;
-    let outputs = ports::output_ports().map_err(input)?;
+// ---- Comparing -----------------------------------------------------------------------------
+
+/// One side of a `diff`: its messages, with a name for each.
+struct DiffSide {
+    messages: Vec<Vec<u8>>,
+    names: Vec<String>,
+}
+
+/// Reads one side of a `diff`: `FILE`, `LIBRARY.sxvl:N` or `LIBRARY.sxvl`.
+fn diff_side(spec: &str) -> Result<DiffSide, Failure> {
+    let entry_spec = spec.rsplit_once(':').and_then(|(path, n)| {
+        let path = Path::new(path);
+        (file::is_library_path(path) && !n.is_empty())
+            .then(|| n.parse::<usize>().ok().map(|n| (path, n)))
+            .flatten()
+    });
+    let entries: Vec<Entry> = match entry_spec {
+        Some((path, n)) => {
+            let lib = load(path)?;
+            let ids = ids_of(&lib, &[n])?;
+            ids.iter().filter_map(|id| lib.get(*id).cloned()).collect()
+        }
+        None if file::is_library_path(Path::new(spec)) => load(Path::new(spec))?.entries,
+        None => {
+            let (name, bytes) = read_file(Path::new(spec))?;
+            vec![files::import(&name, &bytes, 0).map_err(input)?.entry]
+        }
+    };
+    let mut messages = Vec::new();
+    let mut names = Vec::new();
+    for e in entries {
+        for m in e.messages {
+            let decoded = SysEx::new(&m)
+                .ok()
+                .map(|msg| profiles::recognise(&msg).preset_names.join(", "))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| e.name.clone());
+            names.push(decoded);
+            messages.push(m);
+        }
+    }
+    Ok(DiffSide { messages, names })
+}
+
+fn ranges_text(ranges: &[std::ops::Range<usize>]) -> String {
+    ranges
+        .iter()
+        .map(|r| {
+            if r.len() == 1 {
+                format!("{}", r.start)
+            } else {
+                format!("{}-{}", r.start, r.end - 1)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn diff_command(a: &str, b: &str, json: bool) -> Result<Output, Failure> {
+    let (label_a, label_b) = (a, b);
+    let DiffSide {
+        messages: msgs_a,
+        names: names_a,
+    } = diff_side(a)?;
+    let DiffSide {
+        messages: msgs_b,
+        names: names_b,
+    } = diff_side(b)?;
+    let diffs = diff::diff_messages(&msgs_a, &msgs_b);
+    let differs = diffs.iter().any(|d| *d != MessageDiff::Same);
+    let count = |f: fn(&MessageDiff) -> bool| diffs.iter().filter(|d| f(d)).count();
+    let (same, changed, only_a, only_b) = (
+        count(|d| matches!(d, MessageDiff::Same)),
+        count(|d| matches!(d, MessageDiff::Changed { .. })),
+        count(|d| matches!(d, MessageDiff::OnlyA)),
+        count(|d| matches!(d, MessageDiff::OnlyB)),
+    );
+    let text = if json {
+        let rows: Vec<serde_json::Value> = diffs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                serde_json::json!({
+                    "number": i + 1,
+                    "name_a": names_a.get(i),
+                    "name_b": names_b.get(i),
+                    "diff": d,
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&serde_json::json!({
+            "a": label_a,
+            "b": label_b,
+            "identical": !differs,
+            "same": same,
+            "changed": changed,
+            "only_in_a": only_a,
+            "only_in_b": only_b,
+            "messages": rows,
+        }))
+        .unwrap_or_default()
+    } else {
+        let mut out = format!(
+            "A: {label_a} ({} message(s))\nB: {label_b} ({} message(s))\n",
+            msgs_a.len(),
+            msgs_b.len()
+        );
+        for (i, d) in diffs.iter().enumerate() {
+            let (na, nb) = (names_a.get(i), names_b.get(i));
+            let line = match d {
+                MessageDiff::Same => continue,
+                MessageDiff::Changed {
+                    ranges,
+                    len_a,
+                    len_b,
+                } => {
+                    let size = if len_a == len_b {
+                        format!("of {len_a}")
+                    } else {
+                        format!("({len_a} → {len_b} bytes)")
+                    };
+                    let rename = match (na, nb) {
+                        (Some(x), Some(y)) if x != y => format!(" \"{x}\" → \"{y}\""),
+                        (Some(x), _) => format!(" \"{x}\""),
+                        _ => String::new(),
+                    };
+                    format!("changed: bytes {} {size}{rename}", ranges_text(ranges))
+                }
+                MessageDiff::OnlyA => format!("only in A \"{}\"", na.map_or("", |s| s)),
+                MessageDiff::OnlyB => format!("only in B \"{}\"", nb.map_or("", |s| s)),
+            };
+            let _ = writeln!(out, "#{:<4} {line}", i + 1);
+        }
+        let _ = write!(
+            out,
+            "{}: {same} same, {changed} changed, {only_a} only in A, {only_b} only in B",
+            if differs { "different" } else { "identical" }
+        );
+        out
+    };
+    Ok(Output {
+        text,
+        code: if differs { EXIT_DIFFERENT } else { 0 },
+    })
+}
+
+// ---- MIDI ports ----------------------------------------------------------------------------
+
+fn ports_list(json: bool) -> Result<String, Failure> {
+    let inputs = ports::input_ports().map_err(midi)?;
+    let outputs = ports::output_ports().map_err(midi)?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&serde_json::json!({
+            "backend": ports::BACKEND,
+            "inputs": inputs,
+            "outputs": outputs,
+        }))
+        .unwrap_or_default());
+    }
     let mut out = format!("MIDI ports ({}):\ninputs (capture from):\n", ports::BACKEND);
     for p in inputs {
         let _ = writeln!(out, "  {p}");
@@ -417,18 +1487,29 @@ fn ports_list() -> Result<String, Failure> {
 
 fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<String, Failure> {
     let lib = load(lib_path)?;
-    let entries = picked(&lib, picks)?;
-    let messages: Vec<Vec<u8>> = entries.iter().flat_map(|e| e.messages.clone()).collect();
+    let ids = if picks.is_empty() {
+        lib.entries.iter().map(|e| e.id).collect()
+    } else {
+        ids_of(&lib, picks)?
+    };
+    let messages: Vec<Vec<u8>> = ids
+        .iter()
+        .filter_map(|id| lib.get(*id))
+        .flat_map(|e| e.messages.clone())
+        .collect();
     if messages.is_empty() {
         return Err(input(format!("{}: nothing to send", lib_path.display())));
     }
     let total = messages.len();
+    let total_bytes: u64 = messages.iter().map(|m| m.len() as u64).sum();
     let total_s = pacing.total_seconds(messages.iter().map(Vec::len));
-    let mut out = ports::open_output("sysex-vault", port).map_err(output)?;
+    let mut out = ports::open_output("sysex-vault", port).map_err(midi)?;
+    let port = out.port.clone();
     eprintln!(
-        "sending {total} message(s) to {port} at {} B/s with {} ms gaps: about {total_s:.1} s",
+        "sending {total} message(s), {total_bytes} bytes to {port} at {} B/s with {} ms gaps: about {total_s:.1} s",
         pacing.bytes_per_second, pacing.gap_after_message_ms
     );
+    let mut progress = Progress::new("sending", Some(total_bytes), "bytes");
     let mut free_at = std::time::Instant::now();
     let report = ports::send_paced(
         &mut out,
@@ -436,14 +1517,12 @@ fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<
         pacing,
         &mut free_at,
         || false,
-        |m, b, t| {
-            eprint!(
-                "\r  {m}/{total} messages, {b} bytes, ETA {:.1} s   ",
-                (total_s - t).max(0.0)
-            );
+        |m, b, _| {
+            progress.set(b, &format!("{m}/{total} messages"));
         },
-    )
-    .map_err(|e| output(format!("\n{e}")))?;
+    );
+    progress.finish();
+    let report = report.map_err(midi)?;
     // Let the last message leave the driver's buffer before the port closes.
     let last = messages.last().map_or(0, Vec::len);
     let left = std::time::Instant::now()
@@ -453,7 +1532,6 @@ fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<
             .saturating_duration_since(std::time::Instant::now()),
     );
     drop(out);
-    eprintln!();
     Ok(format!(
         "sent {} message(s), {} bytes to {port} in {:.2} s",
         report.messages,
@@ -462,26 +1540,34 @@ fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<
     ))
 }
 
-fn capture(lib_path: &Path, port: &str, gap_ms: u64, timeout_s: u64) -> Result<String, Failure> {
-    let mut lib = file::load(lib_path).map_err(input)?;
+fn capture(
+    lib_path: &Path,
+    port: &str,
+    gap_ms: u64,
+    timeout_s: u64,
+    create: bool,
+) -> Result<String, Failure> {
+    let mut lib = load_or_create(lib_path, create)?;
     let (tx, rx) = crossbeam_channel::unbounded::<(u64, Vec<u8>)>();
     let start = std::time::Instant::now();
-    let _port = ports::open_input("sysex-vault", port, move |bytes| {
+    let port_in = ports::open_input("sysex-vault", port, move |bytes| {
         let _ = tx.send((start.elapsed().as_micros() as u64, bytes.to_vec()));
     })
-    .map_err(input)?;
+    .map_err(midi)?;
+    let port = port_in.port.clone();
     eprintln!("waiting up to {timeout_s} s for a dump on {port} (start it on the synth)…");
     let mut recorder = TakeRecorder::new(MAX_MESSAGE_LEN, gap_ms * 1000);
     let deadline = start + std::time::Duration::from_secs(timeout_s);
-    let mut started = false;
+    let mut progress: Option<Progress> = None;
     let take = loop {
         match rx.recv_timeout(std::time::Duration::from_millis(20)) {
             Ok((at, bytes)) if bytes.first().is_some_and(|b| *b < 0xF8) => {
                 // Notes and controllers from the synth neither start nor extend the take.
                 recorder.feed(at, &bytes);
                 if let Some((m, b)) = recorder.in_progress() {
-                    started = true;
-                    eprint!("\r  {m} message(s), {b} bytes   ");
+                    progress
+                        .get_or_insert_with(|| Progress::new("receiving", None, "bytes"))
+                        .set(b, &format!("{m} message(s)"));
                 }
             }
             Ok(_) => {}
@@ -492,36 +1578,69 @@ fn capture(lib_path: &Path, port: &str, gap_ms: u64, timeout_s: u64) -> Result<S
         if let Some(take) = recorder.drain_finished().into_iter().next() {
             break take;
         }
-        if !started && std::time::Instant::now() > deadline {
+        if progress.is_none() && std::time::Instant::now() > deadline {
             return Err(input(format!(
                 "{port}: nothing arrived within {timeout_s} s"
             )));
         }
     };
-    eprintln!();
-    let mut entry = Entry::new(
-        take.messages,
-        Source::Capture,
-        crate::engine::store::now_unix_ms(),
-    );
-    entry.unterminated = take.unterminated;
-    entry.lost_messages = take.lost_messages;
+    drop(port_in);
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let entry = crate::engine::store::entry_from_take(take);
     let summary = format!(
         "captured \"{}\": {} message(s), {} bytes{}",
         entry.name,
         entry.messages.len(),
         entry.byte_len(),
         if entry.has_problems() {
-            " (with problems: see list)"
+            " (with problems: see `info LIBRARY --entry N`)"
         } else {
             ""
         }
     );
     lib.add(entry);
-    file::save(lib_path, &lib).map_err(output)?;
+    save(lib_path, &lib)?;
     Ok(format!(
         "{summary}; {} now holds {} entries",
         lib_path.display(),
         lib.entries.len()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_import_that_would_cross_the_limit_writes_nothing() {
+        let dir = std::env::temp_dir().join(format!("sxv-cli-limit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("lib.sxvl");
+        file::save(&lib, &Library::default()).unwrap();
+        let before = std::fs::read(&lib).unwrap();
+        let files: Vec<PathBuf> = (0..4u8)
+            .map(|i| {
+                let p = dir.join(format!("{i}.syx"));
+                let mut m = vec![i & 0x7F; 3_000];
+                m[0] = 0xF0;
+                m[2_999] = 0xF7;
+                std::fs::write(&p, m).unwrap();
+                p
+            })
+            .collect();
+        let err = import_within(&lib, &files, false, false, 10_000).unwrap_err();
+        assert_eq!(err.code, EXIT_INPUT);
+        assert!(
+            err.message
+                .contains("3.syx would take the library past the 10000-byte limit"),
+            "{}",
+            err.message
+        );
+        assert_eq!(std::fs::read(&lib).unwrap(), before, "nothing written");
+        assert!(import_within(&lib, &files[..3], false, false, 10_000).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -3,10 +3,13 @@
 //! framework, no threads.
 
 pub mod collection;
+pub mod diff;
+pub mod edit;
 pub mod entry;
 pub mod file;
 pub mod take;
 
 pub use collection::Library;
+pub use edit::Edit;
 pub use entry::{Entry, EntryId, Source};
 pub use take::{Take, TakeRecorder};

@@ -2,9 +2,10 @@
 //!
 //! Layout of a blob: the 4-byte magic `SXVL`, a little-endian `u16` format version, a
 //! little-endian `u64` with the uncompressed payload length, then the payload compressed with
-//! zstd. Version 1's payload is the [`Library`] encoded with postcard (compact binary, SysEx bytes
-//! stored as they are). Inside the plugin state the blob is stored as base64 text, because the
-//! plugin framework keeps persisted fields as JSON strings.
+//! zstd. The payload is the [`Library`] encoded with postcard (compact binary, SysEx bytes stored
+//! as they are); version 2 added each entry's tags, version 1 had none. Inside the plugin state
+//! the blob is stored as base64 text, because the plugin framework keeps persisted fields as JSON
+//! strings.
 //!
 //! Migrations: each version keeps its decoder; [`decode`] reads any version up to
 //! [`CURRENT_VERSION`] and converts it to today's [`Library`]. A newer version, a corrupt blob,
@@ -19,7 +20,7 @@ use std::io::Read;
 /// First bytes of every library blob.
 pub const MAGIC: &[u8; 4] = b"SXVL";
 /// The format version this build writes.
-pub const CURRENT_VERSION: u16 = 1;
+pub const CURRENT_VERSION: u16 = 2;
 /// Largest payload a blob may expand to (1 GiB); larger claims are refused before inflating.
 pub const MAX_DECODED_BYTES: u64 = 1 << 30;
 /// zstd level used for saving: fast, and SysEx compresses well at it.
@@ -73,6 +74,35 @@ impl fmt::Display for StateError {
 
 impl std::error::Error for StateError {}
 
+/// Why a library cannot be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    /// Bytes its payload would take.
+    pub payload: u64,
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the library would take {} bytes, over the {MAX_DECODED_BYTES}-byte limit that SysEx Vault reads back; nothing was written",
+            self.payload
+        )
+    }
+}
+
+/// Encodes a library as a blob, refusing one that [`decode`] would refuse to read back.
+pub fn try_encode(library: &Library) -> Result<Vec<u8>, TooLarge> {
+    let blob = encode(library);
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&blob[6..HEADER_LEN]);
+    let payload = u64::from_le_bytes(len);
+    if payload > MAX_DECODED_BYTES {
+        return Err(TooLarge { payload });
+    }
+    Ok(blob)
+}
+
 /// Encodes a library as a blob.
 pub fn encode(library: &Library) -> Vec<u8> {
     // Encoding into memory cannot fail for these types.
@@ -102,11 +132,116 @@ pub fn decode(blob: &[u8]) -> Result<Library, StateError> {
         return Err(StateError::TooLarge { claimed });
     }
     let payload = inflate(&blob[HEADER_LEN..], claimed)?;
+    let corrupt = |e: postcard::Error| StateError::Corrupt {
+        cause: e.to_string(),
+    };
     match version {
-        1 => postcard::from_bytes::<Library>(&payload).map_err(|e| StateError::Corrupt {
-            cause: e.to_string(),
-        }),
+        1 => postcard::from_bytes::<v1::Library>(&payload)
+            .map(Library::from)
+            .map_err(corrupt),
+        2 => postcard::from_bytes::<Library>(&payload).map_err(corrupt),
         found => Err(StateError::FutureVersion { found }),
+    }
+}
+
+/// Format version 1: entries without tags. Kept to read old projects and library files.
+mod v1 {
+    use crate::library::entry::{EntryId, Source};
+    use crate::sysex::profiles::MessageKind;
+    use serde::Deserialize;
+
+    /// A version 1 entry, field for field.
+    #[derive(Deserialize)]
+    #[cfg_attr(test, derive(serde::Serialize))]
+    pub struct Entry {
+        id: EntryId,
+        name: String,
+        messages: Vec<Vec<u8>>,
+        unterminated: Vec<Vec<u8>>,
+        lost_messages: u64,
+        created_unix_ms: u64,
+        source: Source,
+        device: String,
+        profile: String,
+        kind: MessageKind,
+        invalid_checksums: u32,
+        hash: u64,
+        duplicate_of: Option<EntryId>,
+        recall_on_load: bool,
+        program_change: Option<u8>,
+    }
+
+    /// A version 1 library.
+    #[derive(Deserialize)]
+    #[cfg_attr(test, derive(serde::Serialize))]
+    pub struct Library {
+        entries: Vec<Entry>,
+        next_id: EntryId,
+    }
+
+    /// The blob a version 1 build wrote for `library` (its tags dropped), for tests.
+    #[cfg(test)]
+    pub fn encode(library: &crate::library::Library) -> Vec<u8> {
+        let old = Library {
+            entries: library
+                .entries
+                .iter()
+                .map(|e| Entry {
+                    id: e.id,
+                    name: e.name.clone(),
+                    messages: e.messages.clone(),
+                    unterminated: e.unterminated.clone(),
+                    lost_messages: e.lost_messages,
+                    created_unix_ms: e.created_unix_ms,
+                    source: e.source.clone(),
+                    device: e.device.clone(),
+                    profile: e.profile.clone(),
+                    kind: e.kind,
+                    invalid_checksums: e.invalid_checksums,
+                    hash: e.hash,
+                    duplicate_of: e.duplicate_of,
+                    recall_on_load: e.recall_on_load,
+                    program_change: e.program_change,
+                })
+                .collect(),
+            next_id: library.next_id,
+        };
+        let payload = postcard::to_stdvec(&old).unwrap();
+        let mut blob = super::MAGIC.to_vec();
+        blob.extend(1u16.to_le_bytes());
+        blob.extend((payload.len() as u64).to_le_bytes());
+        blob.extend(zstd::bulk::compress(&payload, 3).unwrap());
+        blob
+    }
+
+    impl From<Library> for crate::library::Library {
+        fn from(old: Library) -> Self {
+            crate::library::Library {
+                entries: old
+                    .entries
+                    .into_iter()
+                    .map(|e| crate::library::Entry {
+                        id: e.id,
+                        name: e.name,
+                        messages: e.messages,
+                        unterminated: e.unterminated,
+                        lost_messages: e.lost_messages,
+                        created_unix_ms: e.created_unix_ms,
+                        source: e.source,
+                        device: e.device,
+                        profile: e.profile,
+                        kind: e.kind,
+                        invalid_checksums: e.invalid_checksums,
+                        hash: e.hash,
+                        duplicate_of: e.duplicate_of,
+                        recall_on_load: e.recall_on_load,
+                        program_change: e.program_change,
+                        tags: Vec::new(),
+                    })
+                    .collect(),
+                next_id: old.next_id,
+            }
+        }
     }
 }
 
@@ -179,8 +314,8 @@ mod tests {
     #[test]
     fn future_versions_and_garbage_are_refused_with_reasons() {
         let mut blob = encode(&library());
-        blob[4] = 2;
-        assert_eq!(decode(&blob), Err(StateError::FutureVersion { found: 2 }));
+        blob[4] = 3;
+        assert_eq!(decode(&blob), Err(StateError::FutureVersion { found: 3 }));
         assert_eq!(
             decode(b"hello world, not a library"),
             Err(StateError::NotALibrary)
@@ -193,6 +328,18 @@ mod tests {
         let n = blob.len();
         blob.truncate(n - 3);
         assert!(matches!(decode(&blob), Err(StateError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn version_1_libraries_load_with_no_tags_and_tags_survive_version_2() {
+        let mut lib = library();
+        let old = v1::encode(&lib);
+        assert_eq!(u16::from_le_bytes([old[4], old[5]]), 1);
+        assert_eq!(decode(&old).unwrap(), lib);
+        lib.entries[0].tags = vec!["favourite".into(), "pads".into()];
+        let blob = try_encode(&lib).unwrap();
+        assert_eq!(u16::from_le_bytes([blob[4], blob[5]]), 2);
+        assert_eq!(decode(&blob).unwrap(), lib);
     }
 
     #[test]

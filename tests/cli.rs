@@ -35,6 +35,7 @@ fn import_list_info_export_round_trip() {
         lib.to_str().unwrap(),
         syx.to_str().unwrap(),
         d.join("gs.txt").to_str().unwrap(),
+        "--create",
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(
@@ -69,7 +70,7 @@ fn failures_say_what_and_where() {
     let d = dir("fail");
     let (code, out) = run_cli(&[]);
     assert_eq!(code, EXIT_USAGE);
-    assert!(out.contains("usage:"));
+    assert!(out.contains("Usage: sysex-vault"), "{out}");
     let bad = d.join("bad.txt");
     std::fs::write(&bad, "F0 43 ZZ F7").unwrap();
     let (code, out) = run_cli(&["info", bad.to_str().unwrap()]);

@@ -41,6 +41,7 @@ fn capture_then_send_through_jack_ports() {
             "300",
             "--timeout",
             "20",
+            "--create",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -82,13 +83,14 @@ fn capture_then_send_through_jack_ports() {
     let library = file::load(&lib).unwrap();
     assert_eq!(library.entries[0].messages, dump);
 
-    // Send: the entry goes to a receiving port, paced, byte-identical.
+    // Send: the entry goes to a receiving port, paced, byte-identical. The port is named by a
+    // unique part of its name, in any case.
     let (_conn, received) = receiver("receiver", "in");
     let out = cli()
         .args([
             "send",
             lib.to_str().unwrap(),
-            "receiver:in",
+            "RECEIVER",
             "--rate",
             "1000",
             "--gap",
@@ -99,6 +101,11 @@ fn capture_then_send_through_jack_ports() {
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
+    // stderr is not a terminal here: progress comes as plain lines, the last one complete.
+    assert!(
+        text.contains("sending: 8/8 messages, 1640/1640 bytes"),
+        "{text}"
+    );
     std::thread::sleep(Duration::from_millis(100));
     let arrivals = received.lock().unwrap().clone();
     eprintln!(
@@ -118,12 +125,34 @@ fn capture_then_send_through_jack_ports() {
         "CLI send at {rate:.1} B/s"
     );
 
-    // A port that does not exist: a clear message and the output exit code.
+    // A port that does not exist: a clear message and the "unavailable" exit code.
     let out = cli()
         .args(["send", lib.to_str().unwrap(), "nowhere:in"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(sysex_vault::cli::EXIT_OUTPUT));
+    assert_eq!(out.status.code(), Some(sysex_vault::cli::EXIT_MIDI));
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("MIDI output port \"nowhere:in\" is not available"));
+    // An ambiguous part of a name lists the candidates.
+    let (_second, _) = receiver("receiver-two", "in");
+    let out = cli()
+        .args(["send", lib.to_str().unwrap(), "receiver"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(sysex_vault::cli::EXIT_MIDI));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("\"receiver\" is ambiguous: it matches \"receiver:in\", \"receiver-two:in\""),
+        "{err}"
+    );
+    // Ports as JSON.
+    let out = cli().args(["ports", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let ports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ports["backend"], "JACK");
+    assert!(ports["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p == "receiver-two:in"));
 }

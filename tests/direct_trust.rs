@@ -215,7 +215,7 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
     let cap_path = dir.join("cap.sxvl");
     let child = cli()
         .args(["capture", cap_path.to_str().unwrap(), "synth-tx:out"])
-        .args(["--gap", "300", "--timeout", "20"])
+        .args(["--gap", "300", "--timeout", "20", "--create"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

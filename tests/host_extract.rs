@@ -196,3 +196,129 @@ fn damaged_instance_is_reported_with_its_track_and_a_failure_code() {
         "{text}"
     );
 }
+
+/// A REAPER `<VST` block for the plugin's VST3 as REAPER writes it (header, body and trailer,
+/// each base64 on its own lines of 128 characters), around nice-plug's VST3 component state.
+fn reaper_vst3_block(clap_state: &[u8]) -> String {
+    let component = &clap_state[8..];
+    let mut body = (component.len() as u32).to_le_bytes().to_vec();
+    body.extend(1u32.to_le_bytes());
+    body.extend(component);
+    body.extend(0u32.to_le_bytes()); // no controller state
+    body.extend(0u32.to_le_bytes());
+    let mut header = 564_344_105u32.to_le_bytes().to_vec();
+    header.extend(0xFEED_5EEEu32.to_le_bytes());
+    header.extend(2u32.to_le_bytes());
+    header.extend(1u64.to_le_bytes());
+    header.extend(2u64.to_le_bytes());
+    header.extend(2u32.to_le_bytes());
+    header.extend(1u64.to_le_bytes());
+    header.extend(2u64.to_le_bytes());
+    header.extend((body.len() as u32).to_le_bytes());
+    header.extend(1u32.to_le_bytes());
+    header.extend(0x0010_FFFFu32.to_le_bytes());
+    let trailer = b"\0\x10\0\0\0";
+    format!(
+        "      <VST \"VST3: SysEx Vault (SysEx Vault)\" \"SysEx Vault.vst3\" 0 \"\" 564344105{{53797345785661756C7450617463687A}} \"\"\n{}{}{}      >\n",
+        b64_lines(&header, "        "),
+        b64_lines(&body, "        "),
+        b64_lines(trailer, "        ")
+    )
+}
+
+#[test]
+fn reaper_vst3_instances_and_same_named_tracks_each_get_their_own_folder() {
+    let a: Vec<Vec<u8>> = vec![sysex(200, 1), sysex(200, 2)];
+    let b: Vec<Vec<u8>> = vec![sysex(50, 3)];
+    let c: Vec<Vec<u8>> = vec![sysex(60, 4)];
+    let (sa, sb, sc) = (captured_state(&a), captured_state(&b), captured_state(&c));
+    let clap = format!(
+        "      <CLAP \"CLAP: SysEx Vault (SysEx Vault)\" org.sysex-vault.sysex-vault \"\"\n        <STATE\n{}        >\n      >\n",
+        b64_lines(&sc, "          ")
+    );
+    // Two tracks called "Synth" (VST3 and CLAP) and one without a name.
+    let rpp_text = format!(
+        "<REAPER_PROJECT 0.1 \"7.22/linux-x86_64\" 1764500000\n  <TRACK {{1}}\n    NAME Synth\n    <FXCHAIN\n{}    >\n  >\n  <TRACK {{2}}\n    NAME Synth\n    <FXCHAIN\n{}    >\n  >\n  <TRACK {{3}}\n    NAME \"\"\n    <FXCHAIN\n{}    >\n  >\n>\n",
+        reaper_vst3_block(&sa),
+        clap,
+        reaper_vst3_block(&sb),
+    );
+    let dir = tmp("reaper-vst3");
+    let rpp = dir.join("song.rpp");
+    std::fs::write(&rpp, rpp_text).unwrap();
+    let (_, found) = project::extract(&std::fs::read_to_string(&rpp).unwrap()).unwrap();
+    assert_eq!(found.len(), 3);
+    assert_eq!(found[0].format, "VST3");
+    assert_eq!(found[0].library.as_ref().unwrap().entries[0].messages, a);
+
+    let out = dir.join("out");
+    let (code, text) = run_cli(&["extract", rpp.to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("track \"Synth\" #1 (VST3): 1 entries"),
+        "{text}"
+    );
+    let mut folders: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    assert_eq!(folders, ["Synth 1", "Synth 1 (2)", "Track 3 1"]);
+    let read = |folder: &str| -> Vec<u8> {
+        let lib = sysex_vault::library::file::load(&out.join(folder).join("library.sxvl")).unwrap();
+        lib.entries[0].messages.concat()
+    };
+    assert_eq!(read("Synth 1"), a.concat());
+    assert_eq!(read("Synth 1 (2)"), c.concat());
+    assert_eq!(read("Track 3 1"), b.concat());
+    // A second extract into the same folder refuses to replace files, unless told to.
+    let (code, text) = run_cli(&["extract", rpp.to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(code, sysex_vault::cli::EXIT_OUTPUT, "{text}");
+    assert!(text.contains("exists; add --force"), "{text}");
+    let (code, text) = run_cli(&[
+        "extract",
+        rpp.to_str().unwrap(),
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn captures_pending_behind_an_unreadable_library_are_extracted_and_flagged() {
+    // A project whose saved library could not be read (written by a newer version, say): the
+    // plugin keeps it verbatim and saves what it captures meanwhile as pending.
+    let mut s = Session::load();
+    let mut state = common::decode_state(&s.save_state());
+    state["fields"]["library"] = serde_json::json!(serde_json::to_string("U1hWTAkA").unwrap());
+    assert!(s.load_state(&common::encode_state(&state)));
+    s.activate(48_000.0, 512);
+    let rec = s.param_id("Record");
+    s.process(512, &[In::Param(0, rec, 1.0), In::SysEx(0, sysex(40, 7))]);
+    s.idle(1.2);
+    let dir = tmp("pending");
+    let rpp = dir.join("song.rpp");
+    std::fs::write(
+        &rpp,
+        reaper_project(&s.save_state(), &captured_state(&[sysex(10, 1)])),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let (code, text) = run_cli(&["extract", rpp.to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(code, sysex_vault::cli::EXIT_INPUT, "{text}");
+    assert!(
+        text.contains("track \"Little Phatty\" #1 (CLAP): NOT READABLE"),
+        "{text}"
+    );
+    assert!(text.contains("plus 1 PENDING capture(s)"), "{text}");
+    let pending: Vec<_> = std::fs::read_dir(out.join("Little Phatty 1"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("PENDING 01"))
+        .collect();
+    assert_eq!(pending.len(), 1, "{text}");
+    assert_eq!(
+        std::fs::read(out.join("Little Phatty 1").join(&pending[0])).unwrap(),
+        sysex(40, 7)
+    );
+}

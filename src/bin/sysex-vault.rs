@@ -3,7 +3,12 @@
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match sysex_vault::cli::run(&args) {
-        Ok(out) => println!("{out}"),
+        Ok(out) => {
+            if !out.text.is_empty() {
+                println!("{}", out.text);
+            }
+            std::process::exit(out.code);
+        }
         Err(f) => {
             eprintln!("sysex-vault: {}", f.message);
             std::process::exit(f.code);

@@ -92,9 +92,44 @@ impl Drop for Claim {
     }
 }
 
+/// Why the MIDI system could not be used, with what to try.
+fn backend_error(e: impl std::fmt::Display) -> String {
+    if cfg!(feature = "jack") {
+        format!("{BACKEND}: {e}. Is a JACK server running? Start one (jackd, QjackCtl) or use a build without the `jack` feature (ALSA)")
+    } else if cfg!(target_os = "linux") && !std::path::Path::new("/dev/snd/seq").exists() {
+        format!("{BACKEND}: {e}. This machine has no ALSA sequencer (/dev/snd/seq is missing): load it with `sudo modprobe snd-seq` (and add your user to the `audio` group), or use the JACK build (`--features jack`) with a running JACK server")
+    } else {
+        format!("{BACKEND}: {e}")
+    }
+}
+
+/// The port meant by `wanted` among `available`: the exact name, or else the only one that
+/// contains `wanted`, ignoring case. No match, or several, is an error that lists the candidates.
+pub fn resolve(kind: &str, wanted: &str, available: &[String]) -> Result<String, String> {
+    if let Some(exact) = available.iter().find(|p| *p == wanted) {
+        return Ok(exact.clone());
+    }
+    let needle = wanted.to_lowercase();
+    let matches: Vec<&String> = available
+        .iter()
+        .filter(|p| p.to_lowercase().contains(&needle))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(missing(kind, wanted, Ok(available.to_vec()))),
+        many => Err(format!(
+            "MIDI {kind} port \"{wanted}\" is ambiguous: it matches {}; give more of the name",
+            many.iter()
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 /// Input port names.
 pub fn input_ports() -> Result<Vec<String>, String> {
-    let m = MidiInput::new("SysEx Vault port list").map_err(|e| format!("{BACKEND}: {e}"))?;
+    let m = MidiInput::new("SysEx Vault port list").map_err(backend_error)?;
     Ok(m.ports()
         .iter()
         .filter_map(|p| m.port_name(p).ok())
@@ -103,7 +138,7 @@ pub fn input_ports() -> Result<Vec<String>, String> {
 
 /// Output port names.
 pub fn output_ports() -> Result<Vec<String>, String> {
-    let m = MidiOutput::new("SysEx Vault port list").map_err(|e| format!("{BACKEND}: {e}"))?;
+    let m = MidiOutput::new("SysEx Vault port list").map_err(backend_error)?;
     Ok(m.ports()
         .iter()
         .filter_map(|p| m.port_name(p).ok())
@@ -118,28 +153,34 @@ pub struct DirectIn {
     pub port: String,
 }
 
-/// Opens input port `port` and calls `on_bytes` with every message (SysEx included) on midir's
-/// thread.
+/// Opens input port `port` (see [`resolve`]) and calls `on_bytes` with every message (SysEx
+/// included) on midir's thread.
 pub fn open_input(
     client: &str,
     port: &str,
     mut on_bytes: impl FnMut(&[u8]) + Send + 'static,
 ) -> Result<DirectIn, String> {
-    let claim = Claim::take(format!("in {port}"))?;
-    let mut m = MidiInput::new(client).map_err(|e| format!("{BACKEND}: {e}"))?;
+    let mut m = MidiInput::new(client).map_err(backend_error)?;
     m.ignore(Ignore::None);
+    let names: Vec<String> = m
+        .ports()
+        .iter()
+        .filter_map(|p| m.port_name(p).ok())
+        .collect();
+    let port = resolve("input", port, &names)?;
+    let claim = Claim::take(format!("in {port}"))?;
     let found = m
         .ports()
         .into_iter()
         .find(|p| m.port_name(p).is_ok_and(|n| n == port))
-        .ok_or_else(|| missing("input", port, input_ports()))?;
+        .ok_or_else(|| missing("input", &port, input_ports()))?;
     let connection = m
         .connect(&found, "in", move |_, bytes, _| on_bytes(bytes), ())
         .map_err(|e| format!("{port}: {e}"))?;
     Ok(DirectIn {
         _connection: connection,
         _claim: claim,
-        port: port.to_owned(),
+        port,
     })
 }
 
@@ -160,20 +201,25 @@ pub struct DirectOut {
     pub port: String,
 }
 
-/// Opens output port `port`.
+/// Opens output port `port` (see [`resolve`]).
 pub fn open_output(client: &str, port: &str) -> Result<DirectOut, String> {
+    let m = MidiOutput::new(client).map_err(backend_error)?;
+    let names: Vec<String> = m
+        .ports()
+        .iter()
+        .filter_map(|p| m.port_name(p).ok())
+        .collect();
+    let port = resolve("output", port, &names)?;
     let claim = Claim::take(format!("out {port}"))?;
-    let m = MidiOutput::new(client).map_err(|e| format!("{BACKEND}: {e}"))?;
     let found = m
         .ports()
         .into_iter()
         .find(|p| m.port_name(p).is_ok_and(|n| n == port))
-        .ok_or_else(|| missing("output", port, output_ports()))?;
+        .ok_or_else(|| missing("output", &port, output_ports()))?;
     let connection = m
         .connect(&found, "out")
         .map_err(|e| format!("{port}: {e}"))?;
-    let lister =
-        MidiOutput::new(&format!("{client} monitor")).map_err(|e| format!("{BACKEND}: {e}"))?;
+    let lister = MidiOutput::new(&format!("{client} monitor")).map_err(backend_error)?;
     let mut out = DirectOut {
         connection,
         lister,
@@ -187,7 +233,7 @@ pub fn open_output(client: &str, port: &str) -> Result<DirectOut, String> {
         .ok()
         .map(|(c, _)| c),
         _claim: claim,
-        port: port.to_owned(),
+        port,
     };
     out.flow = out
         .flow_window()
@@ -414,6 +460,28 @@ mod tests {
             Instant::now() + Duration::from_millis(5),
             &|| false
         ));
+    }
+
+    #[test]
+    fn ports_match_exactly_or_by_a_unique_case_insensitive_part() {
+        let ports: Vec<String> = ["Moog Little Phatty:out", "Blofeld:out 1", "Blofeld:out 2"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            resolve("input", "Blofeld:out 1", &ports).unwrap(),
+            "Blofeld:out 1"
+        );
+        assert_eq!(
+            resolve("input", "phatty", &ports).unwrap(),
+            "Moog Little Phatty:out"
+        );
+        assert_eq!(
+            resolve("input", "blofeld", &ports).unwrap_err(),
+            "MIDI input port \"blofeld\" is ambiguous: it matches \"Blofeld:out 1\", \"Blofeld:out 2\"; give more of the name"
+        );
+        assert!(resolve("input", "dx7", &ports)
+            .unwrap_err()
+            .starts_with("MIDI input port \"dx7\" is not available (connected now: Moog"));
     }
 
     #[test]

@@ -63,28 +63,7 @@ pub struct Unreadable {
     pub error: StateError,
 }
 
-/// A change to the library, sent by the editor (or the command line) to the library owner.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Edit {
-    /// Rename an entry.
-    Rename(EntryId, String),
-    /// Remove an entry.
-    Remove(EntryId),
-    /// Put an entry (with its id) back at a position.
-    Restore(usize, Entry),
-    /// Move an entry up (negative) or down.
-    Move(EntryId, isize),
-    /// Group entries into one bank entry with this name.
-    Group(Vec<EntryId>, String),
-    /// Split an entry into one entry per message.
-    Split(EntryId),
-    /// Mark the entry to send when the project loads (`None`: no recall).
-    SetRecall(Option<EntryId>),
-    /// Map a program change (0-127) to an entry, or clear its mapping.
-    SetProgram(EntryId, Option<u8>),
-    /// Add imported entries at the end.
-    Add(Vec<Entry>),
-}
+pub use crate::library::Edit;
 
 /// A request to the worker thread.
 pub enum WorkerRequest {
@@ -235,72 +214,7 @@ impl LibraryStore {
 
     /// Applies an edit; returns the edits that undo it (empty when nothing changed).
     pub fn edit(&self, edit: Edit) -> Vec<Edit> {
-        self.write(|lib| match edit {
-            Edit::Rename(id, name) => match lib.get(id).map(|e| e.name.clone()) {
-                Some(old) if lib.rename(id, &name) => vec![Edit::Rename(id, old)],
-                _ => vec![],
-            },
-            Edit::Remove(id) => lib
-                .remove(id)
-                .map(|(pos, e)| vec![Edit::Restore(pos, e)])
-                .unwrap_or_default(),
-            Edit::Restore(pos, entry) => {
-                let id = entry.id;
-                lib.restore(pos, entry);
-                vec![Edit::Remove(id)]
-            }
-            Edit::Move(id, delta) => {
-                let before = lib.entries.iter().position(|e| e.id == id);
-                lib.move_by(id, delta);
-                let after = lib.entries.iter().position(|e| e.id == id);
-                match (before, after) {
-                    (Some(b), Some(a)) if a != b => vec![Edit::Move(id, b as isize - a as isize)],
-                    _ => vec![],
-                }
-            }
-            Edit::Group(ids, name) => match lib.group(&ids, &name) {
-                Some((new, removed)) => std::iter::once(Edit::Remove(new))
-                    .chain(removed.into_iter().map(|(pos, e)| Edit::Restore(pos, e)))
-                    .collect(),
-                None => vec![],
-            },
-            Edit::Split(id) => match lib.split(id) {
-                Some((parts, (pos, original))) => parts
-                    .into_iter()
-                    .rev()
-                    .map(Edit::Remove)
-                    .chain(std::iter::once(Edit::Restore(pos, original)))
-                    .collect(),
-                None => vec![],
-            },
-            Edit::SetRecall(id) => {
-                let old = lib.recall_entry().map(|e| e.id);
-                for e in &mut lib.entries {
-                    e.recall_on_load = Some(e.id) == id;
-                }
-                vec![Edit::SetRecall(old)]
-            }
-            Edit::SetProgram(id, pc) => {
-                let old = lib.get(id).map(|e| e.program_change);
-                if pc.is_some() {
-                    // One entry per program number.
-                    for e in lib.entries.iter_mut().filter(|e| e.program_change == pc) {
-                        e.program_change = None;
-                    }
-                }
-                match (old, lib.get_mut(id)) {
-                    (Some(old), Some(e)) => {
-                        e.program_change = pc;
-                        vec![Edit::SetProgram(id, old)]
-                    }
-                    _ => vec![],
-                }
-            }
-            Edit::Add(entries) => entries
-                .into_iter()
-                .map(|e| Edit::Remove(lib.add(e)))
-                .collect(),
-        })
+        self.write(|lib| lib.apply(edit))
     }
 
     /// Appends a log line (the standalone app also prints it, since it may run without a window).

@@ -3,7 +3,16 @@
 //! - **REAPER** (`.rpp`, text): each plugin is a block in a track's `<FXCHAIN>`. A CLAP plugin is
 //!   `<CLAP "CLAP: SysEx Vault (SysEx Vault)" org.sysex-vault.sysex-vault ""`, whose `<STATE`
 //!   block holds, as base64 lines, exactly the bytes the plugin wrote to the CLAP state stream.
-//!   The track's name is its `NAME` line.
+//!   A VST3 plugin is `<VST "VST3: SysEx Vault (SysEx Vault)" "SysEx Vault.vst3" 0 ""
+//!   <hash>{<class id in hex>} ""`, found by its class id; its lines hold three streams, each
+//!   base64 on its own lines of at most 128 characters (so every line decodes alone): a header
+//!   (little-endian `u32` id hash, `u32` magic `0xFEED5EEE` or `…EF`, input pin count and that
+//!   many `u64` masks, output pin count and masks, `u32` body length, two more `u32`s), the body
+//!   (`u32` component-state length C, `u32` 1, the component state, `u32` controller-state
+//!   length K, `u32` 0, the controller state) and a trailer (program and preset names). Sources:
+//!   reverse-engineered by open-source project converters (git-moss/ProjectConverter
+//!   `VstChunkHandler.java`, SatyrDiamond/DawVert `r_reaper.py`, CharlesHolbrow/vst-chunk-inspector)
+//!   and checked against real REAPER 6 projects there. The track's name is its `NAME` line.
 //! - **Ardour** (`.ardour`, XML): each plugin is a `<Processor type="vst3">` inside a
 //!   `<Route name="…">`; its `<vst3><chunk>` element holds base64 of a VST3 preset stream
 //!   (`VST3`, version, 32-character class id, list offset, the component state, and a `List`
@@ -20,6 +29,8 @@ use std::io::Read;
 
 /// The plugin's CLAP id, as REAPER writes it in the block header.
 pub const CLAP_ID: &str = "org.sysex-vault.sysex-vault";
+/// The plugin's VST3 class id in hex, as REAPER writes it in braces in a `<VST` block header.
+pub const VST3_CLASS_ID_HEX: &str = "53797345785661756C7450617463687A";
 /// The plugin's name, as hosts show it.
 pub const PLUGIN_NAME: &str = "SysEx Vault";
 /// Largest plugin state inflated from a project (bomb guard).
@@ -45,6 +56,9 @@ pub struct Instance {
     pub format: &'static str,
     /// The library it holds, or why it could not be read.
     pub library: Result<Library, String>,
+    /// Entries captured while the saved library could not be read (the state's
+    /// `library-pending` field); `None` when there are none.
+    pub pending: Option<Library>,
 }
 
 /// Why a project could not be read at all.
@@ -98,6 +112,9 @@ pub fn extract_reaper(text: &str) -> Vec<Instance> {
     let mut per_track = 0usize;
     let mut in_ours = false;
     let mut state_b64: Option<String> = None;
+    // Our VST3 block's lines, while inside it.
+    let mut vst_lines: Option<Vec<String>> = None;
+    let vst_id = format!("{{{VST3_CLASS_ID_HEX}}}");
     for raw in text.lines() {
         let line = raw.trim();
         if let Some(rest) = line.strip_prefix('<') {
@@ -114,21 +131,42 @@ pub fn extract_reaper(text: &str) -> Vec<Instance> {
                 in_ours = true;
             } else if in_ours && tag == "STATE" {
                 state_b64 = Some(String::new());
+            } else if tag == "VST" && rest.to_ascii_uppercase().contains(&vst_id) {
+                vst_lines = Some(Vec::new());
             }
             stack.push(tag);
             continue;
         }
         if line == ">" {
             match stack.pop().as_deref() {
+                Some("VST") => {
+                    if let Some(lines) = vst_lines.take() {
+                        let (library, pending) = match reaper_vst3_component_state(&lines) {
+                            Ok(state) => libraries_from_plugin_state(&state),
+                            Err(e) => (Err(e), None),
+                        };
+                        found.push(Instance {
+                            track: track_names
+                                .last()
+                                .cloned()
+                                .unwrap_or_else(|| "Master".into()),
+                            slot: per_track,
+                            format: "VST3",
+                            library,
+                            pending,
+                        });
+                        per_track += 1;
+                    }
+                }
                 Some("STATE") if in_ours => {}
                 Some("CLAP") if in_ours => {
                     in_ours = false;
-                    let library = match state_b64.take() {
-                        Some(b64) => base64::engine::general_purpose::STANDARD
-                            .decode(b64)
-                            .map_err(|e| format!("state is not base64: {e}"))
-                            .and_then(|bytes| library_from_plugin_state(&bytes)),
-                        None => Err("the plugin block has no <STATE>".into()),
+                    let (library, pending) = match state_b64.take() {
+                        Some(b64) => match base64::engine::general_purpose::STANDARD.decode(b64) {
+                            Ok(bytes) => libraries_from_plugin_state(&bytes),
+                            Err(e) => (Err(format!("state is not base64: {e}")), None),
+                        },
+                        None => (Err("the plugin block has no <STATE>".into()), None),
                     };
                     found.push(Instance {
                         track: track_names
@@ -138,6 +176,7 @@ pub fn extract_reaper(text: &str) -> Vec<Instance> {
                         slot: per_track,
                         format: "CLAP",
                         library,
+                        pending,
                     });
                     per_track += 1;
                 }
@@ -145,14 +184,20 @@ pub fn extract_reaper(text: &str) -> Vec<Instance> {
             }
             continue;
         }
-        if stack.last().map(String::as_str) == Some("STATE") && in_ours {
+        if stack.last().map(String::as_str) == Some("VST") {
+            if let Some(lines) = vst_lines.as_mut() {
+                lines.push(line.to_owned());
+            }
+        } else if stack.last().map(String::as_str) == Some("STATE") && in_ours {
             if let Some(b64) = state_b64.as_mut() {
                 b64.push_str(line);
             }
         } else if stack.last().map(String::as_str) == Some("TRACK") {
             if let Some(name) = line.strip_prefix("NAME ") {
-                if let Some(last) = track_names.last_mut() {
-                    *last = unquote(name);
+                let name = unquote(name);
+                // An unnamed track keeps "Track N", as REAPER shows it.
+                if let (Some(last), false) = (track_names.last_mut(), name.trim().is_empty()) {
+                    *last = name;
                 }
             }
         }
@@ -193,23 +238,74 @@ pub fn extract_ardour(xml: &str) -> Result<Vec<Instance>, ProjectError> {
                 .descendants()
                 .find(|n| n.has_tag_name("chunk"))
                 .and_then(|n| n.text());
-            let library = match chunk {
+            let state = match chunk {
                 Some(b64) => base64::engine::general_purpose::STANDARD
                     .decode(b64.split_whitespace().collect::<String>())
                     .map_err(|e| format!("chunk is not base64: {e}"))
-                    .and_then(|bytes| vst3_component_state(&bytes))
-                    .and_then(|state| library_from_plugin_state(&state)),
+                    .and_then(|bytes| vst3_component_state(&bytes)),
                 None => Err("the processor has no <chunk>".into()),
+            };
+            let (library, pending) = match state {
+                Ok(state) => libraries_from_plugin_state(&state),
+                Err(e) => (Err(e), None),
             };
             found.push(Instance {
                 track: track.clone(),
                 slot,
                 format: "VST3",
                 library,
+                pending,
             });
         }
     }
     Ok(found)
+}
+
+/// The component state inside a REAPER `<VST` block's base64 lines (see the module
+/// documentation for the layout). Each line is decoded on its own: the block's three streams
+/// are encoded separately, with padding in the middle.
+pub fn reaper_vst3_component_state(lines: &[String]) -> Result<Vec<u8>, String> {
+    let bad = |why: String| format!("REAPER VST3 state: {why}");
+    let mut bytes = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(line.trim())
+            .map_err(|e| bad(format!("line {} is not base64: {e}", i + 1)))?;
+        bytes.extend(decoded);
+    }
+    let u32_at = |pos: usize| -> Result<u32, String> {
+        bytes
+            .get(pos..pos + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .ok_or_else(|| bad("truncated".into()))
+    };
+    let magic = u32_at(4)?;
+    if magic & !1 != 0xFEED_5EEE {
+        return Err(bad(format!("unknown header magic {magic:08X}")));
+    }
+    let inputs = u32_at(8)? as usize;
+    let outputs_at = inputs
+        .checked_mul(8)
+        .and_then(|n| n.checked_add(12))
+        .ok_or_else(|| bad("bad input pin count".into()))?;
+    let outputs = u32_at(outputs_at)? as usize;
+    let body_len_at = outputs
+        .checked_mul(8)
+        .and_then(|n| n.checked_add(outputs_at + 4))
+        .ok_or_else(|| bad("bad output pin count".into()))?;
+    let body_len = u32_at(body_len_at)? as usize;
+    let body_at = body_len_at + 12;
+    let body = bytes
+        .get(body_at..body_at.saturating_add(body_len))
+        .ok_or_else(|| bad("body shorter than its header says".into()))?;
+    let component = u32::from_le_bytes(
+        body.get(..4)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| bad("empty body".into()))?,
+    ) as usize;
+    body.get(8..8usize.saturating_add(component))
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| bad("component state longer than the body".into()))
 }
 
 /// The component state inside a VST3 preset stream (the `Comp` entry of its chunk list).
@@ -252,6 +348,33 @@ pub fn vst3_component_state(stream: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Reads the library out of a nice-plug plugin state (CLAP stream or VST3 component state).
 pub fn library_from_plugin_state(state: &[u8]) -> Result<Library, String> {
+    libraries_from_plugin_state(state).0
+}
+
+/// Reads the library and the pending captures (entries captured while the library could not be
+/// read; `None` when there are none) out of a nice-plug plugin state.
+pub fn libraries_from_plugin_state(state: &[u8]) -> (Result<Library, String>, Option<Library>) {
+    match plugin_state_json(state) {
+        Ok(value) => {
+            let field = |name: &str| -> Result<Library, String> {
+                let field = value["fields"][name]
+                    .as_str()
+                    .ok_or_else(|| format!("this SysEx Vault state holds no {name}"))?;
+                let text: String = serde_json::from_str(field)
+                    .map_err(|e| format!("{name} field is not a JSON string: {e}"))?;
+                crate::state::decode_text(&text).map_err(|e| e.to_string())
+            };
+            let pending = field("library-pending")
+                .ok()
+                .filter(|l| !l.entries.is_empty());
+            (field("library"), pending)
+        }
+        Err(e) => (Err(e), None),
+    }
+}
+
+/// The JSON of a nice-plug plugin state.
+fn plugin_state_json(state: &[u8]) -> Result<serde_json::Value, String> {
     // The CLAP stream starts with the payload's length.
     let body = match state
         .get(..8)
@@ -271,14 +394,7 @@ pub fn library_from_plugin_state(state: &[u8]) -> Result<Library, String> {
     } else {
         body.to_vec()
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(&json).map_err(|e| format!("plugin state is not JSON: {e}"))?;
-    let field = value["fields"]["library"]
-        .as_str()
-        .ok_or("this SysEx Vault state holds no library")?;
-    let text: String = serde_json::from_str(field)
-        .map_err(|e| format!("library field is not a JSON string: {e}"))?;
-    crate::state::decode_text(&text).map_err(|e| e.to_string())
+    serde_json::from_slice(&json).map_err(|e| format!("plugin state is not JSON: {e}"))
 }
 
 #[cfg(test)]
@@ -304,7 +420,7 @@ mod tests {
         fn extract_never_panics(body in "[<>A-Z \"\\n=/a-z0-9.]{0,200}") {
             // Bounded: no more instances than plugin blocks in the text.
             if let Ok((_, found)) = extract(&format!("<REAPER_PROJECT 0.1\n{body}")) {
-                prop_assert!(found.len() <= body.matches("<CLAP").count());
+                prop_assert!(found.len() <= body.matches("<CLAP").count() + body.matches("<VST").count());
             }
             if let Ok((_, found)) = extract(&format!("<Session>{body}")) {
                 prop_assert!(found.len() <= body.matches("<Processor").count());
@@ -317,6 +433,8 @@ mod tests {
             vst3.extend(&bytes);
             let _ = vst3_component_state(&vst3);
             let _ = library_from_plugin_state(&bytes);
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let _ = reaper_vst3_component_state(&[b64]);
         }
     }
 }

@@ -54,6 +54,10 @@ pub struct Entry {
     /// Send this entry when this program change (0-127) arrives.
     #[serde(default)]
     pub program_change: Option<u8>,
+    /// The user's tags ("favourite", "pads", a gig's name), in the order they were added
+    /// (library format version 2 on).
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 impl Entry {
@@ -98,6 +102,7 @@ impl Entry {
             duplicate_of: None,
             recall_on_load: false,
             program_change: None,
+            tags: Vec::new(),
         }
     }
 

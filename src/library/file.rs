@@ -1,12 +1,30 @@
 //! A library on disk (the command line's and the standalone app's): the same versioned blob as
 //! the plugin state ([`crate::state`]), saved atomically (temporary file, fsync, rename) so a
-//! crash never leaves a half-written library.
+//! crash never leaves a half-written library, and never larger than SysEx Vault reads back.
+//! Library files end in [`EXTENSION`].
 
 use super::Library;
 use crate::state;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
+
+/// The extension of library files.
+pub const EXTENSION: &str = "sxvl";
+
+/// Whether `path` names a library file (by its extension).
+pub fn is_library_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(EXTENSION))
+}
+
+/// Reads a library file that must exist.
+pub fn load_existing(path: &Path) -> Result<Library, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such library file", path.display()));
+    }
+    load(path)
+}
 
 /// Reads a library file; a missing file is an empty library.
 pub fn load(path: &Path) -> Result<Library, String> {
@@ -17,8 +35,15 @@ pub fn load(path: &Path) -> Result<Library, String> {
     }
 }
 
-/// Writes a library file atomically.
+/// Writes a library file atomically; refuses (writing nothing) a library too large to read back.
 pub fn save(path: &Path, library: &Library) -> Result<(), String> {
+    let blob = state::try_encode(library).map_err(|e| format!("{}: {e}", path.display()))?;
+    write_atomic(path, &blob)
+}
+
+/// Writes any file atomically: a temporary file beside it, fsync, rename. A crash leaves the old
+/// file or the new one, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let fail = |e: std::io::Error| format!("{}: {e}", path.display());
     let dir = path
         .parent()
@@ -30,7 +55,7 @@ pub fn save(path: &Path, library: &Library) -> Result<(), String> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
-        f.write_all(&state::encode(library))?;
+        f.write_all(bytes)?;
         f.sync_all()?;
         fs::rename(&tmp, path)?;
         // Make the rename itself durable where the platform allows opening directories.

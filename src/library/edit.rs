@@ -1,0 +1,152 @@
+//! Changes to a library as one value each ([`Edit`]), applied by [`Library::apply`], which
+//! returns the edits that undo it. The editor, the command line and the plugin's library owner
+//! all change a library this way. Pure: no plugin framework.
+
+use super::{Entry, EntryId, Library};
+
+/// A change to the library.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Rename an entry.
+    Rename(EntryId, String),
+    /// Remove an entry.
+    Remove(EntryId),
+    /// Put an entry (with its id) back at a position.
+    Restore(usize, Entry),
+    /// Move an entry up (negative) or down.
+    Move(EntryId, isize),
+    /// Group entries into one bank entry with this name.
+    Group(Vec<EntryId>, String),
+    /// Split an entry into one entry per message.
+    Split(EntryId),
+    /// Mark the entry to send when the project loads (`None`: no recall).
+    SetRecall(Option<EntryId>),
+    /// Map a program change (0-127) to an entry, or clear its mapping.
+    SetProgram(EntryId, Option<u8>),
+    /// Replace an entry's tags.
+    SetTags(EntryId, Vec<String>),
+    /// Add imported entries at the end.
+    Add(Vec<Entry>),
+}
+
+impl Library {
+    /// Applies an edit; returns the edits that undo it (empty when nothing changed).
+    pub fn apply(&mut self, edit: Edit) -> Vec<Edit> {
+        match edit {
+            Edit::Rename(id, name) => match self.get(id).map(|e| e.name.clone()) {
+                Some(old) if self.rename(id, &name) => vec![Edit::Rename(id, old)],
+                _ => vec![],
+            },
+            Edit::Remove(id) => self
+                .remove(id)
+                .map(|(pos, e)| vec![Edit::Restore(pos, e)])
+                .unwrap_or_default(),
+            Edit::Restore(pos, entry) => {
+                let id = entry.id;
+                self.restore(pos, entry);
+                vec![Edit::Remove(id)]
+            }
+            Edit::Move(id, delta) => {
+                let before = self.position(id);
+                self.move_by(id, delta);
+                match (before, self.position(id)) {
+                    (Some(b), Some(a)) if a != b => vec![Edit::Move(id, b as isize - a as isize)],
+                    _ => vec![],
+                }
+            }
+            Edit::Group(ids, name) => match self.group(&ids, &name) {
+                Some((new, removed)) => std::iter::once(Edit::Remove(new))
+                    .chain(removed.into_iter().map(|(pos, e)| Edit::Restore(pos, e)))
+                    .collect(),
+                None => vec![],
+            },
+            Edit::Split(id) => match self.split(id) {
+                Some((parts, (pos, original))) => parts
+                    .into_iter()
+                    .rev()
+                    .map(Edit::Remove)
+                    .chain(std::iter::once(Edit::Restore(pos, original)))
+                    .collect(),
+                None => vec![],
+            },
+            Edit::SetRecall(id) => {
+                let old = self.recall_entry().map(|e| e.id);
+                for e in &mut self.entries {
+                    e.recall_on_load = Some(e.id) == id;
+                }
+                vec![Edit::SetRecall(old)]
+            }
+            Edit::SetProgram(id, pc) => {
+                let old = self.get(id).map(|e| e.program_change);
+                if pc.is_some() {
+                    // One entry per program number.
+                    for e in self.entries.iter_mut().filter(|e| e.program_change == pc) {
+                        e.program_change = None;
+                    }
+                }
+                match (old, self.get_mut(id)) {
+                    (Some(old), Some(e)) => {
+                        e.program_change = pc;
+                        vec![Edit::SetProgram(id, old)]
+                    }
+                    _ => vec![],
+                }
+            }
+            Edit::SetTags(id, tags) => match self.get_mut(id) {
+                Some(e) if e.tags != tags => {
+                    let old = std::mem::replace(&mut e.tags, tags);
+                    vec![Edit::SetTags(id, old)]
+                }
+                _ => vec![],
+            },
+            Edit::Add(entries) => entries
+                .into_iter()
+                .map(|e| Edit::Remove(self.add(e)))
+                .collect(),
+        }
+    }
+
+    /// Display position (0-based) of an entry.
+    pub fn position(&self, id: EntryId) -> Option<usize> {
+        self.entries.iter().position(|e| e.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::Source;
+
+    #[test]
+    fn every_edit_can_be_undone() {
+        let mut lib = Library::default();
+        let e = |b: u8| {
+            Entry::new(
+                vec![vec![0xF0, b, 0xF7], vec![0xF0, b, b, 0xF7]],
+                Source::Capture,
+                0,
+            )
+        };
+        lib.apply(Edit::Add(vec![e(1), e(2), e(3)]));
+        let before = lib.clone();
+        let ids: Vec<u64> = before.entries.iter().map(|e| e.id).collect();
+        for edit in [
+            Edit::Rename(ids[0], "Pad".into()),
+            Edit::Remove(ids[1]),
+            Edit::Move(ids[2], -2),
+            Edit::Group(vec![ids[0], ids[2]], "Bank".into()),
+            Edit::Split(ids[1]),
+            Edit::SetRecall(Some(ids[2])),
+            Edit::SetProgram(ids[0], Some(7)),
+            Edit::SetTags(ids[1], vec!["favourite".into()]),
+        ] {
+            let undo = lib.apply(edit.clone());
+            assert!(!undo.is_empty(), "{edit:?} changed nothing");
+            assert_ne!(lib.entries, before.entries, "{edit:?}");
+            for u in undo {
+                lib.apply(u);
+            }
+            assert_eq!(lib.entries, before.entries, "undo of {edit:?}");
+        }
+    }
+}
