@@ -1517,8 +1517,9 @@ fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<
         pacing,
         &mut free_at,
         || false,
-        |m, b, _| {
-            progress.set(b, &format!("{m}/{total} messages"));
+        |m, b, t| {
+            let eta = (total_s - t).max(0.0);
+            progress.set(b, &format!("{m}/{total} messages, ETA {eta:.1} s"));
         },
     );
     progress.finish();

@@ -77,15 +77,14 @@ impl Progress {
     fn line(&self, position: u64, note: &str) -> String {
         let secs = self.started.elapsed().as_secs_f64();
         let mut line = format!("{}: {note}", self.label);
-        if let Some(total) = self.total {
-            line.push_str(&format!(", {position}/{total} {}", self.unit));
-            if self.unit == "bytes" && secs > 0.0 && position > 0 {
-                let rate = position as f64 / secs;
-                let eta = total.saturating_sub(position) as f64 / rate;
-                line.push_str(&format!(", {rate:.0} B/s, ETA {eta:.1} s"));
-            }
-        } else {
-            line.push_str(&format!(", {position} {}", self.unit));
+        match self.total {
+            Some(total) => line.push_str(&format!(", {position}/{total} {}", self.unit)),
+            None => line.push_str(&format!(", {position} {}", self.unit)),
+        }
+        // A rate over less than a second says little (a paced send's first message leaves at
+        // once); callers put their own ETA in the note.
+        if self.unit == "bytes" && secs >= 1.0 {
+            line.push_str(&format!(", {:.0} B/s", position as f64 / secs));
         }
         line
     }

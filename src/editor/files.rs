@@ -232,10 +232,10 @@ impl FilesPanel {
             let done = match picked {
                 Some(f) => {
                     let path = f.path().to_path_buf();
+                    // The dialog has asked before replacing a file; the write itself is atomic.
                     Done::Exported(
-                        std::fs::write(&path, &bytes)
-                            .map(|()| path.display().to_string())
-                            .map_err(|e| format!("{}: {e}", path.display())),
+                        crate::library::file::write_atomic(&path, &bytes)
+                            .map(|()| path.display().to_string()),
                     )
                 }
                 None => Done::Cancelled,
