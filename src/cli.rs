@@ -985,26 +985,8 @@ fn import_within(
                 )));
             }
             if from_library {
-                // One recall entry and one entry per program number in a library.
-                if imp.entry.recall_on_load && lib.recall_entry().is_some() {
-                    imp.entry.recall_on_load = false;
-                    let _ = writeln!(
-                        out,
-                        "note: \"{}\" was the recall entry of {}; the library keeps its own",
-                        imp.entry.name,
-                        p.display()
-                    );
-                }
-                if let Some(pc) = imp.entry.program_change {
-                    if lib.entries.iter().any(|e| e.program_change == Some(pc)) {
-                        imp.entry.program_change = None;
-                        let _ = writeln!(
-                            out,
-                            "note: \"{}\" lost its mapping to program change {}, which the library already uses",
-                            imp.entry.name,
-                            u16::from(pc) + 1
-                        );
-                    }
+                for note in fit_settings(&lib, &mut imp.entry, p) {
+                    let _ = writeln!(out, "note: {note}");
                 }
             }
             let n = imp.entry.messages.len();
@@ -1029,7 +1011,37 @@ fn import_within(
             bad.len()
         )));
     }
-    save(lib_path, &lib)?;
+    save_and_count(lib_path, &lib, out)
+}
+
+/// Keeps a library's one recall entry and one entry per program number when `entry` comes in
+/// from another library: the incoming setting is dropped, with a note saying so.
+fn fit_settings(lib: &Library, entry: &mut Entry, from: &Path) -> Vec<String> {
+    let mut notes = Vec::new();
+    if entry.recall_on_load && lib.recall_entry().is_some() {
+        entry.recall_on_load = false;
+        notes.push(format!(
+            "\"{}\" was the recall entry of {}; the library keeps its own",
+            entry.name,
+            from.display()
+        ));
+    }
+    if let Some(pc) = entry.program_change {
+        if lib.entries.iter().any(|e| e.program_change == Some(pc)) {
+            entry.program_change = None;
+            notes.push(format!(
+                "\"{}\" lost its mapping to program change {}, which the library already uses",
+                entry.name,
+                u16::from(pc) + 1
+            ));
+        }
+    }
+    notes
+}
+
+/// Saves the library and ends `out` with its new size.
+fn save_and_count(lib_path: &Path, lib: &Library, mut out: String) -> Result<String, Failure> {
+    save(lib_path, lib)?;
     let _ = write!(
         out,
         "{} now holds {} entries",
@@ -1068,16 +1080,8 @@ fn merge(
                     src.display()
                 )));
             }
-            if e.recall_on_load && lib.recall_entry().is_some() {
-                e.recall_on_load = false;
-            }
-            if e.program_change.is_some()
-                && lib
-                    .entries
-                    .iter()
-                    .any(|x| x.program_change == e.program_change)
-            {
-                e.program_change = None;
+            for note in fit_settings(&lib, &mut e, src) {
+                let _ = writeln!(out, "note: {note}");
             }
             lib.add(e);
             added += 1;
@@ -1097,14 +1101,7 @@ fn merge(
             }
         );
     }
-    save(lib_path, &lib)?;
-    let _ = write!(
-        out,
-        "{} now holds {} entries",
-        lib_path.display(),
-        lib.entries.len()
-    );
-    Ok(out)
+    save_and_count(lib_path, &lib, out)
 }
 
 // ---- Writing out ---------------------------------------------------------------------------

@@ -141,43 +141,21 @@ pub fn extract_reaper(text: &str) -> Vec<Instance> {
             match stack.pop().as_deref() {
                 Some("VST") => {
                     if let Some(lines) = vst_lines.take() {
-                        let (library, pending) = match reaper_vst3_component_state(&lines) {
-                            Ok(state) => libraries_from_plugin_state(&state),
-                            Err(e) => (Err(e), None),
-                        };
-                        found.push(Instance {
-                            track: track_names
-                                .last()
-                                .cloned()
-                                .unwrap_or_else(|| "Master".into()),
-                            slot: per_track,
-                            format: "VST3",
-                            library,
-                            pending,
-                        });
+                        let state = reaper_vst3_component_state(&lines);
+                        found.push(instance(&track_names, per_track, "VST3", state));
                         per_track += 1;
                     }
                 }
                 Some("STATE") if in_ours => {}
                 Some("CLAP") if in_ours => {
                     in_ours = false;
-                    let (library, pending) = match state_b64.take() {
-                        Some(b64) => match base64::engine::general_purpose::STANDARD.decode(b64) {
-                            Ok(bytes) => libraries_from_plugin_state(&bytes),
-                            Err(e) => (Err(format!("state is not base64: {e}")), None),
-                        },
-                        None => (Err("the plugin block has no <STATE>".into()), None),
+                    let state = match state_b64.take() {
+                        Some(b64) => base64::engine::general_purpose::STANDARD
+                            .decode(b64)
+                            .map_err(|e| format!("state is not base64: {e}")),
+                        None => Err("the plugin block has no <STATE>".into()),
                     };
-                    found.push(Instance {
-                        track: track_names
-                            .last()
-                            .cloned()
-                            .unwrap_or_else(|| "Master".into()),
-                        slot: per_track,
-                        format: "CLAP",
-                        library,
-                        pending,
-                    });
+                    found.push(instance(&track_names, per_track, "CLAP", state));
                     per_track += 1;
                 }
                 _ => {}
@@ -203,6 +181,27 @@ pub fn extract_reaper(text: &str) -> Vec<Instance> {
         }
     }
     found
+}
+
+/// A REAPER instance on the current (last opened) track, from its plugin state or why there is
+/// none.
+fn instance(
+    tracks: &[String],
+    slot: usize,
+    format: &'static str,
+    state: Result<Vec<u8>, String>,
+) -> Instance {
+    let (library, pending) = match state {
+        Ok(state) => libraries_from_plugin_state(&state),
+        Err(e) => (Err(e), None),
+    };
+    Instance {
+        track: tracks.last().cloned().unwrap_or_else(|| "Master".into()),
+        slot,
+        format,
+        library,
+        pending,
+    }
 }
 
 fn unquote(s: &str) -> String {
