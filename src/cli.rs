@@ -236,7 +236,7 @@ pub enum Command {
         /// The entry.
         entry: usize,
     },
-    /// Group entries into one bank entry (in the order given).
+    /// Group entries into one bank entry, in library order, at the first one's place.
     Group {
         /// The library file (.sxvl).
         library: PathBuf,
@@ -445,7 +445,12 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             let name = name
                 .clone()
                 .unwrap_or_else(|| format!("Bank of {} entries", ids.len()));
-            lib.apply(Edit::Group(ids.to_vec(), name.clone()));
+            if lib
+                .apply(Edit::Group(ids.to_vec(), name.clone()))
+                .is_empty()
+            {
+                return "nothing grouped: name two or more different entries".to_owned();
+            }
             format!("grouped {} entries into \"{name}\"", ids.len())
         })
         .map(ok),
@@ -1500,7 +1505,7 @@ fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<
     let total = messages.len();
     let total_bytes: u64 = messages.iter().map(|m| m.len() as u64).sum();
     let total_s = pacing.total_seconds(messages.iter().map(Vec::len));
-    let mut out = ports::open_output("sysex-vault", port).map_err(midi)?;
+    let mut out = ports::open_output("sysex-vault", port, ports::Match::Typed).map_err(midi)?;
     let port = out.port.clone();
     eprintln!(
         "sending {total} message(s), {total_bytes} bytes to {port} at {} B/s with {} ms gaps: about {total_s:.1} s",
@@ -1545,10 +1550,12 @@ fn capture(
     timeout_s: u64,
     create: bool,
 ) -> Result<String, Failure> {
-    let mut lib = load_or_create(lib_path, create)?;
+    // Checked now (before waiting for the synth), read again when the dump is in: another
+    // command may have changed the library meanwhile.
+    load_or_create(lib_path, create)?;
     let (tx, rx) = crossbeam_channel::unbounded::<(u64, Vec<u8>)>();
     let start = std::time::Instant::now();
-    let port_in = ports::open_input("sysex-vault", port, move |bytes| {
+    let port_in = ports::open_input("sysex-vault", port, ports::Match::Typed, move |bytes| {
         let _ = tx.send((start.elapsed().as_micros() as u64, bytes.to_vec()));
     })
     .map_err(midi)?;
@@ -1598,6 +1605,7 @@ fn capture(
             ""
         }
     );
+    let mut lib = load_or_create(lib_path, create)?;
     lib.add(entry);
     save(lib_path, &lib)?;
     Ok(format!(

@@ -436,8 +436,8 @@ impl Plugin for SysExVault {
                 self.reframe(message);
                 if !self.accept_sysex(message) {
                     // Refused (over 1 MiB, pool full): the take shows the loss, and the rest of
-                    // a message it was a fragment of is dropped.
-                    if std::mem::take(&mut self.in_fragment) {
+                    // a message it was a fragment of (a middle one, or the first) is dropped.
+                    if std::mem::take(&mut self.in_fragment) || message.opens_unfinished() {
                         self.discarding = true;
                     }
                     if capturing {

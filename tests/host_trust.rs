@@ -258,6 +258,34 @@ fn refused_input_is_counted_on_its_take_and_a_damaged_message_is_never_whole() {
     );
 }
 
+#[test]
+fn a_refused_first_fragment_takes_its_continuation_with_it() {
+    let mut s = Session::start(48_000.0, 512);
+    let always = s.param_id("Always Capture");
+    s.process(512, &[In::Param(0, always, 1.0)]);
+    // The first fragment is over 1 MiB on its own: refused. Its tail must not come out as a
+    // message of its own (framed again as if the host had stripped F0/F7).
+    let mut first = vec![0x22; (1 << 20) + 5];
+    first[0] = 0xF0;
+    let out = s.process(
+        512,
+        &[
+            In::SysEx(0, first),
+            In::SysEx(1, vec![0x33, 0x44, 0xF7]),
+            In::SysEx(2, sysex(10, 4)),
+        ],
+    );
+    let passed: Vec<Out> = out
+        .into_iter()
+        .filter(|e| matches!(e, Out::SysEx(..)))
+        .collect();
+    assert_eq!(passed, vec![Out::SysEx(2, sysex(10, 4))]);
+    s.idle(1.2);
+    let lib = s.saved_library();
+    assert_eq!(lib.entries[0].messages, vec![sysex(10, 4)]);
+    assert_eq!(lib.entries[0].lost_messages, 1);
+}
+
 // ---- Never faster than the synth allows, and never stuck -----------------------------------
 
 /// Starts of the SysEx sent over `blocks` blocks of 64 frames at 48 kHz (absolute samples);

@@ -7,10 +7,13 @@
 //! frees the slots).
 //!
 //! What waits for the worker is capped at the ring's byte budget (`capture-buffer-bytes`) and at
-//! [`MAX_WAITING_MESSAGES`] messages, since each holds a pool slot that pass-through shares; a
-//! message that would cross a cap, or that finds the ring full, is dropped and counted, and the
-//! worker reports the loss on the take it belongs to. In real time the worker drains the ring
-//! every 5 ms, so the caps only matter when a host renders far faster than real time. A
+//! [`WAITING_PER_CLASS`] messages per pool size class, since each holds a pool slot that
+//! pass-through shares; a message that would cross a cap, or that finds the ring full, is
+//! dropped and counted (the worker reports the loss on the take open when it next reads the
+//! ring), and the message in progress is then abandoned ([`Record::Abort`]), so a dropped
+//! fragment never lets the rest assemble into a well-framed but damaged message. In real time
+//! the worker drains the ring every 5 ms, so the caps only matter when a host renders far
+//! faster than real time. A
 //! message the plugin refused before it reached capture (over 1 MiB, pool full) is recorded as
 //! [`Record::Lost`], so its take shows it.
 //!
@@ -29,10 +32,13 @@ pub const DEFAULT_RING_BYTES: u32 = 4 << 20;
 pub const MIN_RING_BYTES: u32 = 64 << 10;
 /// Records the ring holds (messages, stops and losses waiting for the worker).
 pub const RING_RECORDS: usize = 4096;
-/// Most captured messages waiting for the worker. Each holds a slot of the pool that
-/// pass-through shares (1,024 of them for short messages), so a capture backlog (a host
-/// rendering faster than real time) can never take every slot.
-pub const MAX_WAITING_MESSAGES: u64 = 512;
+/// Most captured messages waiting for the worker in each of the pool's size classes
+/// ([`super::pool::CLASSES`]: 1,024 × 512 B, 256 × 8 KiB, 16 × 128 KiB, 4 × 1 MiB). Each holds a
+/// slot that pass-through shares, so a capture backlog (a host rendering far faster than real
+/// time) leaves short messages half their slots and the scarce large slots a quarter to a half;
+/// the 8 KiB class is not capped, so a 256-voice bank delivered in one block is still captured
+/// whole.
+pub const WAITING_PER_CLASS: [u64; 4] = [512, 256, 12, 2];
 
 /// State shared between the audio thread, the worker and the editor (atomics only).
 #[derive(Debug, Default)]
@@ -89,13 +95,15 @@ pub enum Record {
     Stop(u64),
     /// A message (or fragment) arrived but was refused before capture.
     Lost(u64),
+    /// A fragment was dropped here (already counted): abandon the message in progress.
+    Abort(u64),
 }
 
-/// Bytes and messages the worker has taken off the ring, shared by both ends.
+/// Bytes, and messages per pool size class, the worker has taken off the ring.
 #[derive(Debug, Default)]
 struct Taken {
     bytes: AtomicU64,
-    messages: AtomicU64,
+    messages: [AtomicU64; 4],
 }
 
 /// The producing end of the ring (the audio thread, or a direct input port's callback).
@@ -103,7 +111,9 @@ pub struct CaptureProducer {
     ring: rtrb::Producer<Record>,
     budget: u64,
     pushed_bytes: u64,
-    pushed_messages: u64,
+    pushed_messages: [u64; 4],
+    /// A dropped message left the one in progress incomplete: an [`Record::Abort`] is due.
+    owe_abort: bool,
     taken: Arc<Taken>,
     shared: Arc<CaptureShared>,
 }
@@ -114,14 +124,26 @@ impl CaptureProducer {
     /// budget or its [`MAX_WAITING_MESSAGES`] are full.
     pub fn push_sysex(&mut self, at: u64, message: &VaultSysEx) -> bool {
         let len = message.len() as u64;
+        let class = message.class().unwrap_or(0).min(3);
         let bytes = self.pushed_bytes - self.taken.bytes.load(Ordering::Acquire);
-        let messages = self.pushed_messages - self.taken.messages.load(Ordering::Acquire);
-        if bytes + len > self.budget || messages >= MAX_WAITING_MESSAGES || self.ring.is_full() {
+        let waiting =
+            self.pushed_messages[class] - self.taken.messages[class].load(Ordering::Acquire);
+        let room = if self.owe_abort { 2 } else { 1 };
+        if bytes + len > self.budget
+            || waiting >= WAITING_PER_CLASS[class]
+            || self.ring.slots() < room
+        {
             self.count_drop(len);
+            self.owe_abort = true;
             return false;
         }
+        if self.owe_abort {
+            // Cannot fail: room for both was checked, and only this end pushes.
+            let _ = self.ring.push(Record::Abort(at));
+            self.owe_abort = false;
+        }
         self.pushed_bytes += len;
-        self.pushed_messages += 1;
+        self.pushed_messages[class] += 1;
         // Cannot fail: checked above, and only this end pushes.
         let _ = self.ring.push(Record::SysEx(at, message.clone()));
         true
@@ -191,7 +213,8 @@ pub fn ring(budget_bytes: u32, shared: Arc<CaptureShared>) -> (CaptureProducer, 
             ring: producer,
             budget: u64::from(budget_bytes.max(MIN_RING_BYTES)),
             pushed_bytes: 0,
-            pushed_messages: 0,
+            pushed_messages: [0; 4],
+            owe_abort: false,
             taken: taken.clone(),
             shared,
         },
@@ -210,7 +233,8 @@ impl CaptureReader {
             self.taken
                 .bytes
                 .fetch_add(message.len() as u64, Ordering::Release);
-            self.taken.messages.fetch_add(1, Ordering::Release);
+            let class = message.class().unwrap_or(0).min(3);
+            self.taken.messages[class].fetch_add(1, Ordering::Release);
         }
         Some(record)
     }
@@ -251,6 +275,8 @@ mod tests {
         assert_eq!(shared.dropped_bytes.load(Ordering::Relaxed), 40_000);
         assert!(matches!(r.next_record(), Some(Record::SysEx(10, _))));
         assert!(p.push_sysex(12, &m), "room again once the worker took it");
+        // The drop left the message in progress incomplete: it is abandoned first.
+        assert_eq!(r.next_record(), Some(Record::Abort(12)));
         assert_eq!(
             r.next_record().map(|r| matches!(r, Record::SysEx(12, _))),
             Some(true)
@@ -263,17 +289,36 @@ mod tests {
         let shared = Arc::new(CaptureShared::default());
         let (mut p, mut r) = ring(DEFAULT_RING_BYTES, shared.clone());
         let m = message(10, 2);
-        for i in 0..MAX_WAITING_MESSAGES {
+        for i in 0..WAITING_PER_CLASS[0] {
             assert!(p.push_sysex(i, &m));
         }
         assert!(!p.push_sysex(0, &m), "backlog full");
         assert_eq!(shared.dropped_messages.load(Ordering::Relaxed), 1);
         assert!(r.next_record().is_some());
         assert!(p.push_sysex(0, &m), "one taken, one more fits");
+        // The drop left the message in progress incomplete: an abort comes before the next one.
+        let mut records = vec![];
+        while let Some(rec) = r.next_record() {
+            records.push(rec);
+        }
+        let abort = records.iter().position(|r| matches!(r, Record::Abort(_)));
+        assert_eq!(abort, Some(records.len() - 2), "{records:?}");
         // Stops and losses fill the rest of the ring; then even a loss is only counted.
         while p.push_stop(0) {}
         assert!(!p.push_lost(0));
         assert_eq!(shared.dropped_messages.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn large_messages_leave_pool_slots_for_pass_through() {
+        let shared = Arc::new(CaptureShared::default());
+        let (mut p, _r) = ring(64 << 20, shared.clone());
+        // Three 1 MiB messages waiting: only two may hold 1 MiB slots.
+        let held: Vec<VaultSysEx> = (0..3).map(|i| message(600_000, i)).collect();
+        assert!(held.iter().all(|m| m.class() == Some(3)));
+        assert!(p.push_sysex(0, &held[0]));
+        assert!(p.push_sysex(1, &held[1]));
+        assert!(!p.push_sysex(2, &held[2]));
     }
 
     #[test]

@@ -123,6 +123,13 @@ impl Pool {
     }
 }
 
+/// Framing of a refused message's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Framing {
+    starts: bool,
+    ends: bool,
+}
+
 /// Why a message did not get a slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rejection {
@@ -134,8 +141,13 @@ pub enum Rejection {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
-    Stored { class: u8, slot: u16 },
-    Rejected(Rejection),
+    Stored {
+        class: u8,
+        slot: u16,
+    },
+    /// Refused, with whether its bytes started with `F0` and ended with `F7` (so the plugin
+    /// can tell a refused first fragment from a refused whole message).
+    Rejected(Rejection, Framing),
 }
 
 /// The plugin's SysEx message: a handle to bytes in the pool, or a record of a message that was
@@ -154,14 +166,18 @@ impl VaultSysEx {
     fn store_framed(head: &[u8], body: &[u8], tail: &[u8]) -> VaultSysEx {
         let len = head.len() + body.len() + tail.len();
         let len32 = len.min(u32::MAX as usize) as u32;
+        let framing = Framing {
+            starts: head.first().or(body.first()) == Some(&0xF0),
+            ends: tail.last().or(body.last()) == Some(&0xF7),
+        };
         if len > MAX_MESSAGE_LEN {
-            return Self::rejected(Rejection::TooLong, len32);
+            return Self::rejected(Rejection::TooLong, framing, len32);
         }
         let Some(pool) = POOL.get() else {
-            return Self::rejected(Rejection::PoolFull, len32);
+            return Self::rejected(Rejection::PoolFull, framing, len32);
         };
         let Some((class, slot)) = pool.claim(len) else {
-            return Self::rejected(Rejection::PoolFull, len32);
+            return Self::rejected(Rejection::PoolFull, framing, len32);
         };
         let dst = pool.slot_ptr(class, slot);
         // SAFETY: we hold the only reference to a slot of at least `len` bytes.
@@ -192,10 +208,30 @@ impl VaultSysEx {
         Self::store_framed(&[0xF0], bytes, tail)
     }
 
-    fn rejected(why: Rejection, len: u32) -> VaultSysEx {
+    fn rejected(why: Rejection, framing: Framing, len: u32) -> VaultSysEx {
         VaultSysEx {
-            kind: Kind::Rejected(why),
+            kind: Kind::Rejected(why, framing),
             len,
+        }
+    }
+
+    /// Whether this starts a message without finishing it (`F0` and no `F7`): what follows in
+    /// the next events is its continuation. Also known for a refused message.
+    pub fn opens_unfinished(&self) -> bool {
+        match self.kind {
+            Kind::Rejected(_, f) => f.starts && !f.ends,
+            Kind::Stored { .. } => {
+                let b = self.bytes();
+                b.first() == Some(&0xF0) && b.last() != Some(&0xF7)
+            }
+        }
+    }
+
+    /// The pool size class this message's slot belongs to (`None` when refused).
+    pub fn class(&self) -> Option<usize> {
+        match self.kind {
+            Kind::Stored { class, .. } => Some(usize::from(class)),
+            Kind::Rejected(..) => None,
         }
     }
 
@@ -224,7 +260,7 @@ impl VaultSysEx {
     /// `Some` when the message was rejected, with the reason.
     pub fn rejection(&self) -> Option<Rejection> {
         match self.kind {
-            Kind::Rejected(why) => Some(why),
+            Kind::Rejected(why, _) => Some(why),
             Kind::Stored { .. } => None,
         }
     }
@@ -262,7 +298,9 @@ impl fmt::Debug for VaultSysEx {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             Kind::Stored { .. } => write!(f, "VaultSysEx({} bytes)", self.len),
-            Kind::Rejected(why) => write!(f, "VaultSysEx(rejected {why:?}, {} bytes)", self.len),
+            Kind::Rejected(why, _) => {
+                write!(f, "VaultSysEx(rejected {why:?}, {} bytes)", self.len)
+            }
         }
     }
 }
@@ -352,6 +390,21 @@ mod tests {
         assert_eq!(msg.rejection(), Some(Rejection::TooLong));
         assert_eq!(msg.len(), MAX_MESSAGE_LEN + 1);
         assert!(msg.bytes().is_empty());
+    }
+
+    #[test]
+    fn a_refused_first_fragment_is_known_to_open_a_message() {
+        init();
+        let mut first = vec![0x01u8; MAX_MESSAGE_LEN + 10];
+        first[0] = 0xF0;
+        assert!(VaultSysEx::store(&first).opens_unfinished());
+        first.push(0xF7);
+        assert!(
+            !VaultSysEx::store(&first).opens_unfinished(),
+            "a whole message"
+        );
+        assert!(!VaultSysEx::store(&[0x01; 10]).opens_unfinished());
+        assert!(VaultSysEx::store(&[0xF0, 0x01]).opens_unfinished());
     }
 
     #[test]

@@ -153,11 +153,30 @@ pub struct DirectIn {
     pub port: String,
 }
 
-/// Opens input port `port` (see [`resolve`]) and calls `on_bytes` with every message (SysEx
-/// included) on midir's thread.
+/// How a port name is matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Match {
+    /// The exact name only: a port saved with a project, which must never be swapped for a
+    /// similar one (a second interface of the same model).
+    Exact,
+    /// The exact name, or a unique part of it in any case ([`resolve`]): what a person types.
+    Typed,
+}
+
+fn find_port(kind: &str, port: &str, how: Match, names: &[String]) -> Result<String, String> {
+    match how {
+        Match::Typed => resolve(kind, port, names),
+        Match::Exact if names.iter().any(|n| n == port) => Ok(port.to_owned()),
+        Match::Exact => Err(missing(kind, port, Ok(names.to_vec()))),
+    }
+}
+
+/// Opens input port `port` and calls `on_bytes` with every message (SysEx included) on midir's
+/// thread.
 pub fn open_input(
     client: &str,
     port: &str,
+    how: Match,
     mut on_bytes: impl FnMut(&[u8]) + Send + 'static,
 ) -> Result<DirectIn, String> {
     let mut m = MidiInput::new(client).map_err(backend_error)?;
@@ -167,7 +186,7 @@ pub fn open_input(
         .iter()
         .filter_map(|p| m.port_name(p).ok())
         .collect();
-    let port = resolve("input", port, &names)?;
+    let port = find_port("input", port, how, &names)?;
     let claim = Claim::take(format!("in {port}"))?;
     let found = m
         .ports()
@@ -201,15 +220,15 @@ pub struct DirectOut {
     pub port: String,
 }
 
-/// Opens output port `port` (see [`resolve`]).
-pub fn open_output(client: &str, port: &str) -> Result<DirectOut, String> {
+/// Opens output port `port`.
+pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, String> {
     let m = MidiOutput::new(client).map_err(backend_error)?;
     let names: Vec<String> = m
         .ports()
         .iter()
         .filter_map(|p| m.port_name(p).ok())
         .collect();
-    let port = resolve("output", port, &names)?;
+    let port = find_port("output", port, how, &names)?;
     let claim = Claim::take(format!("out {port}"))?;
     let found = m
         .ports()

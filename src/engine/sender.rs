@@ -47,6 +47,9 @@ pub struct SendJob {
     pub total_bytes: u64,
     /// Seconds the job takes at its pacing, last gap included.
     pub total_seconds: f64,
+    /// [`SendShared::cancel`] when the job was queued: a cancel (the generation moving past
+    /// it) drops this job, while a job queued after the cancel goes ahead.
+    pub cancel_generation: u64,
     next: usize,
     planner: Planner,
     /// Job time at the start of the current block, in samples.
@@ -65,6 +68,7 @@ impl SendJob {
             pacing,
             total_bytes,
             total_seconds,
+            cancel_generation: 0,
             next: 0,
             planner: Planner::new(pacing),
             elapsed: 0,
@@ -94,7 +98,8 @@ pub struct SendShared {
     /// Seconds (as `f64` bits) of job time elapsed.
     pub elapsed_seconds_bits: AtomicU64,
     /// Cancel generation: every cancel request adds one; each sender (this engine, the direct-port
-    /// sender) stops after the message in flight and drops its queued jobs when it sees it move.
+    /// sender) stops after the message in flight and drops every job queued before the cancel
+    /// (whose [`SendJob::cancel_generation`] is older).
     pub cancel: AtomicU64,
     /// Jobs with an id below this are cancelled (the worker's way to interrupt older sends
     /// without touching the one it queues next).
@@ -168,7 +173,6 @@ pub struct SendEngine {
     parked: Option<Box<SendJob>>,
     due: Vec<Due>,
     refused_at: Option<usize>,
-    cancel_seen: u64,
     sample_rate: f64,
     /// Engine time in seconds at the start of the current block (only advances while the host
     /// runs `process`).
@@ -203,7 +207,6 @@ pub fn channel(shared: Arc<SendShared>) -> (SendEngine, SendQueue) {
             parked: None,
             due: Vec::with_capacity(MAX_DUE_PER_BLOCK),
             refused_at: None,
-            cancel_seen: shared.cancel.load(Ordering::Relaxed),
             sample_rate: 48_000.0,
             now_s: 0.0,
             free_at_s: 0.0,
@@ -252,11 +255,8 @@ impl SendEngine {
         self.refused_at = None;
         self.flush_parked();
         let generation = self.shared.cancel.load(Ordering::Relaxed);
-        if generation != self.cancel_seen {
-            self.cancel_seen = generation;
-            self.cancel_below(u64::MAX);
-        }
-        self.cancel_below(self.shared.cancel_below.load(Ordering::Relaxed));
+        let below = self.shared.cancel_below.load(Ordering::Relaxed);
+        self.cancel_where(|j| j.cancel_generation < generation || j.id < below);
         if self.current.is_none() {
             self.current = self.jobs.pop().ok();
             if let Some(job) = self.current.as_mut() {
@@ -361,13 +361,15 @@ impl SendEngine {
         }
     }
 
-    /// Cancels the current and queued jobs whose id is below `below` (ids grow in queue order).
-    fn cancel_below(&mut self, below: u64) {
-        if self.current.as_ref().is_some_and(|j| j.id < below) {
+    /// Cancels the current and queued jobs that `stale` says were cancelled (queued before a
+    /// cancel, or older than a program-change interrupt; both grow in queue order, so the
+    /// stale queued jobs are at the front).
+    fn cancel_where(&mut self, stale: impl Fn(&SendJob) -> bool) {
+        if self.current.as_deref().is_some_and(&stale) {
             self.shared.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
             self.retire();
         }
-        while self.jobs.peek().is_ok_and(|j| j.id < below) {
+        while self.jobs.peek().is_ok_and(|j| stale(j)) {
             if let Ok(job) = self.jobs.pop() {
                 self.shared.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
                 self.park(job);
@@ -467,7 +469,8 @@ mod tests {
                 // Cancel, and queue the next job one block later (a cancel drops queued jobs).
                 shared.cancel.fetch_add(1, Ordering::Relaxed);
                 cancelled = true;
-            } else if let Some(job) = later.take() {
+            } else if let Some(mut job) = later.take() {
+                job.cancel_generation = shared.cancel.load(Ordering::Relaxed);
                 q.jobs.push(job).unwrap();
             }
         }
@@ -545,6 +548,18 @@ mod tests {
         assert_eq!(e.due()[0].offset, 0);
         e.end_block(64);
         assert_eq!(shared.sent_messages.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn a_job_queued_after_a_cancel_is_sent() {
+        let (mut e, mut q, shared) = engine();
+        shared.cancel.fetch_add(1, Ordering::Relaxed);
+        let mut j = job(1, 10);
+        j.cancel_generation = 1;
+        q.jobs.push(j).unwrap();
+        e.begin_block(64);
+        assert_eq!(e.due().len(), 1, "not dropped by the earlier cancel");
+        e.end_block(64);
     }
 
     #[test]

@@ -314,18 +314,25 @@ impl LibraryStore {
 
     /// The library as a save made now must hold it: every filed entry, plus each take still in
     /// progress as an entry of its own (the take goes on recording; the next save has it whole).
+    /// If the worker files something between answering and the read, it asks again, so a take
+    /// is not saved twice (filed and as in progress).
     fn library_to_save(&self) -> String {
-        let open = self.flush_capture();
-        if open.is_empty() {
-            return self.read(state::encode_text);
+        let counted = || self.generation.load(std::sync::atomic::Ordering::Relaxed);
+        let mut open = Vec::new();
+        for _ in 0..3 {
+            open = self.flush_capture();
+            if open.is_empty() {
+                return self.read(state::encode_text);
+            }
+            let answered = counted();
+            let text = self
+                .read(|lib| (counted() == answered).then(|| with_open_takes(lib, open.clone())));
+            if let Some(text) = text {
+                return text;
+            }
         }
-        let mut library = self.read(Library::clone);
-        for take in open {
-            let mut entry = entry_from_take(take);
-            entry.name = format!("{} (recording when saved)", entry.name);
-            library.add(entry);
-        }
-        state::encode_text(&library)
+        // Still racing after three tries: keep everything, a duplicate rather than a loss.
+        self.read(|lib| with_open_takes(lib, open))
     }
 
     /// The text saved in the `library` field.
@@ -388,6 +395,17 @@ impl LibraryStore {
             ),
         }
     }
+}
+
+/// `lib` with each take in `open` added as an entry named "… (recording when saved)", encoded.
+fn with_open_takes(lib: &Library, open: Vec<crate::library::Take>) -> String {
+    let mut library = lib.clone();
+    for take in open {
+        let mut entry = entry_from_take(take);
+        entry.name = format!("{} (recording when saved)", entry.name);
+        library.add(entry);
+    }
+    state::encode_text(&library)
 }
 
 /// An entry for a take as it stands (finished or still in progress).

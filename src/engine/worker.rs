@@ -48,6 +48,10 @@ struct Direct {
     closing: Arc<AtomicBool>,
     /// Microsecond clock of the direct input (ring times are microseconds since this).
     clock: std::time::Instant,
+    /// The direct input ring's own drop counters (its losses belong to its takes, not the host
+    /// route's), and how many drops its takes already show.
+    drops: Arc<CaptureShared>,
+    drops_seen: u64,
 }
 
 impl Drop for Direct {
@@ -217,6 +221,10 @@ impl State {
                     self.account_drops(at);
                     self.recorder.lost_fragment(at);
                 }
+                Record::Abort(at) => {
+                    self.account_drops(at);
+                    self.recorder.abort_message();
+                }
             }
         }
         let now = shared.audio_clock.load(Ordering::Acquire);
@@ -286,16 +294,20 @@ impl State {
             output: None,
             closing: Arc::new(AtomicBool::new(false)),
             clock: std::time::Instant::now(),
+            drops: Arc::new(CaptureShared::default()),
+            drops_seen: 0,
         };
         if let Some(name) = &wanted.input {
-            let (mut producer, reader) = capture::ring(DIRECT_RING_BYTES, self.ctx.capture.clone());
+            let (mut producer, reader) = capture::ring(DIRECT_RING_BYTES, direct.drops.clone());
             let (capture, clock) = (self.ctx.capture.clone(), direct.clock);
-            let opened = ports::open_input("SysEx Vault", name, move |bytes| {
-                if capture.armed.load(Ordering::Relaxed) && bytes.first().is_some_and(|b| *b < 0xF8)
-                {
-                    producer.push_bytes(clock.elapsed().as_micros() as u64, bytes);
-                }
-            });
+            let opened =
+                ports::open_input("SysEx Vault", name, ports::Match::Exact, move |bytes| {
+                    if capture.armed.load(Ordering::Relaxed)
+                        && bytes.first().is_some_and(|b| *b < 0xF8)
+                    {
+                        producer.push_bytes(clock.elapsed().as_micros() as u64, bytes);
+                    }
+                });
             match opened {
                 Ok(port) => {
                     let gap = self.ctx.capture.gap_micros();
@@ -312,7 +324,7 @@ impl State {
             }
         }
         if let Some(name) = &wanted.output {
-            match ports::open_output("SysEx Vault", name) {
+            match ports::open_output("SysEx Vault", name, ports::Match::Exact) {
                 Ok(out) => {
                     let (tx, rx) = crossbeam_channel::unbounded::<SendJob>();
                     let (send, store) = (self.ctx.send.clone(), self.ctx.store.clone());
@@ -354,11 +366,23 @@ impl State {
             return;
         };
         recorder.set_gap_samples(gap);
+        let (drops, seen) = (&direct.drops, &mut direct.drops_seen);
+        let mut account = |recorder: &mut TakeRecorder, at: u64| {
+            let dropped = drops.dropped_messages.load(Ordering::Relaxed);
+            if dropped > *seen {
+                recorder.lost(at, dropped - *seen);
+                *seen = dropped;
+            }
+        };
         while let Some(record) = reader.next_record() {
+            if let Record::SysEx(at, _) | Record::Lost(at) | Record::Abort(at) = record {
+                account(recorder, at);
+            }
             match record {
                 Record::SysEx(at, message) => recorder.feed(at, message.bytes()),
                 Record::Stop(_) => recorder.stop(),
                 Record::Lost(at) => recorder.lost_fragment(at),
+                Record::Abort(_) => recorder.abort_message(),
             }
         }
         recorder.tick(now);
@@ -499,7 +523,8 @@ impl State {
         }
         if self.applied_route.direct {
             self.next_job_id += 1;
-            let job = SendJob::new(self.next_job_id, label.clone(), messages, pacing);
+            let mut job = SendJob::new(self.next_job_id, label.clone(), messages, pacing);
+            job.cancel_generation = self.ctx.send.cancel.load(Ordering::Relaxed);
             match self.direct.as_ref().and_then(|d| d.output.as_ref()) {
                 Some((tx, _)) if tx.send(job).is_ok() => {
                     self.ctx.store.log(Level::Info, format!("Sending \"{label}\" through the direct port"))
@@ -520,12 +545,13 @@ impl State {
             return;
         }
         self.next_job_id += 1;
-        let job = Box::new(SendJob::new(
+        let mut job = Box::new(SendJob::new(
             self.next_job_id,
             label.clone(),
             messages,
             pacing,
         ));
+        job.cancel_generation = self.ctx.send.cancel.load(Ordering::Relaxed);
         let summary = format!(
             "Sending \"{label}\": {} message(s), {} bytes, about {:.1} s at {} B/s with {} ms gaps",
             job.messages.len(),
@@ -558,25 +584,18 @@ fn direct_sender(
     store: Arc<LibraryStore>,
     closing: Arc<AtomicBool>,
 ) {
-    let mut cancel_seen = send.cancel.load(Ordering::Relaxed);
     let mut free_at = std::time::Instant::now();
     while let Ok(job) = jobs.recv() {
         if closing.load(Ordering::Acquire) {
             break;
         }
-        // A cancel that came before this job started drops it, like queued jobs on the audio
-        // thread.
-        let now = send.cancel.load(Ordering::Relaxed);
-        if now != cancel_seen {
-            cancel_seen = now;
-            send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
-            while jobs.try_recv().is_ok() {
-                send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
-            }
-            continue;
-        }
-        let interrupted = || job.id < send.cancel_below.load(Ordering::Relaxed);
-        if interrupted() {
+        // A cancel made after this job was queued drops it (a job queued after the cancel goes
+        // ahead); a program change interrupts older jobs.
+        let cancelled = || {
+            send.cancel.load(Ordering::Relaxed) != job.cancel_generation
+                || job.id < send.cancel_below.load(Ordering::Relaxed)
+        };
+        if cancelled() {
             send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
             continue;
         }
@@ -586,11 +605,7 @@ fn direct_sender(
             job.total_bytes,
             job.total_seconds,
         );
-        let stop = || {
-            closing.load(Ordering::Acquire)
-                || send.cancel.load(Ordering::Relaxed) != cancel_seen
-                || interrupted()
-        };
+        let stop = || closing.load(Ordering::Acquire) || cancelled();
         let result = ports::send_paced(
             &mut out,
             &job.messages,
@@ -602,7 +617,6 @@ fn direct_sender(
         send.job_id.store(0, Ordering::Relaxed);
         match result {
             Ok(r) if r.cancelled => {
-                cancel_seen = send.cancel.load(Ordering::Relaxed);
                 send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
                 store.log(
                     Level::Warning,

@@ -77,20 +77,24 @@ impl Library {
                 vec![Edit::SetRecall(old)]
             }
             Edit::SetProgram(id, pc) => {
-                let old = self.get(id).map(|e| e.program_change);
+                let Some(old) = self.get(id).map(|e| e.program_change) else {
+                    return vec![];
+                };
+                let mut undo = vec![Edit::SetProgram(id, old)];
                 if pc.is_some() {
-                    // One entry per program number.
+                    // One entry per program number: another entry that had it gives it up (and
+                    // gets it back on undo).
                     for e in self.entries.iter_mut().filter(|e| e.program_change == pc) {
+                        if e.id != id {
+                            undo.push(Edit::SetProgram(e.id, pc));
+                        }
                         e.program_change = None;
                     }
                 }
-                match (old, self.get_mut(id)) {
-                    (Some(old), Some(e)) => {
-                        e.program_change = pc;
-                        vec![Edit::SetProgram(id, old)]
-                    }
-                    _ => vec![],
+                if let Some(e) = self.get_mut(id) {
+                    e.program_change = pc;
                 }
+                undo
             }
             Edit::SetTags(id, tags) => match self.get_mut(id) {
                 Some(e) if e.tags != tags => {
@@ -128,8 +132,10 @@ mod tests {
             )
         };
         lib.apply(Edit::Add(vec![e(1), e(2), e(3)]));
+        let ids: Vec<u64> = lib.entries.iter().map(|e| e.id).collect();
+        // Program 7 is taken: mapping it elsewhere takes it from this entry, and undo gives it back.
+        lib.apply(Edit::SetProgram(ids[2], Some(7)));
         let before = lib.clone();
-        let ids: Vec<u64> = before.entries.iter().map(|e| e.id).collect();
         for edit in [
             Edit::Rename(ids[0], "Pad".into()),
             Edit::Remove(ids[1]),

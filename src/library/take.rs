@@ -95,6 +95,12 @@ impl TakeRecorder {
         self.assembler.abort();
     }
 
+    /// Abandons the message in progress because one of its fragments was dropped (the loss is
+    /// counted elsewhere): what follows of it is not assembled.
+    pub fn abort_message(&mut self) {
+        self.assembler.abort();
+    }
+
     /// A copy of the take in progress as it stands, with the bytes of a message still arriving
     /// kept as unterminated (what a save made now must contain); `None` when no take is open.
     pub fn snapshot(&self) -> Option<Take> {
