@@ -299,7 +299,7 @@ fn starts(s: &mut Session, blocks: usize, events: impl Fn(usize) -> Vec<In>) -> 
             }
         }
         // About real time at the start, so the worker queues the jobs as a host would see it.
-        if b < 40 {
+        if b < 160 {
             std::thread::sleep(Duration::from_micros(1_300));
         }
     }
