@@ -121,7 +121,7 @@ pub struct CaptureProducer {
 impl CaptureProducer {
     /// Queues a message received at `at` (a new reference to its pool slot). Real-time safe:
     /// no copy, no allocation. Returns false (and counts the loss) when the ring, its byte
-    /// budget or its [`MAX_WAITING_MESSAGES`] are full.
+    /// budget or its [`WAITING_PER_CLASS`] cap is reached.
     pub fn push_sysex(&mut self, at: u64, message: &VaultSysEx) -> bool {
         let len = message.len() as u64;
         let class = message.class().unwrap_or(0).min(3);
