@@ -68,8 +68,9 @@ pub use crate::library::Edit;
 /// A request to the worker thread.
 pub enum WorkerRequest {
     /// File everything received so far, then answer with copies of the takes still in progress
-    /// (the host route's and the direct port's), which a save must contain too.
-    Flush(Sender<Vec<crate::library::Take>>),
+    /// (the host route's and the direct port's), which a save must contain too, and the
+    /// library's change count at that moment ([`LibraryStore::generation`]).
+    Flush(Sender<(Vec<crate::library::Take>, u64)>),
     /// Send these entries, in this order, as one job.
     Send {
         /// Entries to send.
@@ -127,6 +128,11 @@ impl LibraryStore {
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         result
+    }
+
+    /// Changes made to the library so far.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Project states loaded so far.
@@ -289,27 +295,31 @@ impl LibraryStore {
     }
 
     /// Asks the capture worker to file everything it has received; waits up to
-    /// [`FLUSH_TIMEOUT`]. Returns copies of the takes still in progress.
-    pub fn flush_capture(&self) -> Vec<crate::library::Take> {
+    /// [`FLUSH_TIMEOUT`]. Returns copies of the takes still in progress, and the library's
+    /// change count when they were copied (`None` when no worker answered).
+    pub fn flush_capture(&self) -> (Vec<crate::library::Take>, Option<u64>) {
         let tx = self
             .worker
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         let Some(tx) = tx else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         let (ack_tx, ack_rx) = crossbeam_channel::bounded(1);
         if tx.send(WorkerRequest::Flush(ack_tx)).is_err() {
-            return Vec::new();
+            return (Vec::new(), None);
         }
-        ack_rx.recv_timeout(FLUSH_TIMEOUT).unwrap_or_else(|_| {
-            self.log(
-                Level::Warning,
-                "Capture worker did not answer before saving".into(),
-            );
-            Vec::new()
-        })
+        match ack_rx.recv_timeout(FLUSH_TIMEOUT) {
+            Ok((open, counted)) => (open, Some(counted)),
+            Err(_) => {
+                self.log(
+                    Level::Warning,
+                    "Capture worker did not answer before saving".into(),
+                );
+                (Vec::new(), None)
+            }
+        }
     }
 
     /// The library as a save made now must hold it: every filed entry, plus each take still in
@@ -317,16 +327,17 @@ impl LibraryStore {
     /// If the worker files something between answering and the read, it asks again, so a take
     /// is not saved twice (filed and as in progress).
     fn library_to_save(&self) -> String {
-        let counted = || self.generation.load(std::sync::atomic::Ordering::Relaxed);
         let mut open = Vec::new();
         for _ in 0..3 {
-            open = self.flush_capture();
+            let answered;
+            (open, answered) = self.flush_capture();
             if open.is_empty() {
                 return self.read(state::encode_text);
             }
-            let answered = counted();
-            let text = self
-                .read(|lib| (counted() == answered).then(|| with_open_takes(lib, open.clone())));
+            // Unchanged since the worker copied the open takes: none of them was filed since.
+            let text = self.read(|lib| {
+                (Some(self.generation()) == answered).then(|| with_open_takes(lib, open.clone()))
+            });
             if let Some(text) = text {
                 return text;
             }

@@ -154,7 +154,7 @@ impl State {
                 );
             }
             if let Some(ack) = flush {
-                let _ = ack.send(self.open_takes());
+                let _ = ack.send((self.open_takes(), self.ctx.store.generation()));
             }
             // The standalone app's library file follows every change (at most once a poll).
             self.ctx.store.save_file();
@@ -182,7 +182,7 @@ impl State {
         self.triggers();
         match request {
             Some(WorkerRequest::Flush(ack)) => {
-                let _ = ack.send(self.open_takes());
+                let _ = ack.send((self.open_takes(), self.ctx.store.generation()));
             }
             Some(WorkerRequest::Send { entries, pacing }) => self.send_entries(&entries, pacing),
             Some(WorkerRequest::RequestDump { profile }) => self.request_dump(&profile),
