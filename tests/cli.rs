@@ -6,19 +6,13 @@ mod common;
 use common::run_cli;
 use std::path::PathBuf;
 use sysex_vault::cli::{EXIT_INPUT, EXIT_USAGE};
-use sysex_vault::sysex::profiles::dx7;
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sxv-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::temp_dir(&format!("cli-{name}"))
 }
 
 fn voice(name: &[u8; 10]) -> Vec<u8> {
-    let mut data = vec![0u8; dx7::VOICE_LEN];
-    data[145..155].copy_from_slice(name);
-    dx7::build_dump(0, &data).unwrap()
+    common::dx7_voice(name)
 }
 
 #[test]

@@ -9,19 +9,13 @@ use common::run_cli;
 use std::path::{Path, PathBuf};
 use sysex_vault::cli::{EXIT_DIFFERENT, EXIT_INPUT, EXIT_MIDI, EXIT_OUTPUT, EXIT_USAGE};
 use sysex_vault::library::file;
-use sysex_vault::sysex::profiles::dx7;
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sxv-librarian-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::temp_dir(&format!("librarian-{name}"))
 }
 
 fn voice(name: &[u8; 10]) -> Vec<u8> {
-    let mut data = vec![0u8; dx7::VOICE_LEN];
-    data[145..155].copy_from_slice(name);
-    dx7::build_dump(0, &data).unwrap()
+    common::dx7_voice(name)
 }
 
 fn s(p: &Path) -> &str {

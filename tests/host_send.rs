@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{decode_state, encode_state, sysex, In, Out, Session};
+use common::{sysex, In, Out, Session};
 use sysex_vault::library::{Entry, Library, Source};
 use sysex_vault::pacing::{Pacing, PacingChoice};
 
@@ -16,17 +16,7 @@ fn session_with(
     extra: &[(&str, serde_json::Value)],
 ) -> Session {
     let mut s = Session::load();
-    let mut state = decode_state(&s.save_state());
-    let text = sysex_vault::state::encode_text(lib);
-    state["fields"]["library"] = serde_json::json!(serde_json::to_string(&text).unwrap());
-    for (path, value) in extra {
-        let mut target = &mut state;
-        for key in path.split('/') {
-            target = &mut target[key];
-        }
-        *target = value.clone();
-    }
-    assert!(s.load_state(&encode_state(&state)));
+    assert!(s.load_state(&common::state_with(lib, extra)));
     s.activate(sr, frames);
     s
 }

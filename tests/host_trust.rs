@@ -7,7 +7,7 @@
 mod common;
 
 use clack_host::prelude::ProcessStatus;
-use common::{decode_state, encode_state, sysex, In, Out, Session};
+use common::{decode_state, state_with, sysex, In, Out, Session};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use sysex_vault::library::{Entry, Library, Source};
@@ -22,22 +22,6 @@ fn library(entries: Vec<Entry>) -> Library {
         lib.add(e);
     }
     lib
-}
-
-/// A saved state holding `lib`, with `extra` overrides (`"params/send"` style paths).
-fn state_with(lib: &Library, extra: &[(&str, serde_json::Value)]) -> Vec<u8> {
-    let mut s = Session::load();
-    let mut state = decode_state(&s.save_state());
-    let text = sysex_vault::state::encode_text(lib);
-    state["fields"]["library"] = serde_json::json!(serde_json::to_string(&text).unwrap());
-    for (path, value) in extra {
-        let mut target = &mut state;
-        for key in path.split('/') {
-            target = &mut target[key];
-        }
-        *target = value.clone();
-    }
-    encode_state(&state)
 }
 
 fn loaded(state: &[u8], frames: u32) -> Session {

@@ -651,3 +651,37 @@ pub fn run_cli(args: &[&str]) -> (i32, String) {
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
+
+/// A saved plugin state holding `lib`, with `extra` overrides at `"fields/pacing"`-style paths.
+pub fn state_with(
+    lib: &sysex_vault::library::Library,
+    extra: &[(&str, serde_json::Value)],
+) -> Vec<u8> {
+    let mut s = Session::load();
+    let mut state = decode_state(&s.save_state());
+    let text = sysex_vault::state::encode_text(lib);
+    state["fields"]["library"] = serde_json::json!(serde_json::to_string(&text).unwrap());
+    for (path, value) in extra {
+        let mut target = &mut state;
+        for key in path.split('/') {
+            target = &mut target[key];
+        }
+        *target = value.clone();
+    }
+    encode_state(&state)
+}
+
+/// A fresh, empty temporary folder for test `name` of this process.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sxv-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A DX7 single-voice dump named `name`, the other parameters zero.
+pub fn dx7_voice(name: &[u8; 10]) -> Vec<u8> {
+    let mut data = vec![0u8; sysex_vault::sysex::profiles::dx7::VOICE_LEN];
+    data[145..155].copy_from_slice(name);
+    sysex_vault::sysex::profiles::dx7::build_dump(0, &data).unwrap()
+}
