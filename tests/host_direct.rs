@@ -7,8 +7,8 @@
 
 mod common;
 
-use common::jack::{arrival_rate, receiver, Arrivals, Jack};
-use common::{decode_state, encode_state, sysex, In, Session};
+use common::jack::{arrival_rate, direct_state, receiver, Arrivals, Jack};
+use common::{decode_state, sysex, In, Session};
 use midir::os::unix::VirtualOutput;
 use midir::MidiOutput;
 use std::time::{Duration, Instant};
@@ -39,13 +39,7 @@ impl Synth {
 
 fn direct_session(lib: &Library, input: &str, output: &str) -> Session {
     let mut s = Session::load();
-    let mut state = decode_state(&s.save_state());
-    let text = sysex_vault::state::encode_text(lib);
-    state["fields"]["library"] = serde_json::json!(serde_json::to_string(&text).unwrap());
-    let route = serde_json::json!({ "direct": true, "input": input, "output": output });
-    state["fields"]["midi-route"] = serde_json::json!(route.to_string());
-    state["fields"]["idle-gap-ms"] = serde_json::json!("300");
-    assert!(s.load_state(&encode_state(&state)));
+    assert!(s.load_state(&direct_state(lib, input, output, &[])));
     s.activate(48_000.0, 512);
     s
 }

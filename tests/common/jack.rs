@@ -104,3 +104,20 @@ impl Drop for Jack {
         let _ = self.0.wait();
     }
 }
+
+/// A saved plugin state holding `lib` on the direct route through `input` and `output`, with a
+/// 300 ms take gap, plus `extra` overrides (see [`super::state_with`]).
+pub fn direct_state(
+    lib: &sysex_vault::library::Library,
+    input: &str,
+    output: &str,
+    extra: &[(&str, serde_json::Value)],
+) -> Vec<u8> {
+    let route = serde_json::json!({ "direct": true, "input": input, "output": output });
+    let mut all = vec![
+        ("fields/midi-route", serde_json::json!(route.to_string())),
+        ("fields/idle-gap-ms", serde_json::json!("300")),
+    ];
+    all.extend(extra.iter().cloned());
+    super::state_with(lib, &all)
+}
