@@ -106,6 +106,9 @@ pub struct SendShared {
     pub cancel_below: AtomicU64,
     /// Requests from the audio thread lost because the request ring was full.
     pub requests_dropped: AtomicU64,
+    /// Requests from the audio thread not yet served by the worker (queued as a job or
+    /// refused): the host must keep calling `process` meanwhile.
+    pub requests_waiting: AtomicU64,
     /// Messages skipped because they were too long for the host route (never expected: the
     /// worker refuses such jobs before queuing them).
     pub skipped_too_long: AtomicU64,
@@ -236,14 +239,17 @@ impl SendEngine {
     pub fn busy(&self) -> bool {
         self.current.is_some()
             || self.jobs.slots() > 0
-            || self.requests.slots() < self.requests.buffer().capacity()
+            || self.shared.requests_waiting.load(Ordering::Acquire) > 0
     }
 
     /// Asks the worker for a send. Real-time safe; a request that finds the ring full is
     /// counted in [`SendShared::requests_dropped`] (the worker logs it).
     pub fn request(&mut self, request: Request) -> bool {
+        // Counted before the push, so the worker never counts it down first.
+        self.shared.requests_waiting.fetch_add(1, Ordering::AcqRel);
         let pushed = self.requests.push(request).is_ok();
         if !pushed {
+            self.shared.requests_waiting.fetch_sub(1, Ordering::AcqRel);
             self.shared.requests_dropped.fetch_add(1, Ordering::Relaxed);
         }
         pushed
@@ -527,6 +533,8 @@ mod tests {
         );
         assert_eq!(q.requests.pop(), Ok(Request::Slot(1)));
         assert_eq!(q.requests.pop(), Ok(Request::Slot(2)));
+        assert!(e.busy(), "taken but not yet queued as a job");
+        shared.requests_waiting.fetch_sub(2, Ordering::AcqRel);
         assert!(!e.busy());
         for _ in 0..REQUEST_QUEUE {
             assert!(e.request(Request::Program(3)));

@@ -410,6 +410,9 @@ impl State {
     fn triggers(&mut self) {
         let send = self.ctx.send.clone();
         while let Ok(request) = self.queue.requests.pop() {
+            // Counted down once the request is queued as a job (or refused): until then the
+            // audio thread keeps the host from sleeping.
+            let _served = Served(&send);
             match request {
                 Request::Slot(slot) => {
                     let id = self
@@ -447,8 +450,10 @@ impl State {
                 format!("{dropped} send request(s) from the host arrived faster than they could be queued and were not served"),
             );
         }
+        // The flag is cleared only once the recall is queued, so the audio thread keeps the host
+        // from sleeping until then.
         if self.ctx.capture.active.load(Ordering::Acquire)
-            && self.ctx.store.recall_pending.swap(false, Ordering::AcqRel)
+            && self.ctx.store.recall_pending.load(Ordering::Acquire)
         {
             let recall = self
                 .ctx
@@ -467,6 +472,10 @@ impl State {
                     self.send_entries(&[id], None);
                 }
             }
+            self.ctx
+                .store
+                .recall_pending
+                .store(false, Ordering::Release);
         }
     }
 
@@ -570,6 +579,15 @@ impl State {
                 format!("Send queue full: \"{label}\" not queued"),
             ),
         }
+    }
+}
+
+/// Marks a request from the audio thread as served when dropped.
+struct Served<'a>(&'a SendShared);
+
+impl Drop for Served<'_> {
+    fn drop(&mut self) {
+        self.0.requests_waiting.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
