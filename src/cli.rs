@@ -600,6 +600,15 @@ fn ids_of(lib: &Library, numbers: &[usize]) -> Result<Vec<EntryId>, Failure> {
         .collect()
 }
 
+/// The ids of the chosen entries (1-based numbers), or of every entry when none is chosen.
+fn chosen_ids(lib: &Library, picks: &[usize]) -> Result<Vec<EntryId>, Failure> {
+    if picks.is_empty() {
+        Ok(lib.entries.iter().map(|e| e.id).collect())
+    } else {
+        ids_of(lib, picks)
+    }
+}
+
 /// Loads, applies `change` to the entries named by `numbers`, saves atomically.
 fn edit(
     path: &Path,
@@ -819,11 +828,7 @@ fn info_sources(
     for p in paths {
         if file::is_library_path(p) {
             let lib = load(p)?;
-            let ids = if picks.is_empty() {
-                lib.entries.iter().map(|e| e.id).collect()
-            } else {
-                ids_of(&lib, picks)?
-            };
+            let ids = chosen_ids(&lib, picks)?;
             for id in ids {
                 let n = lib.position(id).unwrap_or(0) + 1;
                 if let Some(e) = lib.get(id) {
@@ -1118,11 +1123,7 @@ fn export(
     force: bool,
 ) -> Result<String, Failure> {
     let lib = load(lib_path)?;
-    let ids = if picks.is_empty() {
-        lib.entries.iter().map(|e| e.id).collect()
-    } else {
-        ids_of(&lib, picks)?
-    };
+    let ids = chosen_ids(&lib, picks)?;
     let entries: Vec<&Entry> = ids.iter().filter_map(|id| lib.get(*id)).collect();
     let same_file = out_path.exists()
         && std::fs::canonicalize(out_path).ok() == std::fs::canonicalize(lib_path).ok();
@@ -1134,31 +1135,23 @@ fn export(
     }
     may_write(out_path, force)?;
     let format = Format::from_name(&out_path.to_string_lossy());
-    if format == Format::Library {
-        // Entries stay entries: names, tags, recall and program changes kept.
-        let mut out_lib = Library::default();
-        for e in &entries {
-            out_lib.add((*e).clone());
-        }
-        save(out_path, &out_lib)?;
-        return Ok(format!(
-            "wrote {} entries to {}",
-            out_lib.entries.len(),
-            out_path.display()
-        ));
-    }
-    let messages: Vec<&Vec<u8>> = entries.iter().flat_map(|e| &e.messages).collect();
-    if messages.is_empty() {
+    let messages: usize = entries.iter().map(|e| e.messages.len()).sum();
+    if format != Format::Library && messages == 0 {
         return Err(input(format!("{}: nothing to export", lib_path.display())));
     }
-    file::write_atomic(out_path, &files::export(&messages, format, &Pacing::DIN))
-        .map_err(output)?;
-    Ok(format!(
-        "wrote {} message(s) from {} entries to {}",
-        messages.len(),
-        entries.len(),
-        out_path.display()
-    ))
+    // A library file keeps entries as entries: names, tags, recall and program changes.
+    let bytes = files::export_entries(entries.iter().copied(), format, &Pacing::DIN)
+        .map_err(|e| output(format!("{}: {e}", out_path.display())))?;
+    file::write_atomic(out_path, &bytes).map_err(output)?;
+    Ok(if format == Format::Library {
+        format!("wrote {} entries to {}", entries.len(), out_path.display())
+    } else {
+        format!(
+            "wrote {messages} message(s) from {} entries to {}",
+            entries.len(),
+            out_path.display()
+        )
+    })
 }
 
 /// A file-name-safe version of a track or entry name.
@@ -1188,13 +1181,17 @@ struct Planned {
     line: String,
 }
 
-fn plan_entries(
+/// The files `extract` writes for one library: each entry as `<prefix>NN name.<ext>`, and the
+/// library itself as `library_file`.
+fn plan_library(
     folder: &Path,
     lib: &Library,
     prefix: &str,
+    library_file: &str,
     format: Format,
-) -> Vec<(PathBuf, Vec<u8>)> {
-    lib.entries
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = lib
+        .entries
         .iter()
         .enumerate()
         .map(|(i, e)| {
@@ -1206,7 +1203,11 @@ fn plan_entries(
             ));
             (path, files::export(&e.messages, format, &Pacing::DIN))
         })
-        .collect()
+        .collect();
+    let blob =
+        crate::state::try_encode(lib).map_err(|e| output(format!("{}: {e}", folder.display())))?;
+    files.push((folder.join(library_file), blob));
+    Ok(files)
 }
 
 fn extract(
@@ -1254,10 +1255,7 @@ fn extract(
         let mut files = Vec::new();
         let mut line = match &inst.library {
             Ok(lib) => {
-                files.extend(plan_entries(&folder, lib, "", format));
-                let blob = crate::state::try_encode(lib)
-                    .map_err(|e| output(format!("{}: {e}", folder.display())))?;
-                files.push((folder.join("library.sxvl"), blob));
+                files.extend(plan_library(&folder, lib, "", "library.sxvl", format)?);
                 format!(
                     "  {label}: {} entries -> {}",
                     lib.entries.len(),
@@ -1270,10 +1268,13 @@ fn extract(
             }
         };
         if let Some(pending) = &inst.pending {
-            files.extend(plan_entries(&folder, pending, "PENDING ", format));
-            let blob = crate::state::try_encode(pending)
-                .map_err(|e| output(format!("{}: {e}", folder.display())))?;
-            files.push((folder.join("pending.sxvl"), blob));
+            files.extend(plan_library(
+                &folder,
+                pending,
+                "PENDING ",
+                "pending.sxvl",
+                format,
+            )?);
             let _ = write!(
                 line,
                 "; plus {} PENDING capture(s), made while the saved library could not be read -> {}",
@@ -1489,11 +1490,7 @@ fn ports_list(json: bool) -> Result<String, Failure> {
 
 fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<String, Failure> {
     let lib = load(lib_path)?;
-    let ids = if picks.is_empty() {
-        lib.entries.iter().map(|e| e.id).collect()
-    } else {
-        ids_of(&lib, picks)?
-    };
+    let ids = chosen_ids(&lib, picks)?;
     let messages: Vec<Vec<u8>> = ids
         .iter()
         .filter_map(|id| lib.get(*id))

@@ -124,8 +124,27 @@ pub fn import_any(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Vec<
     import(name, bytes, created_unix_ms).map(|i| vec![i])
 }
 
+/// Writes entries in a format: a library file (`.sxvl`) keeps them as entries (names, tags,
+/// recall and program-change settings), refusing one too large to read back; the other formats
+/// hold their messages in order ([`export`]).
+pub fn export_entries<'a>(
+    entries: impl IntoIterator<Item = &'a Entry>,
+    format: Format,
+    pacing: &Pacing,
+) -> Result<Vec<u8>, String> {
+    if format == Format::Library {
+        let mut lib = crate::library::Library::default();
+        for e in entries {
+            lib.add(e.clone());
+        }
+        return crate::state::try_encode(&lib).map_err(|e| e.to_string());
+    }
+    let messages: Vec<&Vec<u8>> = entries.into_iter().flat_map(|e| &e.messages).collect();
+    Ok(export(&messages, format, pacing))
+}
+
 /// Writes messages in a format (`.mid` spaced by `pacing`; a library file holds them as one
-/// entry).
+/// entry: use [`export_entries`] to keep entries apart).
 pub fn export<T: AsRef<[u8]>>(messages: &[T], format: Format, pacing: &Pacing) -> Vec<u8> {
     match format {
         Format::Library => {

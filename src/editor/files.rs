@@ -206,17 +206,12 @@ impl FilesPanel {
     }
 
     fn export(&mut self, entries: Vec<Entry>, stem: &str) {
-        let bytes = if self.format == Format::Library {
-            let mut lib = crate::library::Library::default();
-            for e in entries {
-                lib.add(e);
+        match files::export_entries(&entries, self.format, &Pacing::DIN) {
+            Ok(bytes) => self.save_bytes(bytes, &format!("{stem}.{}", self.format.extension())),
+            Err(e) => {
+                let _ = self.tx.send(Done::Exported(Err(e)));
             }
-            crate::state::encode(&lib)
-        } else {
-            let messages: Vec<Vec<u8>> = entries.into_iter().flat_map(|e| e.messages).collect();
-            files::export(&messages, self.format, &Pacing::DIN)
-        };
-        self.save_bytes(bytes, &format!("{stem}.{}", self.format.extension()));
+        }
     }
 
     fn save_bytes(&mut self, bytes: Vec<u8>, file_name: &str) {

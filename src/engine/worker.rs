@@ -181,15 +181,13 @@ impl State {
         self.reclaim();
         self.triggers();
         match request {
-            Some(WorkerRequest::Flush(ack)) => {
-                let _ = ack.send((self.open_takes(), self.ctx.store.generation()));
-            }
             Some(WorkerRequest::Send { entries, pacing }) => self.send_entries(&entries, pacing),
             Some(WorkerRequest::RequestDump { profile }) => self.request_dump(&profile),
             Some(WorkerRequest::Cancel) => {
                 self.ctx.send.cancel.fetch_add(1, Ordering::Relaxed);
             }
-            Some(WorkerRequest::Shutdown) | None => {}
+            // A flush is answered by `run` after the step; a shutdown ends it there.
+            Some(WorkerRequest::Flush(_) | WorkerRequest::Shutdown) | None => {}
         }
     }
 
@@ -237,11 +235,12 @@ impl State {
     }
 
     fn account_drops(&mut self, at: u64) {
-        let dropped = self.ctx.capture.dropped_messages.load(Ordering::Relaxed);
-        if dropped > self.dropped_seen {
-            self.recorder.lost(at, dropped - self.dropped_seen);
-            self.dropped_seen = dropped;
-        }
+        account_drops(
+            &self.ctx.capture,
+            &mut self.dropped_seen,
+            &mut self.recorder,
+            at,
+        );
     }
 
     fn file_finished(&mut self) {
@@ -366,17 +365,9 @@ impl State {
             return;
         };
         recorder.set_gap_samples(gap);
-        let (drops, seen) = (&direct.drops, &mut direct.drops_seen);
-        let mut account = |recorder: &mut TakeRecorder, at: u64| {
-            let dropped = drops.dropped_messages.load(Ordering::Relaxed);
-            if dropped > *seen {
-                recorder.lost(at, dropped - *seen);
-                *seen = dropped;
-            }
-        };
         while let Some(record) = reader.next_record() {
             if let Record::SysEx(at, _) | Record::Lost(at) | Record::Abort(at) = record {
-                account(recorder, at);
+                account_drops(&direct.drops, &mut direct.drops_seen, recorder, at);
             }
             match record {
                 Record::SysEx(at, message) => recorder.feed(at, message.bytes()),
@@ -517,23 +508,17 @@ impl State {
         self.queue_job(format!("{name} dump request"), vec![bytes], pacing);
     }
 
+    /// A job with the next id, stamped with the cancel generation it is queued under.
+    fn new_job(&mut self, label: String, messages: Vec<Vec<u8>>, pacing: Pacing) -> SendJob {
+        self.next_job_id += 1;
+        let mut job = SendJob::new(self.next_job_id, label, messages, pacing);
+        job.cancel_generation = self.ctx.send.cancel.load(Ordering::Relaxed);
+        job
+    }
+
     fn queue_job(&mut self, label: String, messages: Vec<Vec<u8>>, pacing: Pacing) {
-        if !self.applied_route.direct {
-            if let Some(big) = messages.iter().find(|m| m.len() > MAX_MESSAGE_LEN) {
-                self.ctx.store.log(
-                    Level::Error,
-                    format!(
-                        "\"{label}\" not sent: a {}-byte message is over the {MAX_MESSAGE_LEN}-byte limit of SysEx through the host; send it through the direct MIDI ports (Record tab) instead",
-                        big.len()
-                    ),
-                );
-                return;
-            }
-        }
         if self.applied_route.direct {
-            self.next_job_id += 1;
-            let mut job = SendJob::new(self.next_job_id, label.clone(), messages, pacing);
-            job.cancel_generation = self.ctx.send.cancel.load(Ordering::Relaxed);
+            let job = self.new_job(label.clone(), messages, pacing);
             match self.direct.as_ref().and_then(|d| d.output.as_ref()) {
                 Some((tx, _)) if tx.send(job).is_ok() => {
                     self.ctx.store.log(Level::Info, format!("Sending \"{label}\" through the direct port"))
@@ -545,6 +530,16 @@ impl State {
             }
             return;
         }
+        if let Some(big) = messages.iter().find(|m| m.len() > MAX_MESSAGE_LEN) {
+            self.ctx.store.log(
+                Level::Error,
+                format!(
+                    "\"{label}\" not sent: a {}-byte message is over the {MAX_MESSAGE_LEN}-byte limit of SysEx through the host; send it through the direct MIDI ports (Record tab) instead",
+                    big.len()
+                ),
+            );
+            return;
+        }
         self.reclaim();
         if self.outstanding >= JOB_QUEUE {
             self.ctx.store.log(
@@ -553,14 +548,7 @@ impl State {
             );
             return;
         }
-        self.next_job_id += 1;
-        let mut job = Box::new(SendJob::new(
-            self.next_job_id,
-            label.clone(),
-            messages,
-            pacing,
-        ));
-        job.cancel_generation = self.ctx.send.cancel.load(Ordering::Relaxed);
+        let job = Box::new(self.new_job(label.clone(), messages, pacing));
         let summary = format!(
             "Sending \"{label}\": {} message(s), {} bytes, about {:.1} s at {} B/s with {} ms gaps",
             job.messages.len(),
@@ -579,6 +567,16 @@ impl State {
                 format!("Send queue full: \"{label}\" not queued"),
             ),
         }
+    }
+}
+
+/// Shows messages a capture ring dropped (counted in `shared`, `seen` of them already shown) on
+/// the take open at `at`.
+fn account_drops(shared: &CaptureShared, seen: &mut u64, recorder: &mut TakeRecorder, at: u64) {
+    let dropped = shared.dropped_messages.load(Ordering::Relaxed);
+    if dropped > *seen {
+        recorder.lost(at, dropped - *seen);
+        *seen = dropped;
     }
 }
 
