@@ -10,12 +10,11 @@
 
 use nice_plug_egui::{EguiWindow, EguiWindowSettings};
 use std::sync::atomic::Ordering;
+use sysex_vault::devices::{self, Fields};
 use sysex_vault::editor::{Handles, HostParams, Tab, VaultUi};
 use sysex_vault::engine::counters::Counters;
 use sysex_vault::engine::store::{Edit, Level, LibraryStore};
 use sysex_vault::library::{Entry, Source};
-use sysex_vault::sysex::profiles::{dx7, roland};
-use sysex_vault::sysex::U7;
 
 struct Preview(std::sync::atomic::AtomicBool);
 
@@ -36,17 +35,25 @@ impl nice_plug_egui::App for App {
     }
 }
 
+/// A DX7 message written by the shipped definition.
+fn dx7(message: &str, data: &[u8]) -> Vec<u8> {
+    let d = devices::registry()
+        .get("yamaha-dx7")
+        .expect("DX7 definition");
+    let m = d.message(message).expect("message kind");
+    d.build(m, &d.default_fields(Fields::default()), data)
+        .expect("DX7 message")
+}
+
 fn voice(name: &str) -> Vec<u8> {
-    let mut data: Vec<u8> = (0..dx7::VOICE_LEN as u32)
-        .map(|i| (i * 7 % 100) as u8)
-        .collect();
+    let mut data: Vec<u8> = (0..155u32).map(|i| (i * 7 % 100) as u8).collect();
     data[145..155].copy_from_slice(format!("{name:<10}").as_bytes());
-    dx7::build_dump(0, &data).expect("voice")
+    dx7("voice", &data)
 }
 
 fn demo(store: &LibraryStore) {
     let t = 1_796_052_331_000;
-    let mut bank = vec![0u8; dx7::BANK_LEN];
+    let mut bank = vec![0u8; 4096];
     for (i, v) in bank.chunks_mut(128).enumerate() {
         v[118..128].copy_from_slice(
             format!(
@@ -57,11 +64,7 @@ fn demo(store: &LibraryStore) {
         );
     }
     let mut entries = vec![
-        Entry::new(
-            vec![dx7::build_dump(0, &bank).expect("bank")],
-            Source::Capture,
-            t,
-        ),
+        Entry::new(vec![dx7("bank", &bank)], Source::Capture, t),
         Entry::new(vec![voice("E.PIANO 1")], Source::Capture, t + 60_000),
         Entry::new(
             vec![voice("WARM PAD")],
@@ -69,12 +72,10 @@ fn demo(store: &LibraryStore) {
             t + 120_000,
         ),
         Entry::new(
-            vec![roland::build_dt1(
-                U7::from_masked(0x10),
-                &[0x42],
-                &[0x40, 0x00, 0x7F],
-                &[0x00],
-            )],
+            // The GS reset from Roland's GS manuals.
+            vec![vec![
+                0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7,
+            ]],
             Source::Capture,
             t + 180_000,
         ),

@@ -11,16 +11,17 @@
 
 pub mod progress;
 
+use crate::devices;
 use crate::engine::pool::MAX_MESSAGE_LEN;
 use crate::engine::ports;
 use crate::files::{self, project, Format};
 use crate::library::diff::{self, MessageDiff};
-use crate::library::{file, Edit, Entry, EntryId, Library, Source, TakeRecorder};
+use crate::library::{self, file, Edit, Entry, EntryId, Library, Source, TakeRecorder};
 use crate::pacing::Pacing;
 use crate::state::MAX_DECODED_BYTES;
 use crate::sysex::checksum::ChecksumStatus;
+use crate::sysex::manufacturer;
 use crate::sysex::message::SysEx;
-use crate::sysex::{manufacturer, profiles};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use progress::Progress;
 use serde::Serialize;
@@ -229,12 +230,37 @@ pub enum Command {
         /// Its new position (1 = first).
         position: usize,
     },
-    /// Split an entry into one entry per message.
+    /// Split an entry into its patches (a bank dump into its voices, a run of program dumps
+    /// into programs) with the device definitions, else into one entry per message.
     Split {
         /// The library file (.sxvl).
         library: PathBuf,
         /// The entry.
         entry: usize,
+        /// One entry per message, whatever the definitions know.
+        #[arg(long)]
+        messages: bool,
+    },
+    /// Build one bank message from patch entries, in the order given (32 DX7 voices into a
+    /// 32-voice dump); the patches stay.
+    BuildBank {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The patch entries, in slot order.
+        #[arg(required = true, num_args = 1..)]
+        entries: Vec<usize>,
+        /// Name of the new bank entry.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Correct the checksums a device definition knows to be wrong (only when asked: a wrong
+    /// checksum can mean damaged data).
+    FixChecksum {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entries.
+        #[arg(required = true)]
+        entries: Vec<usize>,
     },
     /// Group entries into one bank entry, in library order, at the first one's place.
     Group {
@@ -265,11 +291,14 @@ pub enum Command {
         /// The entry.
         entry: usize,
         /// Program number, 1 to 128.
-        #[arg(required_unless_present = "clear", value_parser = clap::value_parser!(u8).range(1..=128))]
+        #[arg(required_unless_present_any = ["clear", "from_patch"], value_parser = clap::value_parser!(u8).range(1..=128))]
         program: Option<u8>,
         /// Remove the entry's mapping.
-        #[arg(long, conflicts_with = "program")]
+        #[arg(long, conflicts_with_all = ["program", "from_patch"])]
         clear: bool,
+        /// Use the program number stored in the patch (its device definition finds it).
+        #[arg(long, conflicts_with = "program")]
+        from_patch: bool,
     },
     /// Add tags to an entry (or remove them).
     Tag {
@@ -331,6 +360,41 @@ pub enum Command {
         /// Create the library if it does not exist.
         #[arg(long)]
         create: bool,
+    },
+    /// List the device definitions (shipped and from the user's folder) and any problems in
+    /// them, or show one.
+    Devices {
+        /// Show this definition's messages, requests and sources.
+        id: Option<String>,
+        /// Check definition files instead (exit 65 on a problem).
+        #[arg(long, value_name = "FILE", conflicts_with = "id")]
+        check: Vec<PathBuf>,
+    },
+    /// Ask a synth for a dump with its device definition's request (arm `capture` to record
+    /// the answer).
+    Request {
+        /// Device definition id (see `sysex-vault devices`).
+        device: String,
+        /// Which request (see `sysex-vault devices ID`).
+        request: String,
+        /// Output port: its name, or a unique part of it (any case).
+        #[arg(long, required_unless_present = "print")]
+        port: Option<String>,
+        /// Print the bytes instead of sending them.
+        #[arg(long)]
+        print: bool,
+        /// The synth's MIDI channel, 1 to 16.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16))]
+        channel: u8,
+        /// The synth's SysEx device ID (0-127; default: the definition's).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        device_id: Option<u8>,
+        /// Program number as the synth numbers it in SysEx (from 0).
+        #[arg(long)]
+        program: Option<u16>,
+        /// Bank number as the synth numbers it in SysEx.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        bank: Option<u8>,
     },
     /// Print a shell completion script.
     Completions {
@@ -428,15 +492,17 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             format!("moved entry {entry} to position {to}")
         })
         .map(ok),
-        Command::Split { library, entry } => edit(&library, &[entry], |lib, ids| {
-            let n = lib.apply(Edit::Split(ids[0])).len().saturating_sub(1);
-            if n == 0 {
-                format!("entry {entry} holds one message: nothing to split")
-            } else {
-                format!("split entry {entry} into {n} entries")
-            }
-        })
-        .map(ok),
+        Command::Split {
+            library,
+            entry,
+            messages,
+        } => split(&library, entry, messages).map(ok),
+        Command::BuildBank {
+            library,
+            entries,
+            name,
+        } => build_bank(&library, &entries, name).map(ok),
+        Command::FixChecksum { library, entries } => fix_checksum(&library, &entries).map(ok),
         Command::Group {
             library,
             entries,
@@ -474,14 +540,8 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             entry,
             program,
             clear: _,
-        } => edit(&library, &[entry], |lib, ids| {
-            lib.apply(Edit::SetProgram(ids[0], program.map(|p| p - 1)));
-            match program {
-                Some(p) => format!("program change {p} sends entry {entry}"),
-                None => format!("entry {entry} has no program change"),
-            }
-        })
-        .map(ok),
+            from_patch,
+        } => map_pc(&library, entry, program, from_patch).map(ok),
         Command::Tag {
             library,
             entry,
@@ -524,12 +584,271 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             timeout,
             create,
         } => capture(&library, &port, gap, timeout, create).map(ok),
+        Command::Devices { id, check } => devices_command(id.as_deref(), &check),
+        Command::Request {
+            device,
+            request,
+            port,
+            print,
+            channel,
+            device_id,
+            program,
+            bank,
+        } => {
+            let fields = devices::Fields {
+                channel: Some(channel - 1),
+                device: device_id,
+                program,
+                bank,
+                sub: None,
+            };
+            request_command(&device, &request, port.as_deref(), print, fields).map(ok)
+        }
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "sysex-vault", &mut script);
             Ok(ok(String::from_utf8_lossy(&script).trim_end().to_owned()))
         }
     }
+}
+
+// ---- Device definitions ------------------------------------------------------------------
+
+fn split(path: &Path, entry: usize, per_message: bool) -> Result<String, Failure> {
+    edit_checked(path, &[entry], |lib, ids| {
+        let e = lib
+            .get(ids[0])
+            .cloned()
+            .ok_or_else(|| input("no entry".into()))?;
+        if per_message {
+            let n = lib.apply(Edit::Split(ids[0])).len().saturating_sub(1);
+            return Ok(if n == 0 {
+                format!("entry {entry} holds one message: nothing to split")
+            } else {
+                format!("split entry {entry} into {n} entries, one per message")
+            });
+        }
+        match library::patches::split_into_patches(devices::registry(), &e) {
+            Ok(parts) => {
+                let n = parts.len();
+                let first = parts[0].name.clone();
+                lib.apply(Edit::Replace(ids[0], parts));
+                Ok(format!(
+                    "split entry {entry} \"{}\" into {n} patches (\"{first}\" …)",
+                    e.name
+                ))
+            }
+            Err(_) if e.messages.len() > 1 => {
+                let n = lib.apply(Edit::Split(ids[0])).len().saturating_sub(1);
+                Ok(format!(
+                    "split entry {entry} into {n} entries, one per message"
+                ))
+            }
+            Err(why) => Err(input(format!("entry {entry}: {why}"))),
+        }
+    })
+}
+
+fn build_bank(path: &Path, entries: &[usize], name: Option<String>) -> Result<String, Failure> {
+    edit_checked(path, entries, |lib, ids| {
+        let picked: Vec<&Entry> = ids.iter().filter_map(|id| lib.get(*id)).collect();
+        let mut bank = library::patches::build_bank(devices::registry(), &picked)
+            .map_err(|why| input(format!("no bank built: {why}")))?;
+        if let Some(n) = name {
+            bank.name = n;
+        }
+        let text = format!(
+            "built \"{}\" ({} bytes) from {} patches; it follows entry {}",
+            bank.name,
+            bank.byte_len(),
+            ids.len(),
+            entries.iter().max().copied().unwrap_or(1)
+        );
+        let last = ids
+            .iter()
+            .copied()
+            .max_by_key(|id| lib.position(*id))
+            .unwrap_or(ids[0]);
+        lib.apply(Edit::InsertAfter(last, bank));
+        Ok(text)
+    })
+}
+
+fn fix_checksum(path: &Path, entries: &[usize]) -> Result<String, Failure> {
+    edit_checked(path, entries, |lib, ids| {
+        let mut out = String::new();
+        for (n, id) in entries.iter().zip(ids) {
+            let Some(e) = lib.get(*id) else { continue };
+            match library::patches::fix_checksums(devices::registry(), e) {
+                Some((messages, fixed)) => {
+                    let name = e.name.clone();
+                    lib.apply(Edit::SetMessages(*id, messages));
+                    let _ = writeln!(out, "entry {n} \"{name}\": corrected {fixed} checksum(s)");
+                }
+                None => {
+                    let _ = writeln!(out, "entry {n} \"{}\": no known checksum is wrong", e.name);
+                }
+            }
+        }
+        Ok(out.trim_end().to_owned())
+    })
+}
+
+fn map_pc(
+    path: &Path,
+    entry: usize,
+    program: Option<u8>,
+    from_patch: bool,
+) -> Result<String, Failure> {
+    edit_checked(path, &[entry], |lib, ids| {
+        let pc = if from_patch {
+            let e = lib.get(ids[0]).ok_or_else(|| input("no entry".into()))?;
+            let p = library::patches::program_number(devices::registry(), e).ok_or_else(|| {
+                input(format!(
+                    "entry {entry} \"{}\": its messages carry no program number",
+                    e.name
+                ))
+            })?;
+            let p = u8::try_from(p).ok().filter(|p| *p < 128).ok_or_else(|| {
+                input(format!(
+                    "entry {entry}: program {p} is beyond program change 128"
+                ))
+            })?;
+            Some(p)
+        } else {
+            program.map(|p| p - 1)
+        };
+        lib.apply(Edit::SetProgram(ids[0], pc));
+        Ok(match pc {
+            Some(p) => format!("program change {} sends entry {entry}", u16::from(p) + 1),
+            None => format!("entry {entry} has no program change"),
+        })
+    })
+}
+
+fn devices_command(id: Option<&str>, check: &[PathBuf]) -> Result<Output, Failure> {
+    if !check.is_empty() {
+        let mut out = String::new();
+        let mut bad = false;
+        for path in check {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| input(format!("{}: {e}", path.display())))?;
+            match devices::definition::parse(&path.display().to_string(), &text) {
+                Ok(d) => {
+                    let _ = writeln!(
+                        out,
+                        "{}: ok ({}, {} message kinds, {} requests)",
+                        path.display(),
+                        d.name,
+                        d.messages.len(),
+                        d.requests.len()
+                    );
+                }
+                Err(errors) => {
+                    bad = true;
+                    for e in errors {
+                        let _ = writeln!(out, "{e}");
+                    }
+                }
+            }
+        }
+        let text = out.trim_end().to_owned();
+        return if bad { Err(input(text)) } else { Ok(ok(text)) };
+    }
+    let reg = devices::registry();
+    if let Some(id) = id {
+        let d = reg.get(id).ok_or_else(|| {
+            input(format!(
+                "no device definition `{id}`; `sysex-vault devices` lists them"
+            ))
+        })?;
+        let mut out = format!("{} ({}), from {}\n", d.name, d.id, d.file);
+        if !d.models.is_empty() {
+            let _ = writeln!(out, "models: {}", d.models.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "pacing: {} B/s, {} ms after each message",
+            d.pacing.bytes_per_second, d.pacing.gap_after_message_ms
+        );
+        out.push_str("messages:\n");
+        for m in &d.messages {
+            let _ = writeln!(out, "  {:<14} {:<12} {}", m.id, m.kind.label(), m.label);
+        }
+        out.push_str("requests:\n");
+        for r in &d.requests {
+            let _ = writeln!(out, "  {:<14} {}", r.id, r.label);
+        }
+        if d.requests.is_empty() {
+            out.push_str("  (none)\n");
+        }
+        if !d.guide.is_empty() {
+            let _ = writeln!(
+                out,
+                "how to start a dump:\n  {}",
+                d.guide.replace('\n', "\n  ")
+            );
+        }
+        out.push_str("sources:\n");
+        for s in &d.sources {
+            let _ = writeln!(out, "  - {s}");
+        }
+        if !d.left_out.is_empty() {
+            out.push_str("left out (not confirmed):\n");
+            for s in &d.left_out {
+                let _ = writeln!(out, "  - {s}");
+            }
+        }
+        return Ok(ok(out.trim_end().to_owned()));
+    }
+    let mut out = format!("{} device definitions", reg.all().len());
+    if let Some(folder) = devices::user_folder() {
+        let _ = write!(out, " (your folder: {})", folder.display());
+    }
+    out.push('\n');
+    for d in reg.all() {
+        let user = if d.file.starts_with("built-in/") {
+            ""
+        } else {
+            "  [yours]"
+        };
+        let _ = writeln!(out, "  {:<24} {}{user}", d.id, d.name);
+    }
+    for e in reg.errors() {
+        let _ = writeln!(out, "error: {e}");
+    }
+    Ok(ok(out.trim_end().to_owned()))
+}
+
+fn request_command(
+    device: &str,
+    request: &str,
+    port: Option<&str>,
+    print: bool,
+    fields: devices::Fields,
+) -> Result<String, Failure> {
+    let d = devices::registry().get(device).ok_or_else(|| {
+        usage(format!(
+            "no device definition `{device}`; `sysex-vault devices` lists them"
+        ))
+    })?;
+    let messages = d.request(request, fields).map_err(|e| {
+        let known: Vec<&str> = d.requests.iter().map(|r| r.id.as_str()).collect();
+        usage(format!(
+            "{}: {e} (requests: {})",
+            d.name,
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ))
+    })?;
+    if print {
+        return Ok(files::hex::write(&messages).trim_end().to_owned());
+    }
+    let port = port.ok_or_else(|| usage("--port is needed to send".into()))?;
+    send_messages(&messages, port, d.pacing)
 }
 
 // ---- Libraries on disk ---------------------------------------------------------------------
@@ -610,6 +929,19 @@ fn chosen_ids(lib: &Library, picks: &[usize]) -> Result<Vec<EntryId>, Failure> {
 }
 
 /// Loads, applies `change` to the entries named by `numbers`, saves atomically.
+/// Like [`edit`], for a change that can fail (the library is then not written).
+fn edit_checked(
+    path: &Path,
+    numbers: &[usize],
+    change: impl FnOnce(&mut Library, &[EntryId]) -> Result<String, Failure>,
+) -> Result<String, Failure> {
+    let mut lib = load(path)?;
+    let ids = ids_of(&lib, numbers)?;
+    let text = change(&mut lib, &ids)?;
+    save(path, &lib)?;
+    Ok(text)
+}
+
 fn edit(
     path: &Path,
     numbers: &[usize],
@@ -754,7 +1086,7 @@ struct MessageJson {
     bytes: usize,
     manufacturer: String,
     device: String,
-    profile: &'static str,
+    profile: String,
     kind: &'static str,
     detail: String,
     /// "ok", "bad" or "none".
@@ -764,11 +1096,17 @@ struct MessageJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     checksum_found: Option<u8>,
     preset_names: Vec<String>,
+    /// Program number as sent, where the message holds one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    program: Option<u16>,
+    /// Bank number as sent, where the message holds one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bank: Option<u8>,
 }
 
 fn describe(number: usize, m: &[u8]) -> Option<MessageJson> {
     let msg = SysEx::new(m).ok()?;
-    let r = profiles::recognise(&msg);
+    let r = devices::recognise(&msg);
     let (checksum, expected, found) = match r.checksum {
         ChecksumStatus::Valid => ("ok", None, None),
         ChecksumStatus::Invalid { expected, found } => ("bad", Some(expected), Some(found)),
@@ -781,13 +1119,15 @@ fn describe(number: usize, m: &[u8]) -> Option<MessageJson> {
             .manufacturer()
             .map_or("none".into(), manufacturer::describe),
         device: r.device,
-        profile: r.profile,
+        profile: r.definition,
         kind: r.kind.label(),
         detail: r.detail,
         checksum,
         checksum_expected: expected,
         checksum_found: found,
         preset_names: r.preset_names,
+        program: r.program,
+        bank: r.bank,
     })
 }
 
@@ -1352,7 +1692,7 @@ fn diff_side(spec: &str) -> Result<DiffSide, Failure> {
         for m in e.messages {
             let decoded = SysEx::new(&m)
                 .ok()
-                .map(|msg| profiles::recognise(&msg).preset_names.join(", "))
+                .map(|msg| devices::recognise(&msg).preset_names.join(", "))
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| e.name.clone());
             names.push(decoded);
@@ -1499,6 +1839,11 @@ fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<
     if messages.is_empty() {
         return Err(input(format!("{}: nothing to send", lib_path.display())));
     }
+    send_messages(&messages, port, pacing)
+}
+
+/// Sends messages through an output port, paced, with a progress bar.
+fn send_messages(messages: &[Vec<u8>], port: &str, pacing: Pacing) -> Result<String, Failure> {
     let total = messages.len();
     let total_bytes: u64 = messages.iter().map(|m| m.len() as u64).sum();
     let total_s = pacing.total_seconds(messages.iter().map(Vec::len));
@@ -1512,7 +1857,7 @@ fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<
     let mut free_at = std::time::Instant::now();
     let report = ports::send_paced(
         &mut out,
-        &messages,
+        messages,
         pacing,
         &mut free_at,
         || false,

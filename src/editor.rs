@@ -236,9 +236,13 @@ impl VaultUi {
         self.files.poll(&mut shared);
         self.files.accept_drops(ui, &mut shared);
         egui::Panel::bottom("status").show(ui, |ui| status_line(ui, &shared));
+        // The side panel never takes more than 60 % of the window, so the library list stays
+        // usable whatever the details show (a bank's 32 names, long Roland details).
+        let max_side = (ui.ctx().content_rect().width() * 0.6).max(240.0);
         let side = egui::Panel::right("side")
             .resizable(true)
-            .default_size(settings.side_width)
+            .default_size(settings.side_width.min(max_side))
+            .max_size(max_side)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     for tab in Tab::ALL {

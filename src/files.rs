@@ -94,9 +94,7 @@ pub fn import(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Imported
     };
     let mut entry = Entry::new(messages, Source::Import(name.to_owned()), created_unix_ms);
     entry.unterminated = unterminated;
-    if entry.kind != crate::sysex::profiles::MessageKind::SinglePreset
-        && entry.kind != crate::sysex::profiles::MessageKind::Bank
-    {
+    if !entry.kind.is_patch() && entry.kind != crate::devices::MessageKind::Bank {
         let stem = name.rsplit(['/', '\\']).next().unwrap_or(name);
         entry.name = stem.rsplit_once('.').map_or(stem, |(s, _)| s).to_owned();
     }

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod devices;
 pub mod editor;
 pub mod engine;
 pub mod files;

@@ -146,8 +146,8 @@ pub fn decode(blob: &[u8]) -> Result<Library, StateError> {
 
 /// Format version 1: entries without tags. Kept to read old projects and library files.
 mod v1 {
+    use crate::devices::MessageKind;
     use crate::library::entry::{EntryId, Source};
-    use crate::sysex::profiles::MessageKind;
     use serde::Deserialize;
 
     /// A version 1 entry, field for field.

@@ -1,12 +1,11 @@
 //! Pure SysEx knowledge: validated messages, stream assembly, manufacturers, universal messages,
-//! checksums, device profiles and bank helpers. Nothing here imports the plugin framework.
+//! checksums and bank helpers (device knowledge is in `crate::devices`). Nothing here imports the plugin framework.
 
 pub mod assembler;
 pub mod bank;
 pub mod checksum;
 pub mod manufacturer;
 pub mod message;
-pub mod profiles;
 pub mod universal;
 
 pub use assembler::{Assembler, AssemblerEvent, AssemblerStats};

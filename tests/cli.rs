@@ -45,7 +45,13 @@ fn import_list_info_export_round_trip() {
 
     let (code, out) = run_cli(&["info", syx.to_str().unwrap()]);
     assert_eq!(code, 0);
-    assert!(out.contains("Yamaha; Yamaha DX7 (yamaha-dx7): preset Single voice on channel 1; checksum ok [E.PIANO 1]"), "{out}");
+    assert!(
+        out.contains(
+            "Yamaha; Yamaha DX7 (yamaha-dx7): edit buffer Single voice (VCED), channel 1; \
+             checksum ok [E.PIANO 1]"
+        ),
+        "{out}"
+    );
 
     let out_syx = d.join("out.syx");
     let (code, out) = run_cli(&[

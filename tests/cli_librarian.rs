@@ -279,7 +279,8 @@ fn bad_checksums_are_named_and_strict_refuses_them() {
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(
-            "warning: bad.syx: message #1 (Yamaha DX7, Single voice on channel 1): bad checksum"
+            "warning: bad.syx: message #1 (Yamaha DX7, Single voice (VCED), channel 1): \
+             bad checksum (expected 3F, found 3E)"
         ),
         "{out}"
     );

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
 use sysex_vault::engine::store::WorkerRequest;
 use sysex_vault::library::{Entry, Source};
-use sysex_vault::sysex::profiles::dx7;
 
 /// The host's Record parameter, as the editor sees it.
 struct FakeHost(Arc<AtomicBool>);
@@ -48,10 +47,16 @@ fn rig() -> (Harness<'static, VaultUi>, Rig) {
     )
 }
 
+/// A DX7 single voice built byte by byte (header, 155 data bytes, checksum, F7).
 fn voice(name: &[u8; 10]) -> Vec<u8> {
-    let mut data = vec![0u8; dx7::VOICE_LEN];
+    let mut data = vec![0u8; 155];
     data[145..155].copy_from_slice(name);
-    dx7::build_dump(0, &data).unwrap()
+    let sum: u32 = data.iter().map(|&b| u32::from(b)).sum();
+    let mut m = vec![0xF0, 0x43, 0x00, 0x00, 0x01, 0x1B];
+    m.extend(&data);
+    m.push(((128 - sum % 128) % 128) as u8);
+    m.push(0xF7);
+    m
 }
 
 fn add(rig: &Rig, messages: Vec<Vec<u8>>) -> u64 {
@@ -94,7 +99,7 @@ fn details_show_the_decoded_header_and_hex() {
     h.run();
     h.get_by_label("Yamaha DX7: E.PIANO 1").click();
     h.run();
-    h.get_by_label("Single voice on channel 1");
+    h.get_by_label("Single voice (VCED), channel 1");
     h.get_by_label("valid");
     h.get_by_label_contains("000000  F0 43 00 00 01 1B");
 }
@@ -104,7 +109,7 @@ fn rename_delete_and_undo() {
     let (mut h, rig) = rig();
     let id = add(&rig, vec![vec![0xF0, 0x04, 0x01, 0xF7]]);
     h.run();
-    h.get_by_label("Moog (Little Phatty family) other").click();
+    h.get_by_label("Moog (model unknown) other").click();
     h.run();
     h.get_by_label("Rename").click();
     h.run();
@@ -114,7 +119,7 @@ fn rename_delete_and_undo() {
     h.get_all(
         egui_kittest::kittest::By::new()
             .role(egui::accesskit::Role::TextInput)
-            .value("Moog (Little Phatty family) other"),
+            .value("Moog (model unknown) other"),
     )
     .next()
     .expect("name field")
@@ -212,4 +217,126 @@ fn direct_route_is_chosen_in_the_record_tab() {
     h.get_by_label("Through the host").click();
     h.run();
     assert!(!rig.handles.route.read().unwrap().direct);
+}
+
+/// A DX7 32-voice bank built byte by byte (packed voices with small parameter values, names
+/// "VOICE vv").
+fn dx7_bank() -> Vec<u8> {
+    let mut data = Vec::new();
+    for v in 0..32u8 {
+        let mut p = [0u8; 128];
+        for (i, b) in p.iter_mut().enumerate().take(118) {
+            *b = (v + i as u8) % 8;
+        }
+        p[118..128].copy_from_slice(format!("VOICE {v:02}  ").as_bytes());
+        data.extend(p);
+    }
+    let sum: u32 = data.iter().map(|&b| u32::from(b)).sum();
+    let mut m = vec![0xF0, 0x43, 0x00, 0x09, 0x20, 0x00];
+    m.extend(&data);
+    m.push(((128 - sum % 128) % 128) as u8);
+    m.push(0xF7);
+    m
+}
+
+#[test]
+fn a_bank_splits_into_patches_builds_back_and_checksums_are_fixed_on_request() {
+    let (mut h, rig) = rig();
+    let bank = dx7_bank();
+    add(&rig, vec![bank.clone()]);
+    h.run();
+    h.get_by_label("Yamaha DX7 bank, 32 presets (VOICE 00…)")
+        .click();
+    h.run();
+    h.get_by_label("Split into patches").click();
+    h.run();
+    let names: Vec<String> = rig
+        .handles
+        .store
+        .read(|l| l.entries.iter().map(|e| e.name.clone()).collect());
+    assert_eq!(names.len(), 32);
+    assert_eq!(names[0], "Yamaha DX7: VOICE 00");
+    assert_eq!(names[31], "Yamaha DX7: VOICE 31");
+    h.get_by_label("Select all").click();
+    h.run();
+    h.get_by_label("32 selected");
+    h.get_by_label("Build bank").click();
+    h.run();
+    let rebuilt = rig.handles.store.read(|l| {
+        l.entries
+            .iter()
+            .find(|e| e.messages.len() == 1 && e.messages[0].len() == 4104)
+            .map(|e| e.messages[0].clone())
+    });
+    assert!(
+        rebuilt.as_ref() == Some(&bank),
+        "bank → 32 voices → bank is byte-identical; log: {:?}",
+        rig.handles.store.log_lines()
+    );
+
+    // A voice with a damaged checksum is kept as it came until the user asks for a fix.
+    let (mut h, rig) = self::rig();
+    let mut bad = voice(b"BROKEN    ");
+    bad[161] ^= 0x01;
+    let id = add(&rig, vec![bad.clone()]);
+    h.run();
+    h.get_by_label("Yamaha DX7: BROKEN").click();
+    h.run();
+    h.get_by_label("Fix checksum").click();
+    h.run();
+    let fixed = rig.handles.store.read(|l| l.get(id).unwrap().clone());
+    assert_eq!(fixed.invalid_checksums, 0);
+    assert_eq!(fixed.messages[0][161], bad[161] ^ 0x01);
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_eq!(
+        rig.handles
+            .store
+            .read(|l| l.get(id).unwrap().messages.clone()),
+        vec![bad]
+    );
+}
+
+#[test]
+fn dump_requests_come_from_the_chosen_synth_definition() {
+    let (mut h, rig) = rig();
+    h.run();
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label("Synth").click();
+    h.run();
+    // The list is longer than the popup: pick the entry as a screen reader would.
+    h.get_by_label("Yamaha DX7").click_accesskit();
+    h.run();
+    h.get_by_label("Ask for").click();
+    h.run();
+    h.get_by_label("All 32 voices (TX7, TX816, Dexed; not a DX7 Mk I)")
+        .click();
+    h.run();
+    h.get_by_label("Request dump").click();
+    h.run();
+    loop {
+        match rig.requests.try_recv() {
+            Ok(WorkerRequest::RequestDump {
+                definition,
+                request,
+                fields,
+            }) => {
+                assert_eq!(
+                    (definition.as_str(), request.as_str()),
+                    ("yamaha-dx7", "bank")
+                );
+                assert_eq!(fields.channel, Some(0), "channel 1 unless changed");
+                let bytes = sysex_vault::devices::registry()
+                    .get(&definition)
+                    .unwrap()
+                    .request(&request, fields)
+                    .unwrap();
+                assert_eq!(bytes, vec![vec![0xF0, 0x43, 0x20, 0x09, 0xF7]]);
+                break;
+            }
+            Ok(_) => continue,
+            Err(e) => panic!("no dump request: {e:?}"),
+        }
+    }
 }

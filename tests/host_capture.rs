@@ -3,20 +3,14 @@
 
 mod common;
 
-use common::{decode_state, encode_state, sysex, In, Session};
-use sysex_vault::sysex::profiles::{dx7, MessageKind};
+use common::{decode_state, dx7_voice, encode_state, sysex, In, Session};
+use sysex_vault::devices::MessageKind;
 
 fn armed(frames: u32) -> (Session, u32) {
     let mut s = Session::start(48_000.0, frames);
     let rec = s.param_id("Record");
     s.process(frames, &[In::Param(0, rec, 1.0)]);
     (s, rec)
-}
-
-fn dx7_voice(name: &[u8; 10]) -> Vec<u8> {
-    let mut data = vec![0u8; dx7::VOICE_LEN];
-    data[145..155].copy_from_slice(name);
-    dx7::build_dump(0, &data).unwrap()
 }
 
 #[test]

@@ -2,9 +2,10 @@
 //! names, checksum) and a hex view with offsets.
 
 use super::{format, Shared};
+use crate::devices;
 use crate::sysex::checksum::ChecksumStatus;
+use crate::sysex::manufacturer;
 use crate::sysex::message::SysEx;
-use crate::sysex::{manufacturer, profiles};
 
 /// Which message of the entry is shown.
 #[derive(Default)]
@@ -46,7 +47,7 @@ impl DetailPanel {
         let bytes = &entry.messages[self.message];
         match SysEx::new(bytes) {
             Ok(msg) => {
-                let r = profiles::recognise(&msg);
+                let r = devices::recognise(&msg);
                 egui::Grid::new("header").num_columns(2).show(ui, |ui| {
                     ui.label("Manufacturer");
                     ui.label(msg.manufacturer().map_or("none".into(), |m| {
@@ -56,23 +57,26 @@ impl DetailPanel {
                     ui.label("Device");
                     ui.label(&r.device);
                     ui.end_row();
-                    ui.label("Profile");
-                    ui.label(r.profile);
+                    ui.label("Definition");
+                    ui.label(&r.definition);
                     ui.end_row();
                     ui.label("Kind");
                     ui.label(r.kind.label());
                     ui.end_row();
                     ui.label("Detail");
-                    ui.label(&r.detail);
+                    ui.add(egui::Label::new(&r.detail).wrap());
                     ui.end_row();
-                    if let Some(n) = r.preset_number {
-                        ui.label("Preset number");
-                        ui.label(n.to_string());
+                    if let Some(n) = r.program {
+                        ui.label("Program");
+                        ui.label(match r.bank {
+                            Some(b) => format!("{n} (bank {b})"),
+                            None => n.to_string(),
+                        });
                         ui.end_row();
                     }
                     if !r.preset_names.is_empty() {
                         ui.label("Preset names");
-                        ui.label(r.preset_names.join(", "));
+                        ui.add(egui::Label::new(r.preset_names.join(", ")).wrap());
                         ui.end_row();
                     }
                     ui.label("Checksum");

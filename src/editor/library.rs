@@ -98,6 +98,7 @@ fn row(e: &Entry) -> Row {
 impl LibraryPanel {
     /// Draws the list and its actions.
     pub fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, settings: &mut UiSettings) {
+        let mut select_all = false;
         let (mut rows, devices) = s.handles.store.read(|lib| {
             let mut devices: Vec<String> = lib.entries.iter().map(|e| e.device.clone()).collect();
             devices.sort();
@@ -109,8 +110,12 @@ impl LibraryPanel {
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter)
                     .hint_text("name, device…")
-                    .desired_width(160.0),
+                    .desired_width(120.0),
             );
+            select_all = ui
+                .button("Select all")
+                .on_hover_text("Select every entry the filter shows, in list order")
+                .clicked();
             egui::ComboBox::from_label("Device")
                 .selected_text(self.device.clone().unwrap_or_else(|| "All devices".into()))
                 .show_ui(ui, |ui| {
@@ -140,6 +145,9 @@ impl LibraryPanel {
         }
         if settings.descending {
             rows.reverse();
+        }
+        if select_all {
+            *s.selection = rows.iter().map(|r| r.id).collect();
         }
         // Fixed columns for short values; name, device and notes share the rest.
         let avail = ui.available_width() - 8.0 * ui.spacing().item_spacing.x;
@@ -339,9 +347,109 @@ impl LibraryPanel {
                 s.edit(Edit::Group(selected.clone(), name));
                 s.selection.clear();
             }
-            if ui.add_enabled(one, egui::Button::new("Split")).clicked() {
+            if ui
+                .add_enabled(one, egui::Button::new("Split"))
+                .on_hover_text("One entry per message")
+                .clicked()
+            {
                 s.edit(Edit::Split(selected[0]));
                 s.selection.clear();
+            }
+        });
+        self.device_actions(ui, s, &selected);
+    }
+
+    /// What the device definitions make possible: split a bank into its patches, build a bank
+    /// from patches, correct checksums (only when asked), map a program change from the
+    /// patch's own number.
+    fn device_actions(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, selected: &[EntryId]) {
+        use crate::devices;
+        use crate::engine::store::Level;
+        use crate::library::patches;
+        let one = selected.len() == 1;
+        let (bad_checksums, bank_like) = s.handles.store.read(|l| {
+            let picked: Vec<&crate::library::Entry> =
+                selected.iter().filter_map(|id| l.get(*id)).collect();
+            (
+                picked.iter().any(|e| e.invalid_checksums > 0),
+                picked.len() == 1 && (picked[0].kind == devices::MessageKind::Bank),
+            )
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(one && bank_like, egui::Button::new("Split into patches"))
+                .on_hover_text("A bank dump into its patches (DX7 32 voices, Kawai blocks, ...), by the synth's definition")
+                .clicked()
+            {
+                let result = s.handles.store.read(|l| {
+                    l.get(selected[0])
+                        .map(|e| patches::split_into_patches(devices::registry(), e))
+                });
+                match result {
+                    Some(Ok(parts)) => {
+                        s.edit(Edit::Replace(selected[0], parts));
+                        s.selection.clear();
+                    }
+                    Some(Err(why)) => s.handles.store.log(Level::Warning, format!("Not split: {why}")),
+                    None => {}
+                }
+            }
+            if ui
+                .add_enabled(!selected.is_empty(), egui::Button::new("Build bank"))
+                .on_hover_text("One bank message from the selected patches, in list order (the patches stay)")
+                .clicked()
+            {
+                let result = s.handles.store.read(|l| {
+                    let mut picked: Vec<&crate::library::Entry> =
+                        selected.iter().filter_map(|id| l.get(*id)).collect();
+                    picked.sort_by_key(|e| l.position(e.id));
+                    let last = picked.last().map(|e| e.id);
+                    patches::build_bank(devices::registry(), &picked).map(|b| (last, b))
+                });
+                match result {
+                    Ok((Some(last), bank)) => s.edit(Edit::InsertAfter(last, bank)),
+                    Ok((None, _)) => {}
+                    Err(why) => s.handles.store.log(Level::Warning, format!("No bank built: {why}")),
+                }
+            }
+            if ui
+                .add_enabled(bad_checksums, egui::Button::new("Fix checksum"))
+                .on_hover_text("Correct the checksums the synth's definition knows to be wrong; a wrong checksum can mean damaged data (Undo puts it back)")
+                .clicked()
+            {
+                let fixes: Vec<(EntryId, Vec<Vec<u8>>)> = s.handles.store.read(|l| {
+                    selected
+                        .iter()
+                        .filter_map(|id| {
+                            let e = l.get(*id)?;
+                            patches::fix_checksums(devices::registry(), e).map(|(m, _)| (*id, m))
+                        })
+                        .collect()
+                });
+                let mut inverse = Vec::new();
+                for (id, messages) in fixes {
+                    inverse.extend(s.handles.store.edit(Edit::SetMessages(id, messages)));
+                }
+                if !inverse.is_empty() {
+                    s.undo.push(inverse);
+                }
+            }
+            if ui
+                .add_enabled(one, egui::Button::new("PC from patch"))
+                .on_hover_text("Map the program change that matches the patch's own program number")
+                .clicked()
+            {
+                let pc = s.handles.store.read(|l| {
+                    l.get(selected[0])
+                        .and_then(|e| patches::program_number(devices::registry(), e))
+                });
+                match pc.and_then(|p| u8::try_from(p).ok()).filter(|p| *p < 128) {
+                    Some(p) => s.edit(Edit::SetProgram(selected[0], Some(p))),
+                    None => s.handles.store.log(
+                        Level::Warning,
+                        "No program change mapped: the patch carries no program number under 128".into(),
+                    ),
+                }
             }
         });
     }

@@ -2,9 +2,9 @@
 //! progress with ETA and cancel; recall on load, program-change mapping and dump requests.
 
 use super::{format, Shared};
+use crate::devices;
 use crate::engine::store::{Edit, WorkerRequest};
 use crate::pacing::{Pacing, PacingChoice};
-use crate::sysex::profiles;
 
 use std::sync::atomic::Ordering;
 
@@ -12,7 +12,15 @@ use std::sync::atomic::Ordering;
 #[derive(Default)]
 pub struct SendPanel {
     program: u8,
-    dump_profile: usize,
+    /// Index into the definitions that have requests; past the end: identity request.
+    dump_definition: usize,
+    dump_request: usize,
+    /// MIDI channel, 1-16.
+    dump_channel: u8,
+    /// Device ID; `None`: the definition's default.
+    dump_device: Option<u8>,
+    dump_bank: u8,
+    dump_program: u16,
 }
 
 impl SendPanel {
@@ -109,24 +117,7 @@ impl SendPanel {
             }
         });
         ui.separator();
-        ui.horizontal(|ui| {
-            let all = profiles::all();
-            self.dump_profile = self.dump_profile.min(all.len() - 1);
-            egui::ComboBox::from_label("Device profile")
-                .selected_text(all[self.dump_profile].name())
-                .show_ui(ui, |ui| {
-                    for (i, p) in all.iter().enumerate() {
-                        ui.selectable_value(&mut self.dump_profile, i, p.name());
-                    }
-                });
-            if ui.button("Request dump").clicked() {
-                let profile = all[self.dump_profile].id().to_owned();
-                s.handles
-                    .store
-                    .request(WorkerRequest::RequestDump { profile });
-            }
-        });
-        ui.small("Devices without a dump request get an identity request; arm Record first to capture the answer.");
+        self.dump_request_ui(ui, s);
     }
 
     fn pacing(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
@@ -199,5 +190,110 @@ impl SendPanel {
         if ui.button("Cancel").clicked() {
             s.handles.store.request(WorkerRequest::Cancel);
         }
+    }
+
+    /// Request a dump: pick the synth and what to ask for; channel, device ID, bank and program
+    /// where the request has them.
+    fn dump_request_ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
+        let defs: Vec<&devices::Definition> = devices::registry()
+            .all()
+            .iter()
+            .filter(|d| !d.requests.is_empty())
+            .collect();
+        self.dump_definition = self.dump_definition.min(defs.len());
+        let def = defs.get(self.dump_definition).copied();
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label("Synth")
+                .selected_text(def.map_or("Any device (identity request)", |d| d.name.as_str()))
+                .show_ui(ui, |ui| {
+                    for (i, d) in defs.iter().enumerate() {
+                        if ui
+                            .selectable_value(&mut self.dump_definition, i, &d.name)
+                            .changed()
+                        {
+                            self.dump_request = 0;
+                            self.dump_device = None;
+                        }
+                    }
+                    ui.selectable_value(
+                        &mut self.dump_definition,
+                        defs.len(),
+                        "Any device (identity request)",
+                    );
+                })
+                .response
+                .on_hover_text("The synth to ask; its definition knows the request bytes");
+            if let Some(d) = def {
+                self.dump_request = self.dump_request.min(d.requests.len() - 1);
+                egui::ComboBox::from_label("Ask for")
+                    .selected_text(&d.requests[self.dump_request].label)
+                    .show_ui(ui, |ui| {
+                        for (i, r) in d.requests.iter().enumerate() {
+                            ui.selectable_value(&mut self.dump_request, i, &r.label);
+                        }
+                    });
+            }
+        });
+        let request = def.map(|d| &d.requests[self.dump_request]);
+        let uses = |t: devices::pattern::Token| {
+            request.is_some_and(|r| r.messages.iter().any(|p| p.has(t)))
+        };
+        use devices::pattern::Token;
+        ui.horizontal(|ui| {
+            if self.dump_channel == 0 {
+                self.dump_channel = 1;
+            }
+            if uses(Token::Channel(0)) {
+                let label = ui.label("Channel");
+                ui.add(egui::DragValue::new(&mut self.dump_channel).range(1..=16))
+                    .labelled_by(label.id)
+                    .on_hover_text("The synth's MIDI (SysEx) channel");
+            }
+            // The device ID a request uses unless changed: the definition's, else 10h; an
+            // identity request goes to every device (7F).
+            let default_device = def.map_or(0x7F, |d| d.device_id.unwrap_or(0x10));
+            if def.is_none() || uses(Token::Device) {
+                let mut dev = self.dump_device.unwrap_or(default_device);
+                let label = ui.label("Device ID");
+                if ui
+                    .add(
+                        egui::DragValue::new(&mut dev)
+                            .range(0..=127)
+                            .hexadecimal(2, false, true),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text("The synth's SysEx device ID (7F: every device)")
+                    .changed()
+                {
+                    self.dump_device = Some(dev);
+                }
+            }
+            if uses(Token::Bank) {
+                let label = ui.label("Bank");
+                ui.add(egui::DragValue::new(&mut self.dump_bank).range(0..=127))
+                    .labelled_by(label.id);
+            }
+            if uses(Token::Program) {
+                let label = ui.label("Program");
+                ui.add(egui::DragValue::new(&mut self.dump_program).range(0..=16383))
+                    .labelled_by(label.id)
+                    .on_hover_text("As the synth numbers it in SysEx, from 0");
+            }
+            if ui.button("Request dump").clicked() {
+                let fields = devices::Fields {
+                    channel: Some(self.dump_channel - 1),
+                    device: Some(self.dump_device.unwrap_or(default_device)),
+                    program: Some(self.dump_program),
+                    bank: Some(self.dump_bank),
+                    sub: None,
+                };
+                s.handles.store.request(WorkerRequest::RequestDump {
+                    definition: def.map_or(devices::GENERIC, |d| d.id.as_str()).to_owned(),
+                    request: request.map_or("identity", |r| r.id.as_str()).to_owned(),
+                    fields,
+                });
+            }
+        });
+        ui.small("Arm Record first to capture the answer.");
     }
 }

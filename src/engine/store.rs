@@ -78,10 +78,14 @@ pub enum WorkerRequest {
         /// Pacing; `None` uses the saved choice.
         pacing: Option<Pacing>,
     },
-    /// Send a device profile's dump request (or an identity request).
+    /// Send a device definition's dump request, or a universal identity request.
     RequestDump {
-        /// [`crate::sysex::profiles::DeviceProfile::id`].
-        profile: String,
+        /// [`crate::devices::Definition::id`]; [`crate::devices::GENERIC`] asks for identity.
+        definition: String,
+        /// [`crate::devices::RequestDef::id`] within it.
+        request: String,
+        /// Channel, device ID, bank and program for the request.
+        fields: crate::devices::Fields,
     },
     /// Stop sending after the message in flight; drop queued jobs.
     Cancel,

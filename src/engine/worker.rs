@@ -8,10 +8,11 @@ use super::pool::MAX_MESSAGE_LEN;
 use super::ports::{self, DirectIn, RouteSettings};
 use super::sender::{Request, SendJob, SendQueue, SendShared, JOB_QUEUE};
 use super::store::{entry_from_take, Level, LibraryStore, WorkerRequest};
+use crate::devices::{self, Fields};
 use crate::library::{Entry, EntryId, Take, TakeRecorder};
 use crate::pacing::{Pacing, PacingChoice};
-use crate::sysex::profiles;
 use crate::sysex::universal;
+use crate::sysex::U7;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -182,7 +183,11 @@ impl State {
         self.triggers();
         match request {
             Some(WorkerRequest::Send { entries, pacing }) => self.send_entries(&entries, pacing),
-            Some(WorkerRequest::RequestDump { profile }) => self.request_dump(&profile),
+            Some(WorkerRequest::RequestDump {
+                definition,
+                request,
+                fields,
+            }) => self.request_dump(&definition, &request, fields),
             Some(WorkerRequest::Cancel) => {
                 self.ctx.send.cancel.fetch_add(1, Ordering::Relaxed);
             }
@@ -475,7 +480,9 @@ impl State {
         let built = self.ctx.store.read(|lib| {
             let entries: Vec<&Entry> = ids.iter().filter_map(|id| lib.get(*id)).collect();
             let first = entries.first()?;
-            let device = profiles::by_id(&first.profile).map_or(Pacing::DIN, |p| p.pacing());
+            let device = devices::registry()
+                .get(&first.profile)
+                .map_or(Pacing::DIN, |d| d.pacing);
             let label = match entries.as_slice() {
                 [one] => one.name.clone(),
                 many => format!("{} entries", many.len()),
@@ -495,17 +502,26 @@ impl State {
         }
     }
 
-    fn request_dump(&mut self, profile: &str) {
-        let device_id = universal::ALL_CALL;
-        let request = profiles::by_id(profile)
-            .and_then(|p| p.dump_request(device_id).map(|r| (p.name(), r, p.pacing())))
-            .unwrap_or((
-                "Identity",
-                universal::identity_request(device_id),
-                Pacing::DIN,
-            ));
-        let (name, bytes, pacing) = request;
-        self.queue_job(format!("{name} dump request"), vec![bytes], pacing);
+    fn request_dump(&mut self, definition: &str, request: &str, fields: Fields) {
+        let Some(d) = devices::registry().get(definition) else {
+            let device = fields
+                .device
+                .and_then(U7::new)
+                .unwrap_or(universal::ALL_CALL);
+            let bytes = universal::identity_request(device);
+            self.queue_job("Identity request".into(), vec![bytes], Pacing::DIN);
+            return;
+        };
+        match d.request(request, fields) {
+            Ok(messages) => {
+                let label = d.request_def(request).map_or(request, |r| r.label.as_str());
+                self.queue_job(format!("{} request: {label}", d.name), messages, d.pacing)
+            }
+            Err(e) => self
+                .ctx
+                .store
+                .log(Level::Error, format!("{} request not sent: {e}", d.name)),
+        }
     }
 
     /// A job with the next id, stamped with the cancel generation it is queued under.

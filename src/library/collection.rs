@@ -113,7 +113,7 @@ impl Library {
                 original.source.clone(),
                 original.created_unix_ms,
             );
-            if e.kind == crate::sysex::profiles::MessageKind::Other {
+            if e.kind == crate::devices::MessageKind::Other {
                 e.name = format!("{} #{}", original.name, i + 1);
             }
             let new_id = self.add(e);

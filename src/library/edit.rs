@@ -27,6 +27,13 @@ pub enum Edit {
     SetTags(EntryId, Vec<String>),
     /// Add imported entries at the end.
     Add(Vec<Entry>),
+    /// Replace an entry by new entries in its place (a bank split into its patches).
+    Replace(EntryId, Vec<Entry>),
+    /// Add a new entry right after another (a bank built from patches).
+    InsertAfter(EntryId, Entry),
+    /// Replace an entry's messages (checksums repaired on request); what is known about them
+    /// is worked out again.
+    SetMessages(EntryId, Vec<Vec<u8>>),
 }
 
 impl Library {
@@ -107,6 +114,42 @@ impl Library {
                 .into_iter()
                 .map(|e| Edit::Remove(self.add(e)))
                 .collect(),
+            Edit::Replace(id, parts) => {
+                let Some((pos, original)) = self.remove(id) else {
+                    return vec![];
+                };
+                let mut undo = Vec::new();
+                for (i, e) in parts.into_iter().enumerate() {
+                    undo.push(Edit::Remove(self.add(e)));
+                    if let Some(new) = self.entries.pop() {
+                        self.entries.insert(pos + i, new);
+                    }
+                }
+                undo.reverse();
+                undo.push(Edit::Restore(pos, original));
+                undo
+            }
+            Edit::InsertAfter(after, entry) => {
+                let Some(pos) = self.position(after) else {
+                    return vec![];
+                };
+                let id = self.add(entry);
+                if let Some(new) = self.entries.pop() {
+                    self.entries.insert(pos + 1, new);
+                }
+                vec![Edit::Remove(id)]
+            }
+            Edit::SetMessages(id, messages) => {
+                let Some(e) = self.get_mut(id) else {
+                    return vec![];
+                };
+                if e.messages == messages {
+                    return vec![];
+                }
+                let old = e.messages.clone();
+                e.set_messages(messages);
+                vec![Edit::SetMessages(id, old)]
+            }
         }
     }
 
@@ -145,6 +188,9 @@ mod tests {
             Edit::SetRecall(Some(ids[2])),
             Edit::SetProgram(ids[0], Some(7)),
             Edit::SetTags(ids[1], vec!["favourite".into()]),
+            Edit::Replace(ids[1], vec![e(7), e(8)]),
+            Edit::InsertAfter(ids[0], e(9)),
+            Edit::SetMessages(ids[2], vec![vec![0xF0, 0x09, 0xF7]]),
         ] {
             let undo = lib.apply(edit.clone());
             assert!(!undo.is_empty(), "{edit:?} changed nothing");

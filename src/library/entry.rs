@@ -1,9 +1,9 @@
 //! One library entry: a preset, a bank, or any dump, with what we know about it.
 
+use crate::devices::{self, MessageKind};
 use crate::sysex::bank;
 use crate::sysex::checksum::ChecksumStatus;
 use crate::sysex::message::SysEx;
-use crate::sysex::profiles::{self, MessageKind};
 use serde::{Deserialize, Serialize};
 
 /// Stable identifier of an entry within its library.
@@ -36,9 +36,10 @@ pub struct Entry {
     pub created_unix_ms: u64,
     /// Where it came from.
     pub source: Source,
-    /// Maker or device, from the profile that recognised the first message.
+    /// Maker or device, from the definition that recognised the first message.
     pub device: String,
-    /// [`crate::sysex::profiles::DeviceProfile::id`] of that profile.
+    /// [`crate::devices::Definition::id`] of the definition that recognised the first message
+    /// (`generic` when none did).
     pub profile: String,
     /// What it carries.
     pub kind: MessageKind,
@@ -61,13 +62,13 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Builds an entry from messages, recognising them and naming it from its profile.
+    /// Builds an entry from messages, recognising them and naming it from its definition.
     pub fn new(messages: Vec<Vec<u8>>, source: Source, created_unix_ms: u64) -> Entry {
         let mut invalid_checksums = 0;
         let mut recognised = Vec::new();
         for m in &messages {
             if let Ok(msg) = SysEx::new(m) {
-                let r = profiles::recognise(&msg);
+                let r = devices::recognise(&msg);
                 if matches!(r.checksum, ChecksumStatus::Invalid { .. }) {
                     invalid_checksums += 1;
                 }
@@ -76,11 +77,21 @@ impl Entry {
         }
         let first = recognised.first();
         let device = first.map_or_else(|| "Unknown".to_owned(), |r| r.device.clone());
-        let profile = first.map_or("generic", |r| r.profile).to_owned();
+        let profile = first.map_or(devices::GENERIC, |r| &r.definition).to_owned();
         let kind = match recognised.as_slice() {
             [] => MessageKind::Other,
             [one] => one.kind,
-            many if many.iter().all(|r| r.kind == MessageKind::SinglePreset) => MessageKind::Bank,
+            many if many.iter().all(|r| r.kind.is_patch()) => MessageKind::Bank,
+            // One patch in several messages (a JV-1080 patch: common + four tones).
+            many if many.iter().filter(|r| r.kind.is_patch()).count() == 1
+                && many
+                    .iter()
+                    .all(|r| r.kind.is_patch() || r.kind == MessageKind::Data) =>
+            {
+                many.iter()
+                    .find(|r| r.kind.is_patch())
+                    .map_or(MessageKind::Other, |r| r.kind)
+            }
             many if many.iter().all(|r| r.kind == many[0].kind) => many[0].kind,
             _ => MessageKind::Other,
         };
@@ -106,6 +117,18 @@ impl Entry {
         }
     }
 
+    /// Replaces the messages and works out again what is known about them (device, kind,
+    /// checksums, hash); the name, tags and mappings stay.
+    pub fn set_messages(&mut self, messages: Vec<Vec<u8>>) {
+        let fresh = Entry::new(messages, self.source.clone(), self.created_unix_ms);
+        self.messages = fresh.messages;
+        self.device = fresh.device;
+        self.profile = fresh.profile;
+        self.kind = fresh.kind;
+        self.invalid_checksums = fresh.invalid_checksums;
+        self.hash = fresh.hash;
+    }
+
     /// Total bytes of the complete messages.
     pub fn byte_len(&self) -> usize {
         self.messages.iter().map(Vec::len).sum()
@@ -124,7 +147,9 @@ fn default_name(device: &str, kind: MessageKind, count: usize, names: &[&String]
         .filter(|s| !s.is_empty())
         .collect();
     match (kind, named.as_slice()) {
-        (MessageKind::SinglePreset, [name]) => format!("{device}: {name}"),
+        (MessageKind::SinglePreset | MessageKind::EditBuffer, [name]) => {
+            format!("{device}: {name}")
+        }
         (MessageKind::Bank, [first, ..]) => {
             format!("{device} bank, {} presets ({first}…)", named.len())
         }
@@ -136,15 +161,25 @@ fn default_name(device: &str, kind: MessageKind, count: usize, names: &[&String]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sysex::profiles::dx7;
+
+    /// A DX7 single voice built byte by byte: header, 155 data bytes, Yamaha checksum, F7.
+    fn dx7_voice(name: &[u8; 10]) -> Vec<u8> {
+        let mut data = vec![0u8; 155];
+        data[145..155].copy_from_slice(name);
+        let sum: u32 = data.iter().map(|&b| u32::from(b)).sum();
+        let mut m = vec![0xF0, 0x43, 0x00, 0x00, 0x01, 0x1B];
+        m.extend(&data);
+        m.push(((128 - sum % 128) % 128) as u8);
+        m.push(0xF7);
+        m
+    }
 
     #[test]
     fn dx7_voice_is_named_after_its_patch() {
-        let mut data = vec![0u8; dx7::VOICE_LEN];
-        data[145..155].copy_from_slice(b"BRASS   1 ");
-        let e = Entry::new(vec![dx7::build_dump(0, &data).unwrap()], Source::Capture, 0);
+        let e = Entry::new(vec![dx7_voice(b"BRASS   1 ")], Source::Capture, 0);
         assert_eq!(e.name, "Yamaha DX7: BRASS   1");
-        assert_eq!(e.kind, MessageKind::SinglePreset);
+        assert_eq!(e.kind, MessageKind::EditBuffer);
+        assert_eq!(e.profile, "yamaha-dx7");
         assert!(!e.has_problems());
     }
 
@@ -152,18 +187,17 @@ mod tests {
     fn opaque_dump_is_named_by_maker_and_count() {
         let msgs = vec![vec![0xF0, 0x04, 0x01, 0xF7]; 100];
         let e = Entry::new(msgs, Source::Capture, 0);
-        assert_eq!(e.name, "Moog (Little Phatty family) other, 100 messages");
+        assert_eq!(e.name, "Moog (model unknown) other, 100 messages");
         assert_eq!(e.byte_len(), 400);
     }
 
     #[test]
     fn voices_in_a_row_make_a_bank() {
-        let mut data = vec![0u8; dx7::VOICE_LEN];
-        data[145..155].copy_from_slice(b"ONE       ");
-        let a = dx7::build_dump(0, &data).unwrap();
-        data[145..155].copy_from_slice(b"TWO       ");
-        let b = dx7::build_dump(0, &data).unwrap();
-        let e = Entry::new(vec![a, b], Source::Capture, 0);
+        let e = Entry::new(
+            vec![dx7_voice(b"ONE       "), dx7_voice(b"TWO       ")],
+            Source::Capture,
+            0,
+        );
         assert_eq!(e.kind, MessageKind::Bank);
         assert_eq!(e.name, "Yamaha DX7 bank, 2 presets (ONE…)");
     }

@@ -681,7 +681,22 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// A DX7 single-voice dump named `name`, the other parameters zero.
 pub fn dx7_voice(name: &[u8; 10]) -> Vec<u8> {
-    let mut data = vec![0u8; sysex_vault::sysex::profiles::dx7::VOICE_LEN];
+    let mut data = vec![0u8; 155];
     data[145..155].copy_from_slice(name);
-    sysex_vault::sysex::profiles::dx7::build_dump(0, &data).unwrap()
+    yamaha_dump(0, &data)
+}
+
+/// A Yamaha bulk dump built byte by byte from the DX7 manual's format: `F0 43 0n`, format 00 for
+/// 155 bytes (a voice) or 09 for 4,096 (32 voices), the byte count, the data, the checksum (the
+/// 7-bit two's complement of the data's sum), `F7`.
+pub fn yamaha_dump(channel: u8, data: &[u8]) -> Vec<u8> {
+    let format = if data.len() == 4096 { 0x09 } else { 0x00 };
+    let mut m = vec![0xF0, 0x43, channel, format];
+    m.push((data.len() >> 7) as u8);
+    m.push((data.len() & 0x7F) as u8);
+    m.extend(data);
+    let sum: u32 = data.iter().map(|&b| u32::from(b)).sum();
+    m.push(((128 - sum % 128) % 128) as u8);
+    m.push(0xF7);
+    m
 }
