@@ -35,10 +35,7 @@ fn setup() -> Setup {
     let mut state = decode_state(&s.save_state());
     let text = sysex_vault::state::encode_text(&lib);
     state["fields"]["library"] = serde_json::json!(serde_json::to_string(&text).unwrap());
-    let full = PacingChoice::Custom(Pacing {
-        bytes_per_second: 1_000_000,
-        gap_after_message_ms: 0,
-    });
+    let full = PacingChoice::Custom(Pacing::whole(1_000_000, 0));
     state["fields"]["pacing"] = serde_json::json!(serde_json::to_string(&full).unwrap());
     assert!(s.load_state(&encode_state(&state)));
     s.activate(SR, FRAMES);

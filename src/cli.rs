@@ -115,6 +115,28 @@ pub enum ExtractFormat {
     Txt,
 }
 
+/// Pacing presets of `send`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PacingPreset {
+    /// DIN wire rate (3,125 B/s), 150 ms after each message, whole messages.
+    Din,
+    /// 100,000 B/s, 10 ms after each message: USB-MIDI synths.
+    Usb,
+    /// 255-byte chunks, 20 ms after each, 500 ms after each message: firmware, slow synths.
+    Slow,
+    /// The synth's own, from the device definition of the first entry.
+    Device,
+}
+
+fn parse_chunk(s: &str) -> Result<u32, String> {
+    let n: u32 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if n == 0 || (crate::pacing::MIN_CHUNK..=crate::pacing::MAX_CHUNK).contains(&n) {
+        Ok(n)
+    } else {
+        Err("a chunk is 4 to 256 bytes (0: whole messages)".into())
+    }
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -338,12 +360,26 @@ pub enum Command {
         /// Only these entries (repeatable; all by default).
         #[arg(long = "entry", value_name = "N")]
         entries: Vec<usize>,
+        /// Only these messages of the one entry given (1-based: 7, 3-5, 3-): resend the block
+        /// that failed.
+        #[arg(long, value_name = "RANGE")]
+        messages: Option<String>,
+        /// Starting point for the pacing; --rate, --gap, --chunk and --chunk-pause change it.
+        #[arg(long, value_enum, default_value = "din")]
+        preset: PacingPreset,
         /// Bytes per second.
-        #[arg(long, default_value_t = crate::pacing::DIN_BYTES_PER_SECOND, value_parser = clap::value_parser!(u32).range(1..))]
-        rate: u32,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        rate: Option<u32>,
         /// Milliseconds of silence after each message.
-        #[arg(long, default_value_t = 150)]
-        gap: u32,
+        #[arg(long)]
+        gap: Option<u32>,
+        /// Send each message in chunks of this many bytes (4-256, rounded down to a multiple
+        /// of 3; 0: whole messages).
+        #[arg(long, value_parser = parse_chunk)]
+        chunk: Option<u32>,
+        /// Milliseconds of silence after each chunk.
+        #[arg(long)]
+        chunk_pause: Option<u32>,
     },
     /// Record one dump from a synth into a library.
     Capture {
@@ -568,14 +604,28 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             library,
             port,
             entries,
+            messages,
+            preset,
             rate,
             gap,
+            chunk,
+            chunk_pause,
         } => {
-            let pacing = Pacing {
-                bytes_per_second: rate,
-                gap_after_message_ms: gap,
+            let tweak = |base: Pacing| Pacing {
+                bytes_per_second: rate.unwrap_or(base.bytes_per_second),
+                gap_after_message_ms: gap.unwrap_or(base.gap_after_message_ms),
+                chunk_bytes: chunk.unwrap_or(base.chunk_bytes),
+                chunk_pause_ms: chunk_pause.unwrap_or(base.chunk_pause_ms),
             };
-            send(&library, &port, &entries, pacing).map(ok)
+            send(
+                &library,
+                &port,
+                &entries,
+                messages.as_deref(),
+                preset,
+                tweak,
+            )
+            .map(ok)
         }
         Command::Capture {
             library,
@@ -1828,29 +1878,77 @@ fn ports_list(json: bool) -> Result<String, Failure> {
     Ok(out.trim_end().to_owned())
 }
 
-fn send(lib_path: &Path, port: &str, picks: &[usize], pacing: Pacing) -> Result<String, Failure> {
+fn send(
+    lib_path: &Path,
+    port: &str,
+    picks: &[usize],
+    range: Option<&str>,
+    preset: PacingPreset,
+    tweak: impl Fn(Pacing) -> Pacing,
+) -> Result<String, Failure> {
     let lib = load(lib_path)?;
     let ids = chosen_ids(&lib, picks)?;
-    let messages: Vec<Vec<u8>> = ids
-        .iter()
-        .filter_map(|id| lib.get(*id))
-        .flat_map(|e| e.messages.clone())
-        .collect();
+    let entries: Vec<&Entry> = ids.iter().filter_map(|id| lib.get(*id)).collect();
+    let mut messages: Vec<Vec<u8>> = entries.iter().flat_map(|e| e.messages.clone()).collect();
+    if let Some(range) = range {
+        if picks.len() != 1 {
+            return Err(usage("--messages goes with exactly one --entry".into()));
+        }
+        let (from, to) = parse_range(range, messages.len())?;
+        messages = messages[from - 1..to].to_vec();
+    }
     if messages.is_empty() {
         return Err(input(format!("{}: nothing to send", lib_path.display())));
     }
-    send_messages(&messages, port, pacing)
+    let base = match preset {
+        PacingPreset::Din => Pacing::DIN,
+        PacingPreset::Usb => Pacing::USB_FAST,
+        PacingPreset::Slow => Pacing::SLOW,
+        PacingPreset::Device => entries
+            .first()
+            .and_then(|e| devices::registry().get(&e.profile))
+            .map_or(Pacing::DIN, |d| d.pacing),
+    };
+    send_messages(&messages, port, tweak(base))
+}
+
+/// A 1-based message range (`7`, `3-5`, `3-`) within `count` messages, checked.
+fn parse_range(text: &str, count: usize) -> Result<(usize, usize), Failure> {
+    let bad = || {
+        usage(format!(
+            "--messages {text}: give N, N-M or N- within 1-{count} (the entry has {count} message(s))"
+        ))
+    };
+    let number = |s: &str| s.trim().parse::<usize>().map_err(|_| bad());
+    let (from, to) = match text.split_once('-') {
+        None => {
+            let n = number(text)?;
+            (n, n)
+        }
+        Some((a, "")) => (number(a)?, count),
+        Some((a, b)) => (number(a)?, number(b)?),
+    };
+    if from == 0 || from > to || to > count {
+        return Err(bad());
+    }
+    Ok((from, to))
 }
 
 /// Sends messages through an output port, paced, with a progress bar.
 fn send_messages(messages: &[Vec<u8>], port: &str, pacing: Pacing) -> Result<String, Failure> {
     let total = messages.len();
     let total_bytes: u64 = messages.iter().map(|m| m.len() as u64).sum();
-    let total_s = pacing.total_seconds(messages.iter().map(Vec::len));
+    let total_s = pacing.direct_total_seconds(messages.iter().map(Vec::len));
     let mut out = ports::open_output("sysex-vault", port, ports::Match::Typed).map_err(midi)?;
     let port = out.port.clone();
+    let chunks = pacing.chunk().map_or(String::new(), |c| {
+        format!(
+            " in {c}-byte chunks ({} ms after each)",
+            pacing.chunk_pause_ms
+        )
+    });
     eprintln!(
-        "sending {total} message(s), {total_bytes} bytes to {port} at {} B/s with {} ms gaps: about {total_s:.1} s",
+        "sending {total} message(s), {total_bytes} bytes to {port} at {} B/s{chunks} with {} ms gaps: about {total_s:.1} s",
         pacing.bytes_per_second, pacing.gap_after_message_ms
     );
     let mut progress = Progress::new("sending", Some(total_bytes), "bytes");
@@ -1872,10 +1970,8 @@ fn send_messages(messages: &[Vec<u8>], port: &str, pacing: Pacing) -> Result<Str
     let last = messages.last().map_or(0, Vec::len);
     let left = std::time::Instant::now()
         + std::time::Duration::from_secs_f64(pacing.wire_seconds(last) + 0.05);
-    std::thread::sleep(
-        left.max(out.drained_at())
-            .saturating_duration_since(std::time::Instant::now()),
-    );
+    std::thread::sleep(left.saturating_duration_since(std::time::Instant::now()));
+    out.wait_drained();
     drop(out);
     Ok(format!(
         "sent {} message(s), {} bytes to {port} in {:.2} s",

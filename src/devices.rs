@@ -30,13 +30,11 @@ use pattern::Token;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// What a message carries.
+/// What a message carries. Saved in libraries by position: new kinds go at the end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum MessageKind {
     /// One preset (patch, voice, program) for a memory location.
     SinglePreset,
-    /// One preset for the synth's edit buffer (not stored until the user writes it).
-    EditBuffer,
     /// Several presets in one message, or an entry of several presets.
     Bank,
     /// Global or system settings.
@@ -47,12 +45,14 @@ pub enum MessageKind {
     Data,
     /// A request for the synth to send something.
     Request,
-    /// A synth's answer in a handshake (acknowledge, error).
-    Reply,
     /// A universal identity request or reply.
     Identity,
     /// Anything no definition names.
     Other,
+    /// One preset for the synth's edit buffer (not stored until the user writes it).
+    EditBuffer,
+    /// A synth's answer in a handshake (acknowledge, error).
+    Reply,
 }
 
 impl MessageKind {
@@ -499,7 +499,7 @@ impl Definition {
             });
         let preset_names = match (&m.slots, &decoded) {
             (Some(s), Some(data)) => (0..s.count)
-                .filter_map(|i| {
+                .map_while(|i| {
                     let slot = data.get(s.offset + i * s.stride..s.offset + (i + 1) * s.stride)?;
                     s.name.as_ref().and_then(|n| n.read(slot))
                 })
@@ -580,9 +580,30 @@ impl Definition {
     fn split(&self, m: &MessageDef, f: Fields, msg: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         let s = m.slots.as_ref().ok_or("not a bank")?;
         let patch = &self.messages[s.patch.ok_or("its patches are not split")?];
+        // A damaged bank is not split: each patch would get a fresh, valid checksum.
+        if let Some(c) = &m.checksum {
+            if let ChecksumStatus::Invalid { expected, found } =
+                c.status(msg, self.decoded(m, msg).as_deref())
+            {
+                return Err(format!(
+                    "the {}'s checksum is wrong (expected {expected:02X}, found {found:02X}): \
+                     fix the checksum first if the data is right",
+                    m.label
+                ));
+            }
+        }
         let data = self
             .decoded(m, msg)
             .ok_or_else(|| format!("the {} data does not decode", m.label))?;
+        if data.len() != s.count * s.stride {
+            return Err(format!(
+                "the {} holds {} bytes of data, not {} slots of {}",
+                m.label,
+                data.len(),
+                s.count,
+                s.stride
+            ));
+        }
         let first = f.program.unwrap_or(s.first_program);
         (0..s.count)
             .map(|i| {
@@ -590,6 +611,14 @@ impl Definition {
                     .get(s.offset + i * s.stride..s.offset + (i + 1) * s.stride)
                     .ok_or_else(|| format!("the bank is too short for slot {}", i + 1))?;
                 let body = s.layout.slot_to_patch(slot).map_err(|e| e.0)?;
+                // Splitting must lose nothing: the patch packs back into the same slot.
+                if s.layout.patch_to_slot(&body).ok().as_deref() != Some(slot) {
+                    return Err(format!(
+                        "slot {} holds bits the {} cannot carry; not split",
+                        i + 1,
+                        patch.label
+                    ));
+                }
                 let fields = Fields {
                     program: patch.header.has(Token::Program).then_some(first + i as u16),
                     ..f
@@ -621,12 +650,42 @@ impl Definition {
                 patches.len()
             ));
         }
-        let mut data = vec![0u8; s.offset];
-        let mut first = None;
+        let mut data = Vec::with_capacity(s.count * s.stride);
+        let mut first: Option<Fields> = None;
         for (i, p) in patches.iter().enumerate() {
             let f = self
                 .matches(patch, p)
                 .ok_or_else(|| format!("patch {} is not a {} {}", i + 1, self.name, patch.label))?;
+            if let Some(c) = &patch.checksum {
+                if let ChecksumStatus::Invalid { .. } =
+                    c.status(p, self.decoded(patch, p).as_deref())
+                {
+                    return Err(format!(
+                        "patch {}'s checksum is wrong: fix it first if the data is right",
+                        i + 1
+                    ));
+                }
+            }
+            // Where the bank header carries the first program, the patches must be the slots
+            // from there on (a Kawai block starts at 00, 20h or 40h).
+            if b.header.has(Token::Program) {
+                let start = first.map_or(f.program, |f0| f0.program).unwrap_or(0);
+                if i == 0 && !start.is_multiple_of(s.count as u16) {
+                    return Err(format!(
+                        "a {} starts at a program that is a multiple of {}; the first patch is at {start}",
+                        b.label, s.count
+                    ));
+                }
+                if f.program != Some(start + i as u16) {
+                    return Err(format!(
+                        "patch {} is program {}, slot {} of the bank needs program {}",
+                        i + 1,
+                        f.program.map_or("none".into(), |p| p.to_string()),
+                        i + 1,
+                        start + i as u16
+                    ));
+                }
+            }
             first.get_or_insert(f);
             let body = self
                 .decoded(patch, p)
@@ -672,6 +731,27 @@ pub fn group_by_program(registry: &Registry, messages: &[Vec<u8>]) -> Option<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_kinds_keep_their_saved_positions() {
+        // Libraries store the kind by position (postcard): the kinds of library format 1 and 2
+        // must keep theirs.
+        let saved = [
+            MessageKind::SinglePreset,
+            MessageKind::Bank,
+            MessageKind::Global,
+            MessageKind::Firmware,
+            MessageKind::Data,
+            MessageKind::Request,
+            MessageKind::Identity,
+            MessageKind::Other,
+            MessageKind::EditBuffer,
+            MessageKind::Reply,
+        ];
+        for (i, k) in saved.into_iter().enumerate() {
+            assert_eq!(postcard::to_allocvec(&k).unwrap(), vec![i as u8], "{k:?}");
+        }
+    }
 
     #[test]
     fn every_file_in_devices_is_shipped() {

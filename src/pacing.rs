@@ -1,6 +1,7 @@
-//! Pacing: how fast SysEx may leave for a synth. A byte-rate cap (the DIN wire rate by default) and
-//! a gap after each message, so slow synths can write their flash. Pure arithmetic, shared by the
-//! real-time scheduler, the file writers and the command line.
+//! Pacing: how fast SysEx may leave for a synth. A byte-rate cap (the DIN wire rate by default), a
+//! gap after each message, so slow synths can write their flash, and, on the direct MIDI ports,
+//! optionally chunks with a pause after each inside a message (for firmware and slow receivers).
+//! Pure arithmetic, shared by the real-time scheduler, the file writers and the command line.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +16,20 @@ pub struct Pacing {
     pub bytes_per_second: u32,
     /// Silence after each message, in milliseconds.
     pub gap_after_message_ms: u32,
+    /// Send each message in chunks of this many bytes (4–256, rounded down to a multiple of 3 so
+    /// USB-MIDI never gets a 1-byte packet), 0 for whole messages. Direct MIDI ports only: through
+    /// the host a message always leaves whole.
+    #[serde(default)]
+    pub chunk_bytes: u32,
+    /// Silence after each chunk but the last, in milliseconds.
+    #[serde(default)]
+    pub chunk_pause_ms: u32,
 }
+
+/// Smallest chunk size the user may set.
+pub const MIN_CHUNK: u32 = 4;
+/// Largest chunk size the user may set.
+pub const MAX_CHUNK: u32 = 256;
 
 impl Default for Pacing {
     fn default() -> Self {
@@ -28,13 +42,71 @@ impl Pacing {
     pub const DIN: Pacing = Pacing {
         bytes_per_second: DIN_BYTES_PER_SECOND,
         gap_after_message_ms: 150,
+        chunk_bytes: 0,
+        chunk_pause_ms: 0,
     };
 
     /// For synths on a direct USB-MIDI connection, which take bytes much faster than DIN.
     pub const USB_FAST: Pacing = Pacing {
         bytes_per_second: 100_000,
         gap_after_message_ms: 10,
+        chunk_bytes: 0,
+        chunk_pause_ms: 0,
     };
+
+    /// For firmware and slow receivers on a DIN cable: 255-byte chunks at the wire rate with a
+    /// 20 ms pause after each (the Little Phatty librarian sends 64-byte chunks 20 ms apart;
+    /// SysEx Librarian caps chunks at 256 bytes), and half a second after each message.
+    pub const SLOW: Pacing = Pacing {
+        bytes_per_second: DIN_BYTES_PER_SECOND,
+        gap_after_message_ms: 500,
+        chunk_bytes: 255,
+        chunk_pause_ms: 20,
+    };
+
+    /// Whole-message pacing with this rate and gap.
+    pub const fn whole(bytes_per_second: u32, gap_after_message_ms: u32) -> Pacing {
+        Pacing {
+            bytes_per_second,
+            gap_after_message_ms,
+            chunk_bytes: 0,
+            chunk_pause_ms: 0,
+        }
+    }
+
+    /// The chunk size in use: `chunk_bytes` clamped to 4–256 and rounded down to a multiple of
+    /// 3; `None` for whole messages.
+    pub fn chunk(&self) -> Option<usize> {
+        (self.chunk_bytes > 0)
+            .then(|| (self.chunk_bytes.clamp(MIN_CHUNK, MAX_CHUNK) / 3 * 3) as usize)
+    }
+
+    /// Where a message of `len` bytes is cut: the chunk lengths, in order (one for a whole
+    /// message). `limit` is the most the route takes in one piece, if any.
+    pub fn chunk_lengths(&self, len: usize, limit: Option<usize>) -> Vec<usize> {
+        let size = match (self.chunk(), limit) {
+            (Some(c), Some(l)) => c.min(l),
+            (Some(c), None) => c,
+            (None, Some(l)) if len > l => l,
+            _ => return vec![len],
+        }
+        .max(1);
+        let mut out = vec![size; len / size];
+        if !len.is_multiple_of(size) {
+            out.push(len % size);
+        }
+        if out.is_empty() {
+            out.push(0);
+        }
+        out
+    }
+
+    /// Seconds a message of `len` bytes takes on a direct port: its wire time plus the pauses
+    /// between its chunks.
+    pub fn chunked_seconds(&self, len: usize) -> f64 {
+        let pauses = self.chunk_lengths(len, None).len().saturating_sub(1);
+        self.wire_seconds(len) + pauses as f64 * f64::from(self.chunk_pause_ms) / 1000.0
+    }
 
     /// Seconds a message of `len` bytes occupies the wire.
     pub fn wire_seconds(&self, len: usize) -> f64 {
@@ -62,6 +134,15 @@ impl Pacing {
     pub fn total_seconds(&self, lens: impl IntoIterator<Item = usize>) -> f64 {
         lens.into_iter().map(|len| self.slot_seconds(len)).sum()
     }
+
+    /// Seconds to send messages of these lengths through a direct port, chunk pauses and the
+    /// last gap included.
+    pub fn direct_total_seconds(&self, lens: impl IntoIterator<Item = usize>) -> f64 {
+        let gap = f64::from(self.gap_after_message_ms) / 1000.0;
+        lens.into_iter()
+            .map(|len| self.chunked_seconds(len) + gap)
+            .sum()
+    }
 }
 
 /// The pacing the user chose for sends.
@@ -72,6 +153,8 @@ pub enum PacingChoice {
     Din,
     /// [`Pacing::USB_FAST`].
     UsbFast,
+    /// [`Pacing::SLOW`]: chunked, for firmware and slow receivers (direct ports).
+    Slow,
     /// The device profile's own pacing.
     Device,
     /// The user's own settings.
@@ -84,6 +167,7 @@ impl PacingChoice {
         match self {
             PacingChoice::Din => Pacing::DIN,
             PacingChoice::UsbFast => Pacing::USB_FAST,
+            PacingChoice::Slow => Pacing::SLOW,
             PacingChoice::Device => device,
             PacingChoice::Custom(p) => p,
         }
@@ -141,76 +225,17 @@ impl Planner {
     /// plan's (so rounding to samples never accumulates), but never before this message has
     /// fully left at the byte rate (only the gap may shrink, by less than a sample).
     pub fn sent(&mut self, len: usize, actual_s: f64, sample_rate: f64) {
+        let gap = f64::from(self.pacing.gap_after_message_ms) / 1000.0;
+        self.sent_with_gap(len, actual_s, sample_rate, gap);
+    }
+
+    /// Like [`Planner::sent`] with a gap of `gap_s` seconds after these bytes (a chunk's pause
+    /// inside a message).
+    pub fn sent_with_gap(&mut self, len: usize, actual_s: f64, sample_rate: f64, gap_s: f64) {
         let late = actual_s > self.next_s + 1.0 / sample_rate.max(1.0);
         let start = if late { actual_s } else { self.next_s };
-        self.next_s =
-            (start + self.pacing.slot_seconds(len)).max(actual_s + self.pacing.wire_seconds(len));
-    }
-}
-
-/// A bound on what is handed to a driver queue that is emptied once per period (midir's JACK
-/// output: a 16 KiB ring of bytes and a ring of 2,048 message lengths, read by the JACK process
-/// callback, which writes every queued message into that period's port buffer). Keeping what is
-/// handed over in any `window` (two periods and a margin) within `budget` bytes and
-/// `max_messages` messages means the queue never holds more than it can take at once, so a
-/// message is never cut or overwritten there. Times are seconds on any monotonic clock.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FlowWindow {
-    window_s: f64,
-    budget: usize,
-    max_messages: usize,
-    recent: std::collections::VecDeque<(f64, usize)>,
-}
-
-impl FlowWindow {
-    /// A window of `window_s` seconds holding at most `budget` bytes in `max_messages` messages.
-    pub fn new(window_s: f64, budget: usize, max_messages: usize) -> FlowWindow {
-        FlowWindow {
-            window_s: window_s.max(0.0),
-            budget: budget.max(1),
-            max_messages: max_messages.max(1),
-            recent: std::collections::VecDeque::new(),
-        }
-    }
-
-    /// Changes the window length (the driver's period changed).
-    pub fn set_window(&mut self, window_s: f64) {
-        self.window_s = window_s.max(0.0);
-    }
-
-    /// The earliest time at or after `now_s` at which `len` more bytes fit in the window. A
-    /// message larger than the budget fits only in an empty window.
-    pub fn earliest(&self, now_s: f64, len: usize) -> f64 {
-        let live = |(t, _): &&(f64, usize)| *t + self.window_s > now_s;
-        let mut bytes: usize = self.recent.iter().filter(live).map(|(_, n)| n).sum();
-        let mut count = self.recent.iter().filter(live).count();
-        let mut at = now_s;
-        for (t, n) in self.recent.iter().filter(live) {
-            if count == 0 || (bytes + len <= self.budget && count < self.max_messages) {
-                break;
-            }
-            at = at.max(t + self.window_s);
-            bytes -= n;
-            count -= 1;
-        }
-        at
-    }
-
-    /// Records `len` bytes handed over at `at_s`.
-    pub fn sent(&mut self, at_s: f64, len: usize) {
-        while self
-            .recent
-            .front()
-            .is_some_and(|(t, _)| t + self.window_s <= at_s)
-        {
-            self.recent.pop_front();
-        }
-        self.recent.push_back((at_s, len));
-    }
-
-    /// When everything handed over so far has had a full window to leave the queue.
-    pub fn drained_at(&self) -> f64 {
-        self.recent.back().map_or(0.0, |(t, _)| t + self.window_s)
+        let wire = self.pacing.wire_seconds(len);
+        self.next_s = (start + wire + gap_s).max(actual_s + wire);
     }
 }
 
@@ -258,52 +283,46 @@ mod tests {
 
     #[test]
     fn zero_rate_is_treated_as_one_byte_per_second() {
-        let p = Pacing {
-            bytes_per_second: 0,
-            gap_after_message_ms: 0,
-        };
+        let p = Pacing::whole(0, 0);
         assert_eq!(p.wire_seconds(10), 10.0);
     }
 
     #[test]
-    fn flow_window_never_holds_more_than_its_budget() {
-        let mut w = FlowWindow::new(0.05, 16_000, 1_000);
-        assert_eq!(w.earliest(0.0, 8_000), 0.0);
-        w.sent(0.0, 8_000);
-        assert_eq!(w.earliest(0.001, 8_000), 0.001, "two of 8,000 fit");
-        w.sent(0.001, 8_000);
-        // A third has to wait until the first has had its window.
-        assert!((w.earliest(0.002, 8_000) - 0.05).abs() < 1e-12);
-        // A message over the budget waits for an empty window.
-        assert!((w.earliest(0.002, 20_000) - 0.051).abs() < 1e-12);
-        assert!((w.drained_at() - 0.051).abs() < 1e-12);
-        // The message count is bounded too.
-        let mut w = FlowWindow::new(0.05, 16_000, 2);
-        w.sent(0.0, 3);
-        w.sent(0.0, 3);
-        assert!((w.earliest(0.01, 3) - 0.05).abs() < 1e-12);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn flow_window_sums_stay_within_budget(lens in proptest::collection::vec(1usize..20_000, 1..60)) {
-            let (window, budget) = (0.01, 16_000);
-            let mut w = FlowWindow::new(window, budget, 8);
-            let mut now = 0.0;
-            let mut sent: Vec<(f64, usize)> = vec![];
-            for len in lens {
-                now = w.earliest(now, len);
-                w.sent(now, len);
-                sent.push((now, len));
-                now += 0.0003;
+    fn chunks_are_multiples_of_three_within_limits() {
+        let p = Pacing {
+            chunk_bytes: 100,
+            chunk_pause_ms: 20,
+            ..Pacing::DIN
+        };
+        assert_eq!(p.chunk(), Some(99));
+        assert_eq!(p.chunk_lengths(250, None), vec![99, 99, 52]);
+        assert_eq!(p.chunk_lengths(99, None), vec![99]);
+        assert_eq!(
+            Pacing {
+                chunk_bytes: 1,
+                ..p
             }
-            for (i, (t, len)) in sent.iter().enumerate() {
-                let earlier = sent[..i].iter().filter(|(s, _)| s + window > *t);
-                let inside: usize = earlier.clone().map(|(_, n)| n).sum();
-                let count = earlier.count();
-                proptest::prop_assert!(inside == 0 || inside + len <= budget, "{inside} + {len}");
-                proptest::prop_assert!(count < 8, "{count} messages in the window");
+            .chunk(),
+            Some(3)
+        );
+        assert_eq!(
+            Pacing {
+                chunk_bytes: 1000,
+                ..p
             }
-        }
+            .chunk(),
+            Some(255)
+        );
+        assert_eq!(Pacing::DIN.chunk(), None);
+        assert_eq!(Pacing::DIN.chunk_lengths(50_000, None), vec![50_000]);
+        // A route limit cuts whole messages too (JACK's queue).
+        assert_eq!(Pacing::DIN.chunk_lengths(10, Some(4)), vec![4, 4, 2]);
+        assert_eq!(
+            p.chunk_lengths(300, Some(45)),
+            vec![45; 6].into_iter().chain([30]).collect::<Vec<_>>()
+        );
+        // 250 bytes in three chunks: wire time plus two pauses.
+        assert!((p.chunked_seconds(250) - (0.08 + 0.04)).abs() < 1e-12);
+        assert!((p.direct_total_seconds([250]) - (0.08 + 0.04 + 0.15)).abs() < 1e-12);
     }
 }

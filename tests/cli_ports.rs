@@ -5,19 +5,13 @@
 
 mod common;
 
-use common::jack::{arrival_rate, receiver, Jack};
+use common::jack::{arrival_rate, cli, receiver, Jack};
 use common::sysex;
 use midir::os::unix::VirtualOutput;
 use midir::MidiOutput;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 use sysex_vault::library::file;
-
-fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sysex-vault"));
-    c.env("JACK_DEFAULT_SERVER", Jack::name());
-    c
-}
 
 #[test]
 fn capture_then_send_through_jack_ports() {

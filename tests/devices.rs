@@ -330,3 +330,86 @@ fn every_shipped_definition_can_be_replaced_from_the_user_folder() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_hostile_or_broken_user_file_is_refused_not_obeyed() {
+    let head = "id = \"x\"\nname = \"X\"\nmaker = \"X\"\nsources = [\"s\"]\n";
+    for (text, says) in [
+        // A bad message before a bank whose slots point past it (used to index out of range).
+        (
+            "[[message]]\nid = \"bad\"\nlabel = \"B\"\nkind = \"other\"\nheader = \"F0 zz\"\n\
+             [[message]]\nid = \"bank\"\nlabel = \"K\"\nkind = \"bank\"\nheader = \"F0 01\"\n\
+             data = { from = 2, to = -1 }\nslots = { patch = \"p\", count = 2, stride = 1 }\n\
+             [[message]]\nid = \"p\"\nlabel = \"P\"\nkind = \"program\"\nheader = \"F0 02\"\n\
+             data = { from = 2, to = -1 }\n",
+            "`zz` is not a hex byte",
+        ),
+        // Counts and offsets that would hang or exhaust memory.
+        (
+            "[[message]]\nid = \"bank\"\nlabel = \"K\"\nkind = \"bank\"\nheader = \"F0 01\"\n\
+             data = { from = 2, to = -1 }\nslots = { count = 9000000000000000000, stride = 1, \
+             name = { offset = 0, length = 1 } }\n",
+            "slot counts to 16384",
+        ),
+        (
+            "[[message]]\nid = \"m\"\nlabel = \"M\"\nkind = \"program\"\nheader = \"F0 01\"\n\
+             data = { from = 2, to = -1 }\nname = { offset = 99999999999, length = 4 }\n",
+            "offsets and sizes go up to",
+        ),
+        ("device_id = 200\n", "device_id is 0 to 127"),
+        (
+            "[[request]]\nid = \"r\"\nlabel = \"R\"\nkind = \"program\"\nbytes = \"F0 01 cs 02 F7\"\n\
+             checksum = { rule = \"sum\", from = 3 }\n",
+            "after its `cs`",
+        ),
+        (
+            "[[request]]\nid = \"r\"\nlabel = \"R\"\nkind = \"program\"\nbytes = \"F0 01 prog_hi F7\"\n",
+            "`prog_hi` needs a `prog`",
+        ),
+    ] {
+        let r = Registry::from_texts(vec![("mine.toml".into(), format!("{head}{text}"))], []);
+        assert!(r.all().is_empty(), "{text}");
+        let all: Vec<String> = r.errors().iter().map(|e| e.to_string()).collect();
+        assert!(all.iter().any(|e| e.contains(says)), "{says}: {all:?}");
+    }
+}
+
+#[test]
+fn damaged_banks_are_not_split_and_banks_are_built_only_in_slot_order() {
+    let names: Vec<String> = (0..32).map(|i| format!("V{i}")).collect();
+    let (mut bank, singles) = dx7_bank(0, &names);
+    bank[300] ^= 1;
+    let err = reg().split_bank(&bank).unwrap().unwrap_err();
+    assert!(err.contains("checksum is wrong"), "{err}");
+    // A patch with a bad checksum is not built into a bank either.
+    let mut patches = singles.clone();
+    patches[3][20] ^= 1;
+    let err = reg()
+        .get("yamaha-dx7")
+        .unwrap()
+        .build_bank("bank", &patches)
+        .unwrap_err();
+    assert!(err.contains("patch 4's checksum is wrong"), "{err}");
+    // Kawai K1 singles block: patches must be programs 0-31 (or 32-63) in order.
+    let single = |p: u8| {
+        let mut m = vec![0xF0, 0x40, 0x00, 0x20, 0x00, 0x03, 0x00, p];
+        let data = padded(&format!("P{p}"), 87);
+        m.extend(&data);
+        m.push(((0xA5 + sum(&data)) & 0x7F) as u8);
+        m.push(0xF7);
+        m
+    };
+    let k1 = reg().get("kawai-k1").unwrap();
+    let ordered: Vec<Vec<u8>> = (0..32).map(single).collect();
+    assert!(k1.build_bank("singles", &ordered).is_ok());
+    let shifted: Vec<Vec<u8>> = (16..48).map(single).collect();
+    let err = k1.build_bank("singles", &shifted).unwrap_err();
+    assert!(err.contains("multiple of 32"), "{err}");
+    let mut swapped = ordered.clone();
+    swapped.swap(1, 2);
+    let err = k1.build_bank("singles", &swapped).unwrap_err();
+    assert!(
+        err.contains("patch 2 is program 2, slot 2 of the bank needs program 1"),
+        "{err}"
+    );
+}

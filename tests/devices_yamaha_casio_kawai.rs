@@ -172,7 +172,7 @@ fn yamaha_4op_tx81z_additional_and_performance_data() {
         Expect {
             definition: "yamaha-4op",
             message: "aced",
-            kind: MessageKind::EditBuffer,
+            kind: MessageKind::Data,
             names: &[],
             program: None,
             checksum: Some(true),
@@ -675,4 +675,27 @@ fn kawai_k4_requests() {
         request("kawai-k4", "multis", fields(0, 2, 0)),
         vec![vec![0xF0, 0x40, 0x00, 0x01, 0x00, 0x04, 0x02, 0x40, 0xF7]]
     );
+}
+
+#[test]
+fn a_tx81z_voice_is_one_patch_of_two_messages() {
+    // ACED then VCED, as a TX81Z sends a voice: one edit-buffer patch, named by the VCED.
+    let mut aced = vec![0xF0, 0x43, 0x00, 0x7E, 0x00, 0x21];
+    aced.extend(b"LM  8976AE");
+    aced.extend([0u8; 23]);
+    aced.push(twos(&aced[6..]));
+    aced.push(0xF7);
+    let mut vced_data = vec![0u8; 93];
+    vced_data[77..87].copy_from_slice(&padded("PIANO 4OP", 10));
+    let mut vced = vec![0xF0, 0x43, 0x00, 0x03, 0x00, 0x5D];
+    vced.extend(&vced_data);
+    vced.push(twos(&vced_data));
+    vced.push(0xF7);
+    let e = sysex_vault::library::Entry::new(
+        vec![aced, vced],
+        sysex_vault::library::Source::Capture,
+        0,
+    );
+    assert_eq!(e.kind, MessageKind::EditBuffer);
+    assert_eq!(e.name, "Yamaha TX81Z / DX21 / DX27 / DX100: PIANO 4OP");
 }

@@ -7,11 +7,11 @@
 
 mod common;
 
-use common::jack::{direct_state, receiver, Arrivals, Jack};
+use common::jack::{cli, direct_session, joined, receiver, run_until, Jack};
 use common::{decode_state, sysex, In, Session};
 use midir::os::unix::VirtualOutput;
 use midir::MidiOutput;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use sysex_vault::library::{file, Entry, Library, Source};
 use sysex_vault::pacing::{Pacing, PacingChoice};
@@ -22,41 +22,6 @@ fn library(entries: Vec<Entry>) -> Library {
         lib.add(e);
     }
     lib
-}
-
-fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sysex-vault"));
-    c.env("JACK_DEFAULT_SERVER", Jack::name());
-    c
-}
-
-fn direct_session(lib: &Library, input: &str, output: &str, pacing: PacingChoice) -> Session {
-    let mut s = Session::load();
-    let pacing = serde_json::json!(serde_json::to_string(&pacing).unwrap());
-    assert!(s.load_state(&direct_state(
-        lib,
-        input,
-        output,
-        &[("fields/pacing", pacing)]
-    )));
-    s.activate(48_000.0, 512);
-    s.settle();
-    s
-}
-
-/// Runs blocks about in real time until `done` or `seconds` pass.
-fn run_until(s: &mut Session, seconds: f64, first: &[In], done: impl Fn() -> bool) {
-    let end = Instant::now() + Duration::from_secs_f64(seconds);
-    let mut events = first.to_vec();
-    while Instant::now() < end && !done() {
-        s.process(512, &events);
-        events.clear();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn messages(a: &Arrivals) -> Vec<Vec<u8>> {
-    a.lock().unwrap().iter().map(|(_, m)| m.clone()).collect()
 }
 
 fn log_text(s: &mut Session) -> String {
@@ -95,7 +60,7 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
             + &String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{text}");
         std::thread::sleep(Duration::from_millis(200));
-        let got = messages(&received);
+        let got = joined(&received);
         let whole = got.iter().filter(|m| expected.contains(m)).count();
         eprintln!(
             "CLI entry {entry}: {} of {} messages arrived whole",
@@ -106,10 +71,7 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
     }
 
     // 2. The plugin's direct route: the same six messages at a custom 10 MB/s.
-    let fast = PacingChoice::Custom(Pacing {
-        bytes_per_second: 10_000_000,
-        gap_after_message_ms: 0,
-    });
+    let fast = PacingChoice::Custom(Pacing::whole(10_000_000, 0));
     let mut synth_out = MidiOutput::new("synth-tx")
         .unwrap()
         .create_virtual("out")
@@ -129,7 +91,7 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
         synth_rx.lock().unwrap().len() >= 6
     });
     run_until(&mut s, 0.2, &[], || false);
-    assert_eq!(messages(&synth_rx), big, "{}", log_text(&mut s));
+    assert_eq!(joined(&synth_rx), big, "{}", log_text(&mut s));
     drop(s);
 
     // 3. A program change interrupts a direct send (DIN pacing: 400 bytes = 128 ms + 150 ms).
@@ -144,10 +106,10 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
         || synth_rx.lock().unwrap().len() >= 2,
     );
     run_until(&mut s, 2.0, &[In::Midi(0, [0xC0, 7, 0])], || {
-        messages(&synth_rx).contains(&sysex(50, 99))
+        joined(&synth_rx).contains(&sysex(50, 99))
     });
     run_until(&mut s, 0.6, &[], || false);
-    let got = messages(&synth_rx);
+    let got = joined(&synth_rx);
     let n = got.len();
     assert!((3..=4).contains(&n), "{n} messages: bank not interrupted");
     assert_eq!(got[n - 1], sysex(50, 99));

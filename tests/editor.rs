@@ -340,3 +340,23 @@ fn dump_requests_come_from_the_chosen_synth_definition() {
         }
     }
 }
+
+#[test]
+fn a_synth_without_a_dump_request_shows_how_to_start_the_dump() {
+    let (mut h, _rig) = rig();
+    h.run();
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label("Synth").click();
+    h.run();
+    h.get_by_label("Moog Little Phatty").click_accesskit();
+    h.run();
+    h.get_by_label_contains("open the SYSEX menu and choose the single-preset dump");
+    use egui_kittest::kittest::NodeT;
+    assert!(
+        h.get_by_label("Request dump")
+            .accesskit_node()
+            .is_disabled(),
+        "no request to send"
+    );
+}

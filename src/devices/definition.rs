@@ -67,6 +67,10 @@ struct RawDefinition {
 struct RawPacing {
     bytes_per_second: u32,
     gap_ms: u32,
+    #[serde(default)]
+    chunk_bytes: u32,
+    #[serde(default)]
+    chunk_pause_ms: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -378,7 +382,11 @@ impl Ctx<'_> {
 
 /// 1-based line and column of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -401,6 +409,11 @@ fn name_field(n: RawName) -> NameField {
         charset: n.charset,
     }
 }
+
+/// Largest offset or size a definition may give (the 1 MiB SysEx limit).
+pub const LIMIT: usize = 1 << 20;
+/// Most slots a bank message may have.
+pub const MAX_SLOTS: usize = 16_384;
 
 /// Parses and checks one definition file.
 pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
@@ -443,12 +456,24 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
             );
             Pacing::DIN
         }
+        Some(p) if p.chunk_bytes != 0 && !(4..=256).contains(&p.chunk_bytes) => {
+            ctx.at(
+                raw.id.span(),
+                "pacing.chunk_bytes is 0 (whole messages) or 4 to 256".into(),
+            );
+            Pacing::DIN
+        }
         Some(p) => Pacing {
             bytes_per_second: p.bytes_per_second,
             gap_after_message_ms: p.gap_ms,
+            chunk_bytes: p.chunk_bytes,
+            chunk_pause_ms: p.chunk_pause_ms,
         },
         None => Pacing::DIN,
     };
+    if raw.device_id.is_some_and(|d| d > 0x7F) {
+        ctx.at(raw.id.span(), "device_id is 0 to 127 (0x7F)".into());
+    }
     let identity = raw.identity.as_ref().and_then(|s| {
         let p = pattern(&mut ctx, s)?;
         let bytes: Option<Vec<u8>> = p
@@ -517,6 +542,31 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
                 m.id.span(),
                 "`reply = ack | nak | error` goes with kind = \"reply\"".into(),
             );
+        }
+        let sizes = [
+            m.name.as_ref().map(|n| n.offset),
+            m.name.as_ref().map(|n| n.length),
+            m.address.as_ref().map(|a| a.at),
+            m.slots.as_ref().map(|s| s.offset),
+            m.slots.as_ref().map(|s| s.stride),
+            m.slots
+                .as_ref()
+                .and_then(|s| s.name.as_ref())
+                .map(|n| n.offset),
+            m.slots
+                .as_ref()
+                .and_then(|s| s.name.as_ref())
+                .map(|n| n.length),
+        ];
+        if sizes.into_iter().flatten().any(|v| v > LIMIT)
+            || m.address.as_ref().is_some_and(|a| a.length > 16)
+            || m.slots.as_ref().is_some_and(|s| s.count > MAX_SLOTS)
+        {
+            ctx.at(
+                m.id.span(),
+                format!("offsets and sizes go up to {LIMIT}, slot counts to {MAX_SLOTS}, addresses to 16 bytes"),
+            );
+            continue;
         }
         if m.name.is_some() && m.data.is_none() {
             ctx.at(
@@ -595,8 +645,28 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
             slots,
         });
     }
+    // Slot references are positions in the file: check them only when every message parsed.
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
     // A bank that is split or built needs both messages to be buildable from header + data.
     for i in 0..messages.len() {
+        if let Some(Slots {
+            patch: Some(_),
+            offset,
+            ..
+        }) = &messages[i].slots
+        {
+            if *offset != 0 {
+                ctx.at(
+                    0..0,
+                    format!(
+                        "message `{}`: slots that split into patches start at offset 0",
+                        messages[i].id
+                    ),
+                );
+            }
+        }
         if let Some(Slots {
             patch: Some(patch), ..
         }) = &messages[i].slots
@@ -652,6 +722,19 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
                         .into(),
                 );
                 ok = false;
+            }
+            let at = part.iter().position(|t| *t == Token::Checksum);
+            if let (Some(at), Some(c)) = (at, &r.checksum) {
+                if c.from >= at {
+                    ctx.at(
+                        r.bytes.span(),
+                        format!(
+                            "the checksum starts at byte {}, after its `cs` (byte {at})",
+                            c.from
+                        ),
+                    );
+                    ok = false;
+                }
             }
         }
         if !ok {

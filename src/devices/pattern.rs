@@ -136,6 +136,11 @@ impl Pattern {
         if tokens.is_empty() {
             return Err(PatternError("empty pattern".into()));
         }
+        if tokens.contains(&Token::ProgramHigh) && !tokens.contains(&Token::Program) {
+            return Err(PatternError(
+                "`prog_hi` needs a `prog` for the low 7 bits".into(),
+            ));
+        }
         Ok(Pattern { tokens })
     }
 

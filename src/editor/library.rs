@@ -372,7 +372,9 @@ impl LibraryPanel {
                 selected.iter().filter_map(|id| l.get(*id)).collect();
             (
                 picked.iter().any(|e| e.invalid_checksums > 0),
-                picked.len() == 1 && (picked[0].kind == devices::MessageKind::Bank),
+                picked.len() == 1
+                    && (picked[0].kind == devices::MessageKind::Bank
+                        || picked[0].messages.len() > 1),
             )
         });
         ui.horizontal(|ui| {

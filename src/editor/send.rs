@@ -126,6 +126,8 @@ impl SendPanel {
             ui.label("Pacing");
             ui.selectable_value(&mut choice, PacingChoice::Din, "DIN (3125 B/s, 150 ms)");
             ui.selectable_value(&mut choice, PacingChoice::UsbFast, "USB / fast");
+            ui.selectable_value(&mut choice, PacingChoice::Slow, "Slow / firmware")
+                .on_hover_text("255-byte chunks at 3125 B/s, 20 ms after each chunk, 500 ms after each message (direct MIDI ports)");
             ui.selectable_value(&mut choice, PacingChoice::Device, "Device default");
             if ui
                 .selectable_label(matches!(choice, PacingChoice::Custom(_)), "Custom")
@@ -151,7 +153,37 @@ impl SendPanel {
                 )
                 .labelled_by(gap.id);
             });
+            ui.horizontal(|ui| {
+                let mut chunked = p.chunk_bytes > 0;
+                if ui
+                    .checkbox(&mut chunked, "Chunks of")
+                    .on_hover_text("Send each message in pieces (4-256 bytes, rounded down to a multiple of 3), with a pause after each")
+                    .changed()
+                {
+                    p.chunk_bytes = if chunked { 255 } else { 0 };
+                }
+                if chunked {
+                    let size = ui.label("Chunk size");
+                    ui.add(
+                        egui::DragValue::new(&mut p.chunk_bytes)
+                            .range(crate::pacing::MIN_CHUNK..=crate::pacing::MAX_CHUNK)
+                            .suffix(" B"),
+                    )
+                    .labelled_by(size.id);
+                    let pause = ui.label("Pause after each chunk");
+                    ui.add(
+                        egui::DragValue::new(&mut p.chunk_pause_ms)
+                            .range(0..=1_000)
+                            .suffix(" ms"),
+                    )
+                    .labelled_by(pause.id);
+                }
+            });
             choice = PacingChoice::Custom(p);
+        }
+        let direct = s.handles.route.read().is_ok_and(|r| r.direct);
+        if choice.resolve(Pacing::DIN).chunk_bytes > 0 && !direct {
+            ui.small("Through the host a message always leaves whole: chunks apply on the direct MIDI ports (Record tab), the route to use for firmware.");
         }
         *s.handles.pacing.write().unwrap_or_else(|e| e.into_inner()) = choice;
     }
@@ -195,11 +227,7 @@ impl SendPanel {
     /// Request a dump: pick the synth and what to ask for; channel, device ID, bank and program
     /// where the request has them.
     fn dump_request_ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
-        let defs: Vec<&devices::Definition> = devices::registry()
-            .all()
-            .iter()
-            .filter(|d| !d.requests.is_empty())
-            .collect();
+        let defs: Vec<&devices::Definition> = devices::registry().all().iter().collect();
         self.dump_definition = self.dump_definition.min(defs.len());
         let def = defs.get(self.dump_definition).copied();
         ui.horizontal(|ui| {
@@ -223,7 +251,7 @@ impl SendPanel {
                 })
                 .response
                 .on_hover_text("The synth to ask; its definition knows the request bytes");
-            if let Some(d) = def {
+            if let Some(d) = def.filter(|d| !d.requests.is_empty()) {
                 self.dump_request = self.dump_request.min(d.requests.len() - 1);
                 egui::ComboBox::from_label("Ask for")
                     .selected_text(&d.requests[self.dump_request].label)
@@ -234,7 +262,12 @@ impl SendPanel {
                     });
             }
         });
-        let request = def.map(|d| &d.requests[self.dump_request]);
+        if let Some(d) = def.filter(|d| !d.guide.is_empty()) {
+            egui::CollapsingHeader::new("How to start a dump on the synth")
+                .default_open(d.requests.is_empty())
+                .show(ui, |ui| ui.label(&d.guide));
+        }
+        let request = def.and_then(|d| d.requests.get(self.dump_request));
         let uses = |t: devices::pattern::Token| {
             request.is_some_and(|r| r.messages.iter().any(|p| p.has(t)))
         };
@@ -279,7 +312,14 @@ impl SendPanel {
                     .labelled_by(label.id)
                     .on_hover_text("As the synth numbers it in SysEx, from 0");
             }
-            if ui.button("Request dump").clicked() {
+            let can_request = def.is_none() || request.is_some();
+            if ui
+                .add_enabled(can_request, egui::Button::new("Request dump"))
+                .on_disabled_hover_text(
+                    "This synth has no dump request: start the dump on the synth (see above)",
+                )
+                .clicked()
+            {
                 let fields = devices::Fields {
                     channel: Some(self.dump_channel - 1),
                     device: Some(self.dump_device.unwrap_or(default_device)),

@@ -9,17 +9,19 @@
 //!   byte rate, plus the gap, also across jobs (its `free_at`). It checks before every message
 //!   that the port still exists, so an unplugged device stops the job with an error instead of
 //!   sending into nothing.
-//! - JACK: midir hands messages to JACK through a 16 KiB ring that the JACK process callback
-//!   empties once per period into the port's buffer; a message that does not fit is cut or
-//!   overwritten there without an error. So on JACK the sender also keeps the bytes handed over
-//!   in any two periods (plus 1 ms) within [`JACK_FLOW_BUDGET`] ([`FlowWindow`]): at high rates a
-//!   message waits for room instead of being corrupted.
+//! - JACK: midir's JACK output hands messages over through a 16 KiB ring it cannot report the
+//!   room of; overfilling it cuts messages (or panics in debug builds). So on JACK the output is
+//!   a client of our own (`JackOut`): the sender waits for room in its ring, the process
+//!   callback moves whole events into the port buffer, and a long message leaves in pieces of
+//!   [`MAX_PIECE`] that the receiver joins.
 //! - A port opened by one instance is refused to another instance in the same process with a
 //!   clear message (some platforms open MIDI ports exclusively, and two librarians on one synth
 //!   would interleave dumps).
 
-use crate::pacing::{FlowWindow, Pacing, Planner};
-use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput, MidiOutputConnection};
+use crate::pacing::{Pacing, Planner};
+#[cfg(not(feature = "jack"))]
+use midir::MidiOutputConnection;
+use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -35,20 +37,14 @@ pub const BACKEND: &str = if cfg!(feature = "jack") {
     "WinMM"
 };
 
-/// Largest single message the backend can send. midir's JACK output goes through a 16 KiB
-/// ring; larger messages are refused with an error rather than cut.
-pub const MAX_SEND_MESSAGE: usize = if cfg!(feature = "jack") {
-    16_000
+/// Largest piece the backend is handed at once, if it has a limit. On JACK each piece is one MIDI
+/// event, which must fit a period's port buffer with others, so a longer message is handed over
+/// in pieces of this size (a multiple of 3) and the receiver joins them, as MIDI allows.
+pub const MAX_PIECE: Option<usize> = if cfg!(feature = "jack") {
+    Some(3_999)
 } else {
-    1 << 20
+    None
 };
-
-/// Most bytes handed to midir's JACK output in any two JACK periods: below its 16 KiB ring, so a
-/// period's worth of queued messages always fits the ring and the port buffer.
-pub const JACK_FLOW_BUDGET: usize = 16_000;
-/// Most messages handed to midir's JACK output in any two JACK periods (its ring of message
-/// lengths holds 2,048).
-pub const JACK_FLOW_MESSAGES: usize = 1_000;
 
 /// Which MIDI route an instance uses, saved with the project.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,16 +201,13 @@ pub fn open_input(
 
 /// An open output port.
 pub struct DirectOut {
+    /// The backend connection (midir; on JACK a client of our own, `JackOut`).
+    #[cfg(not(feature = "jack"))]
     connection: MidiOutputConnection,
+    #[cfg(feature = "jack")]
+    connection: JackOut,
     /// A second client kept open to check cheaply that the port still exists.
     lister: MidiOutput,
-    /// What was handed to the backend recently (JACK: bounded per period).
-    flow: Option<FlowWindow>,
-    /// Clock of `flow`.
-    opened: Instant,
-    /// JACK: a client kept open to read the current period.
-    #[cfg(feature = "jack")]
-    jack: Option<jack::Client>,
     _claim: Claim,
     /// The port's name.
     pub port: String,
@@ -235,29 +228,131 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
         .into_iter()
         .find(|p| m.port_name(p).is_ok_and(|n| n == port))
         .ok_or_else(|| missing("output", &port, output_ports()))?;
+    #[cfg(not(feature = "jack"))]
     let connection = m
         .connect(&found, "out")
         .map_err(|e| format!("{port}: {e}"))?;
+    #[cfg(feature = "jack")]
+    let connection = {
+        let _ = found;
+        JackOut::connect(client, &port)?
+    };
     let lister = MidiOutput::new(&format!("{client} monitor")).map_err(backend_error)?;
-    let mut out = DirectOut {
+    Ok(DirectOut {
         connection,
         lister,
-        flow: None,
-        opened: Instant::now(),
-        #[cfg(feature = "jack")]
-        jack: jack::Client::new(
-            &format!("{client} period"),
-            jack::ClientOptions::NO_START_SERVER,
-        )
-        .ok()
-        .map(|(c, _)| c),
         _claim: claim,
         port,
-    };
-    out.flow = out
-        .flow_window()
-        .map(|w| FlowWindow::new(w, JACK_FLOW_BUDGET, JACK_FLOW_MESSAGES));
-    Ok(out)
+    })
+}
+
+/// JACK output through a client and ring of our own (midir's JACK output has a 16 KiB ring it
+/// cannot report the room of, and overfilling it corrupts or panics): the sender waits for room
+/// in the ring, the process callback writes whole queued events into the port buffer and leaves
+/// the rest for the next cycle when the buffer is full. Nothing is ever cut.
+#[cfg(feature = "jack")]
+pub struct JackOut {
+    _client: jack::AsyncClient<(), JackOutHandler>,
+    writer: jack::RingBufferWriter,
+}
+
+/// Bytes of the ring between the sender and the JACK process callback.
+#[cfg(feature = "jack")]
+const JACK_RING: usize = 1 << 16;
+
+/// The process callback of [`JackOut`]: each queued event is a 4-byte little-endian length and
+/// its bytes.
+#[cfg(feature = "jack")]
+pub struct JackOutHandler {
+    port: jack::Port<jack::MidiOut>,
+    reader: jack::RingBufferReader,
+    /// One event, allocated once (no allocation in the callback).
+    buf: Box<[u8]>,
+}
+
+#[cfg(feature = "jack")]
+impl jack::ProcessHandler for JackOutHandler {
+    fn process(&mut self, _: &jack::Client, ps: &jack::ProcessScope) -> jack::Control {
+        let mut writer = self.port.writer(ps);
+        loop {
+            let mut head = [0u8; 4];
+            if self.reader.space() < 4 || self.reader.peek(&mut head) < 4 {
+                break;
+            }
+            let n = u32::from_le_bytes(head) as usize;
+            if 4 + n > self.buf.len() || self.reader.space() < 4 + n {
+                break;
+            }
+            self.reader.peek(&mut self.buf[..4 + n]);
+            let event = jack::RawMidi {
+                time: 0,
+                bytes: &self.buf[4..4 + n],
+            };
+            // A full port buffer keeps the event for the next cycle.
+            if writer.write(&event).is_err() {
+                break;
+            }
+            self.reader.advance(4 + n);
+        }
+        jack::Control::Continue
+    }
+}
+
+#[cfg(feature = "jack")]
+impl JackOut {
+    /// Opens a client named after `client` with an output port connected to `target`.
+    fn connect(client: &str, target: &str) -> Result<JackOut, String> {
+        let (c, _) = jack::Client::new(
+            &format!("{client} out"),
+            jack::ClientOptions::NO_START_SERVER,
+        )
+        .map_err(backend_error)?;
+        let port = c
+            .register_port("out", jack::MidiOut::default())
+            .map_err(|e| format!("{target}: {e}"))?;
+        let ours = port.name().map_err(|e| format!("{target}: {e}"))?;
+        let (reader, writer) = jack::RingBuffer::new(JACK_RING)
+            .map_err(|e| format!("{target}: {e}"))?
+            .into_reader_writer();
+        let handler = JackOutHandler {
+            port,
+            reader,
+            buf: vec![0u8; 4 + MAX_PIECE.unwrap_or(0)].into_boxed_slice(),
+        };
+        let active = c
+            .activate_async((), handler)
+            .map_err(|e| format!("{target}: {e}"))?;
+        active
+            .as_client()
+            .connect_ports_by_name(&ours, target)
+            .map_err(|e| format!("{target}: {e}"))?;
+        Ok(JackOut {
+            _client: active,
+            writer,
+        })
+    }
+
+    /// Whether `len` more bytes fit in the ring now.
+    fn has_room(&mut self, len: usize) -> bool {
+        self.writer.space() >= 4 + len
+    }
+
+    /// Whether everything queued has been written into the port.
+    fn drained(&mut self) -> bool {
+        self.writer.space() >= JACK_RING - 1
+    }
+
+    /// Queues one event (the caller checked the room).
+    fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let mut frame = Vec::with_capacity(4 + bytes.len());
+        frame.extend((bytes.len() as u32).to_le_bytes());
+        frame.extend(bytes);
+        if self.writer.write_buffer(&frame) == frame.len() {
+            Ok(())
+        } else {
+            Err("the JACK queue had no room".into())
+        }
+    }
 }
 
 fn missing(kind: &str, port: &str, available: Result<Vec<String>, String>) -> String {
@@ -283,58 +378,49 @@ impl DirectOut {
             .any(|p| l.port_name(p).is_ok_and(|n| n == self.port))
     }
 
-    /// JACK: two periods plus 1 ms, the longest a message can wait in midir's queue before the
-    /// process callback takes it. `None` on backends without such a queue.
-    fn flow_window(&self) -> Option<f64> {
+    /// Waits until `len` more bytes fit in the backend's queue (at once on backends without a
+    /// bounded queue). Fails if the queue does not move for two seconds (the server stopped).
+    pub fn wait_for_room(&mut self, len: usize) -> Result<(), String> {
         #[cfg(feature = "jack")]
         {
-            // Without a client to ask, assume JACK's longest period.
-            let (frames, rate) = self
-                .jack
-                .as_ref()
-                .map_or((8192, 44_100), |c| (c.buffer_size(), c.sample_rate()));
-            Some(2.0 * f64::from(frames) / f64::from(rate.max(1)) + 0.001)
+            let start = Instant::now();
+            while !self.connection.has_room(len) {
+                if start.elapsed() > Duration::from_secs(2) {
+                    return Err(format!(
+                        "{BACKEND} took nothing for 2 s: the server stopped or hangs"
+                    ));
+                }
+                std::thread::sleep(Duration::from_micros(500));
+            }
         }
-        #[cfg(not(feature = "jack"))]
-        None
+        let _ = len;
+        Ok(())
     }
 
-    /// The earliest moment a message of `len` bytes can be handed to the backend without
-    /// overfilling its queue (now, on backends without a bounded queue).
-    pub fn ready_at(&mut self, len: usize) -> Instant {
-        let window = self.flow_window();
-        let Some(flow) = self.flow.as_mut() else {
-            return Instant::now();
-        };
-        if let Some(w) = window {
-            flow.set_window(w);
+    /// Waits until everything handed over has left the backend's queue (closing the port
+    /// earlier could drop it); at most a second.
+    pub fn wait_drained(&mut self) {
+        #[cfg(feature = "jack")]
+        {
+            let deadline = Instant::now() + Duration::from_secs(1);
+            while !self.connection.drained() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(1));
+            }
         }
-        let now = self.opened.elapsed().as_secs_f64();
-        self.opened + Duration::from_secs_f64(flow.earliest(now, len))
     }
 
-    /// When everything sent so far has surely left the backend's queue (closing the port
-    /// earlier could drop it).
-    pub fn drained_at(&self) -> Instant {
-        let at = self.flow.as_ref().map_or(0.0, FlowWindow::drained_at);
-        (self.opened + Duration::from_secs_f64(at)).max(Instant::now())
-    }
-
-    /// Sends one message now (call [`DirectOut::ready_at`] first on a bounded backend).
-    pub fn send(&mut self, message: &[u8]) -> Result<(), String> {
-        if message.len() > MAX_SEND_MESSAGE {
+    /// Sends bytes now: a whole message, or a piece of one (call [`DirectOut::wait_for_room`] first
+    /// on a bounded backend). Pieces longer than [`MAX_PIECE`] are refused.
+    pub fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+        if let Some(max) = MAX_PIECE.filter(|max| bytes.len() > *max) {
             return Err(format!(
-                "a {}-byte message is larger than {BACKEND} can send in one piece ({MAX_SEND_MESSAGE} bytes)",
-                message.len()
+                "{} bytes at once is more than {BACKEND} takes ({max})",
+                bytes.len()
             ));
         }
         self.connection
-            .send(message)
-            .map_err(|e| format!("{}: {e}", self.port))?;
-        if let Some(flow) = self.flow.as_mut() {
-            flow.sent(self.opened.elapsed().as_secs_f64(), message.len());
-        }
-        Ok(())
+            .send(bytes)
+            .map_err(|e| format!("{}: {e}", self.port))
     }
 }
 
@@ -354,10 +440,13 @@ pub struct SendReport {
 /// Sends messages with pacing on the calling (non-real-time) thread. `free_at` is the earliest
 /// moment the first message may start (the previous job's last message plus its wire time and
 /// gap); on return, also after an error or a cancel, it is that moment for the next message, so
-/// pacing holds across jobs. Stops after the message in flight
-/// when `cancelled()` turns true; stops with an error (what was sent so far in the message) if
-/// the port disappears or refuses a message. `progress` is called after each message with
-/// (messages sent, bytes sent, seconds elapsed).
+/// pacing holds across jobs. With chunking ([`Pacing::chunk`]) each message leaves in chunks
+/// with a pause after each; a message longer than the backend takes at once ([`MAX_PIECE`])
+/// leaves in pieces at the byte rate. Stops after the message in flight when `cancelled()` turns
+/// true (a message whose first chunk has left is finished, so the synth never gets half of
+/// one); stops with an error (what was sent so far in the message) if the port disappears or
+/// refuses bytes. `progress` is called after each message with (messages sent, bytes sent,
+/// seconds elapsed).
 pub fn send_paced(
     out: &mut DirectOut,
     messages: &[Vec<u8>],
@@ -366,14 +455,10 @@ pub fn send_paced(
     cancelled: impl Fn() -> bool,
     mut progress: impl FnMut(usize, u64, f64),
 ) -> Result<SendReport, String> {
-    if let Some(big) = messages.iter().find(|m| m.len() > MAX_SEND_MESSAGE) {
-        return Err(format!(
-            "nothing sent: a {}-byte message is larger than {BACKEND} can send in one piece ({MAX_SEND_MESSAGE} bytes)",
-            big.len()
-        ));
-    }
     let mut plan = Planner::new(pacing);
     let start = Instant::now().max(*free_at);
+    let gap = f64::from(pacing.gap_after_message_ms) / 1000.0;
+    let pause = f64::from(pacing.chunk_pause_ms) / 1000.0;
     let mut report = SendReport {
         messages: 0,
         bytes: 0,
@@ -394,29 +479,50 @@ pub fn send_paced(
                 messages.len()
             ));
         }
-        // A cancel during the wait stops before this message: only a message already handed to
-        // the port counts as in flight. On JACK, the message also waits for room in the queue.
-        let planned = start + Duration::from_secs_f64(plan.next_start());
-        if !wait_until(planned.max(out.ready_at(m.len())), &cancelled) {
-            report.cancelled = true;
-            break;
+        let pieces = pacing.chunk_lengths(m.len(), MAX_PIECE);
+        let mut offset = 0;
+        let mut first_at = None;
+        for (k, &len) in pieces.iter().enumerate() {
+            // A cancel during the wait stops before the message's first chunk: only bytes
+            // already handed to the port are in flight. On JACK, bytes also wait for room.
+            let due = start + Duration::from_secs_f64(plan.next_start());
+            if k == 0 && !wait_until(due, &cancelled) {
+                report.cancelled = true;
+                return Ok(report);
+            }
+            if k > 0 {
+                wait_until(due, &|| false);
+            }
+            out.wait_for_room(len).map_err(|e| {
+                format!(
+                    "{e}: message {} of {} stopped after {offset} of its {} bytes",
+                    report.messages + 1,
+                    messages.len(),
+                    m.len()
+                )
+            })?;
+            let at = start.elapsed().as_secs_f64();
+            first_at.get_or_insert(at);
+            out.send(&m[offset..offset + len]).map_err(|e| {
+                format!(
+                    "{e}: message {} of {} stopped after {offset} of its {} bytes",
+                    report.messages + 1,
+                    messages.len(),
+                    m.len()
+                )
+            })?;
+            offset += len;
+            // A start more than 1 ms late (a busy machine, a full queue) moves the rest of the
+            // plan with it.
+            let last = k + 1 == pieces.len();
+            plan.sent_with_gap(len, at, 1000.0, if last { gap } else { pause });
+            *free_at = start + Duration::from_secs_f64(plan.next_start());
         }
-        let at = start.elapsed().as_secs_f64();
-        out.send(m).map_err(|e| {
-            format!(
-                "{e}: message {} of {} not sent",
-                report.messages + 1,
-                messages.len()
-            )
-        })?;
-        // A start more than 1 ms late (a busy machine, a full queue) moves the rest of the plan
-        // with it.
-        plan.sent(m.len(), at, 1000.0);
-        *free_at = start + Duration::from_secs_f64(plan.next_start());
+        let at = first_at.unwrap_or(0.0);
         report.messages += 1;
         report.bytes += m.len() as u64;
         report.starts.push(at);
-        progress(report.messages, report.bytes, at);
+        progress(report.messages, report.bytes, start.elapsed().as_secs_f64());
     }
     Ok(report)
 }

@@ -92,7 +92,17 @@ impl Worker {
         };
         let handle = std::thread::Builder::new()
             .name("sysex-vault worker".into())
-            .spawn(move || state.run(rx))
+            .spawn(move || {
+                // Load the device definitions here, off the audio thread, and say which of the
+                // user's files were skipped.
+                for e in devices::registry().errors() {
+                    state
+                        .ctx
+                        .store
+                        .note(Level::Warning, format!("Device definition skipped: {e}"));
+                }
+                state.run(rx)
+            })
             .ok();
         if handle.is_none() {
             store.log(
@@ -681,6 +691,5 @@ fn direct_sender(
             .fetch_add(dropped as u64, Ordering::Relaxed);
     }
     // Give the last message time to leave the backend's queue before the port closes.
-    let drained = out.drained_at();
-    std::thread::sleep(drained.saturating_duration_since(std::time::Instant::now()));
+    out.wait_drained();
 }

@@ -121,3 +121,59 @@ pub fn direct_state(
     all.extend(extra.iter().cloned());
     super::state_with(lib, &all)
 }
+
+/// The `sysex-vault` binary, pointed at this process's JACK server.
+pub fn cli() -> std::process::Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sysex-vault"));
+    c.env("JACK_DEFAULT_SERVER", Jack::name());
+    c
+}
+
+/// A plugin instance on the direct route through `input`/`output` with `lib` and `pacing`,
+/// active at 48 kHz with 512-frame blocks, past the settling window.
+pub fn direct_session(
+    lib: &sysex_vault::library::Library,
+    input: &str,
+    output: &str,
+    pacing: sysex_vault::pacing::PacingChoice,
+) -> super::Session {
+    let mut s = super::Session::load();
+    let pacing = serde_json::json!(serde_json::to_string(&pacing).unwrap());
+    assert!(s.load_state(&direct_state(
+        lib,
+        input,
+        output,
+        &[("fields/pacing", pacing)]
+    )));
+    s.activate(48_000.0, 512);
+    s.settle();
+    s
+}
+
+/// Runs blocks about in real time until `done` or `seconds` pass.
+pub fn run_until(
+    s: &mut super::Session,
+    seconds: f64,
+    first: &[super::In],
+    done: impl Fn() -> bool,
+) {
+    let end = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut events = first.to_vec();
+    while Instant::now() < end && !done() {
+        s.process(512, &events);
+        events.clear();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The bytes that arrived, joined into whole SysEx messages (a chunked or long message arrives
+/// as several JACK events).
+pub fn joined(arrivals: &Arrivals) -> Vec<Vec<u8>> {
+    let bytes: Vec<u8> = arrivals
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|(_, m)| m.clone())
+        .collect();
+    sysex_vault::sysex::bank::split(&bytes)
+}
