@@ -10,6 +10,7 @@
 //! exactly what went wrong.
 
 pub mod progress;
+pub mod transfers;
 
 use crate::devices;
 use crate::engine::pool::MAX_MESSAGE_LEN;
@@ -22,6 +23,7 @@ use crate::state::MAX_DECODED_BYTES;
 use crate::sysex::checksum::ChecksumStatus;
 use crate::sysex::manufacturer;
 use crate::sysex::message::SysEx;
+use crate::transfer;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use progress::Progress;
 use serde::Serialize;
@@ -380,6 +382,75 @@ pub enum Command {
         /// Milliseconds of silence after each chunk.
         #[arg(long)]
         chunk_pause: Option<u32>,
+        /// The synth's output port, for --handshake and --verify.
+        #[arg(long = "in", value_name = "PORT")]
+        input: Option<String>,
+        /// Wait for the synth's acknowledge after each message (the replies its device
+        /// definition names, or --ack/--nak/--error); needs --in.
+        #[arg(long, requires = "input")]
+        handshake: bool,
+        /// An acknowledge pattern (hex bytes; `??` for any byte, `0n` for the channel).
+        #[arg(long, value_name = "PATTERN", requires = "handshake")]
+        ack: Vec<String>,
+        /// A "send again" pattern.
+        #[arg(long, value_name = "PATTERN", requires = "handshake")]
+        nak: Vec<String>,
+        /// An error pattern: stop.
+        #[arg(long, value_name = "PATTERN", requires = "handshake")]
+        error: Vec<String>,
+        /// Milliseconds of silence before a reply is given up (restarts on every byte).
+        #[arg(long, default_value_t = 2000)]
+        reply_timeout: u64,
+        /// How often a message is sent again after a "send again", or a request after silence.
+        #[arg(long, default_value_t = 2)]
+        retries: u32,
+        /// After each message, ask the synth for it back and compare (exit 1 if one differs);
+        /// needs --in.
+        #[arg(long, requires = "input", conflicts_with = "handshake")]
+        verify: bool,
+    },
+    /// Ask a synth for a dump with its definition's request and capture the answer into a
+    /// library (with --programs, one request and one entry per program).
+    Get {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// Device definition id (see `sysex-vault devices`).
+        device: String,
+        /// Which request (see `sysex-vault devices ID`).
+        request: String,
+        /// Output port (to the synth).
+        #[arg(long = "out", value_name = "PORT")]
+        output: String,
+        /// Input port (from the synth).
+        #[arg(long = "in", value_name = "PORT")]
+        input: String,
+        /// The synth's MIDI channel, 1 to 16.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16))]
+        channel: u8,
+        /// The synth's SysEx device ID (default: the definition's).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        device_id: Option<u8>,
+        /// Program number, as the synth numbers it in SysEx (from 0).
+        #[arg(long, conflicts_with = "programs")]
+        program: Option<u16>,
+        /// Walk programs N-M (from 0), one request and one entry each.
+        #[arg(long, value_name = "N-M")]
+        programs: Option<String>,
+        /// Bank number.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        bank: Option<u8>,
+        /// Milliseconds of silence after a request before asking again.
+        #[arg(long, default_value_t = 2000)]
+        wait: u64,
+        /// Milliseconds of silence that end a dump (restarts on every byte).
+        #[arg(long, default_value_t = 1000)]
+        idle: u64,
+        /// How often a request is sent again after silence.
+        #[arg(long, default_value_t = 2)]
+        retries: u32,
+        /// Create the library if it does not exist.
+        #[arg(long)]
+        create: bool,
     },
     /// Record one dump from a synth into a library.
     Capture {
@@ -610,6 +681,14 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             gap,
             chunk,
             chunk_pause,
+            input,
+            handshake,
+            ack,
+            nak,
+            error,
+            reply_timeout,
+            retries,
+            verify,
         } => {
             let tweak = |base: Pacing| Pacing {
                 bytes_per_second: rate.unwrap_or(base.bytes_per_second),
@@ -617,14 +696,74 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
                 chunk_bytes: chunk.unwrap_or(base.chunk_bytes),
                 chunk_pause_ms: chunk_pause.unwrap_or(base.chunk_pause_ms),
             };
-            send(
-                &library,
-                &port,
-                &entries,
-                messages.as_deref(),
-                preset,
-                tweak,
-            )
+            let (messages, pacing) =
+                send_plan(&library, &entries, messages.as_deref(), preset, tweak)?;
+            let rules = transfer::CaptureRules {
+                answer_within: std::time::Duration::from_millis(reply_timeout),
+                idle: std::time::Duration::from_millis(reply_timeout.min(1000)),
+                retries,
+            };
+            match (input.as_deref(), handshake, verify) {
+                (Some(input), true, _) => {
+                    let hs = transfers::handshake_for(
+                        messages.first().map(Vec::as_slice),
+                        &ack,
+                        &nak,
+                        &error,
+                        reply_timeout,
+                        retries,
+                    )?;
+                    transfers::send_handshake(&messages, (&port, input), pacing, &hs).map(ok)
+                }
+                (Some(input), _, true) => {
+                    transfers::send_verify(&messages, (&port, input), pacing, rules)
+                }
+                _ => send_messages(&messages, &port, pacing).map(ok),
+            }
+        }
+        Command::Get {
+            library,
+            device,
+            request,
+            output,
+            input,
+            channel,
+            device_id,
+            program,
+            programs,
+            bank,
+            wait,
+            idle,
+            retries,
+            create,
+        } => {
+            let programs = match programs.as_deref() {
+                Some(text) => {
+                    let (a, b) = parse_range(text, 16_384)?;
+                    Some(((a - 1) as u16, (b - 1) as u16))
+                }
+                None => None,
+            };
+            transfers::get(transfers::Get {
+                library: &library,
+                create,
+                device: &device,
+                request: &request,
+                ports: (&output, &input),
+                fields: devices::Fields {
+                    channel: Some(channel - 1),
+                    device: device_id,
+                    program,
+                    bank,
+                    sub: None,
+                },
+                programs,
+                rules: transfer::CaptureRules {
+                    answer_within: std::time::Duration::from_millis(wait),
+                    idle: std::time::Duration::from_millis(idle),
+                    retries,
+                },
+            })
             .map(ok)
         }
         Command::Capture {
@@ -1878,14 +2017,14 @@ fn ports_list(json: bool) -> Result<String, Failure> {
     Ok(out.trim_end().to_owned())
 }
 
-fn send(
+/// The messages and pacing of a `send`.
+fn send_plan(
     lib_path: &Path,
-    port: &str,
     picks: &[usize],
     range: Option<&str>,
     preset: PacingPreset,
     tweak: impl Fn(Pacing) -> Pacing,
-) -> Result<String, Failure> {
+) -> Result<(Vec<Vec<u8>>, Pacing), Failure> {
     let lib = load(lib_path)?;
     let ids = chosen_ids(&lib, picks)?;
     let entries: Vec<&Entry> = ids.iter().filter_map(|id| lib.get(*id)).collect();
@@ -1909,7 +2048,7 @@ fn send(
             .and_then(|e| devices::registry().get(&e.profile))
             .map_or(Pacing::DIN, |d| d.pacing),
     };
-    send_messages(&messages, port, tweak(base))
+    Ok((messages, tweak(base)))
 }
 
 /// A 1-based message range (`7`, `3-5`, `3-`) within `count` messages, checked.

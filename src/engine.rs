@@ -2,6 +2,7 @@
 //! preallocated pool) and the counters that make every rejection visible.
 
 pub mod capture;
+pub mod conversation;
 pub mod counters;
 pub mod pool;
 pub mod ports;

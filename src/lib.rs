@@ -17,6 +17,7 @@ pub mod settle;
 pub mod standalone;
 pub mod state;
 pub mod sysex;
+pub mod transfer;
 
 use engine::capture::{self as capture, CaptureProducer, CaptureShared};
 use engine::counters::Counters;
@@ -205,7 +206,8 @@ impl SysExVault {
             let margin = (self.sample_rate / 10.0) as u64;
             self.clock <= at + self.capture_shared.gap_samples() + margin
         });
-        sending || recall || take_open
+        let listening = self.capture_shared.listen.load(Ordering::Relaxed);
+        sending || recall || take_open || listening
     }
 
     /// Emits the sender's due messages that start at or before `until`, from `from` on; returns
@@ -400,7 +402,9 @@ impl Plugin for SysExVault {
         }
         let mut next_due = 0;
         let pass_through = self.params.pass_through.value();
-        let armed = self.params.record.value() || self.params.always_capture.value();
+        let armed = self.params.record.value()
+            || self.params.always_capture.value()
+            || self.capture_shared.listen.load(Ordering::Relaxed);
         if self.was_armed && !armed {
             if let Some(capture) = self.capture.as_mut() {
                 capture.push_stop(self.clock);

@@ -150,6 +150,7 @@ fn send_with_progress_and_cancel() {
     let id = add(&rig, (0..10).map(|i| vec![0xF0, 0x43, i, 0xF7]).collect());
     h.run();
     h.get_by_label("Yamaha other, 10 messages").click();
+    h.run();
     h.get_by_label("Send").click();
     h.run();
     h.get_by_label("Send selected (1)").click();
@@ -359,4 +360,87 @@ fn a_synth_without_a_dump_request_shows_how_to_start_the_dump() {
             .is_disabled(),
         "no request to send"
     );
+}
+
+#[test]
+fn one_message_or_the_rest_of_an_entry_can_be_sent() {
+    let (mut h, rig) = rig();
+    let id = add(&rig, (0..20).map(|i| vec![0xF0, 0x43, i, 0xF7]).collect());
+    h.run();
+    h.get_by_label("Yamaha other, 20 messages").click();
+    h.run();
+    // Messages are counted from 1, as people count them.
+    h.get_by_label("of 20");
+    h.get_by_label("Send this message").click();
+    h.run();
+    h.get_by_label("Send from here").click();
+    h.run();
+    let got: Vec<_> = rig
+        .requests
+        .try_iter()
+        .filter_map(|r| match r {
+            WorkerRequest::SendPart { entry, from, to } => Some((entry, from, to)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, vec![(id, 0, 1), (id, 0, 20)]);
+}
+
+#[test]
+fn get_from_synth_and_checked_sends_start_conversations() {
+    use sysex_vault::engine::conversation::Conversation;
+    let (mut h, rig) = rig();
+    let id = add(&rig, vec![voice(b"CHECK ME  ")]);
+    h.run();
+    h.get_by_label("Yamaha DX7: CHECK ME").click();
+    h.run();
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label("Verify").click();
+    h.run();
+    h.get_by_label("Send selected (1)").click();
+    h.run();
+    h.get_by_label("Synth").click();
+    h.run();
+    h.get_by_label("Waldorf Blofeld").click_accesskit();
+    h.run();
+    h.get_by_label("to").click();
+    h.run();
+    h.get_by_label("Get from synth").click();
+    h.run();
+    let conversations: Vec<Conversation> = rig
+        .requests
+        .try_iter()
+        .filter_map(|r| match r {
+            WorkerRequest::Converse(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(conversations.len(), 2, "{conversations:?}");
+    assert!(
+        matches!(&conversations[0], Conversation::Send { entries, verify: true, .. } if entries == &vec![id]),
+        "{:?}",
+        conversations[0]
+    );
+    match &conversations[1] {
+        Conversation::Get {
+            definition,
+            request,
+            fields,
+            programs,
+            ..
+        } => {
+            assert_eq!(
+                (definition.as_str(), request.as_str()),
+                ("waldorf-blofeld", "sound")
+            );
+            assert_eq!(
+                fields.device,
+                Some(0x7F),
+                "the Blofeld's broadcast ID by default"
+            );
+            assert_eq!(*programs, Some((0, 0)));
+        }
+        other => panic!("{other:?}"),
+    }
 }

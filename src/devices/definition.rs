@@ -130,6 +130,8 @@ struct RawMessage {
     reply: Option<ReplyRole>,
     #[serde(default)]
     slots: Option<RawSlots>,
+    #[serde(default)]
+    volatile: Vec<[usize; 2]>,
 }
 
 #[derive(Deserialize)]
@@ -302,6 +304,9 @@ pub struct MessageDef {
     pub reply: Option<ReplyRole>,
     /// For banks in one message: the patches in it.
     pub slots: Option<Slots>,
+    /// Ranges of the decoded data (start, end exclusive) that may differ when the synth sends
+    /// the patch back (a sound version, a counter): ignored when a send is verified.
+    pub volatile: Vec<(usize, usize)>,
 }
 
 /// A dump request the synth answers.
@@ -558,7 +563,11 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
                 .and_then(|s| s.name.as_ref())
                 .map(|n| n.length),
         ];
-        if sizes.into_iter().flatten().any(|v| v > LIMIT)
+        if sizes
+            .into_iter()
+            .flatten()
+            .chain(m.volatile.iter().flatten().copied())
+            .any(|v| v > LIMIT)
             || m.address.as_ref().is_some_and(|a| a.length > 16)
             || m.slots.as_ref().is_some_and(|s| s.count > MAX_SLOTS)
         {
@@ -643,6 +652,7 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
             address: m.address.map(|a| (a.at, a.length)),
             reply: m.reply,
             slots,
+            volatile: m.volatile.iter().map(|[a, b]| (*a, *b)).collect(),
         });
     }
     // Slot references are positions in the file: check them only when every message parsed.

@@ -3,6 +3,7 @@
 
 use super::{format, Shared};
 use crate::devices;
+use crate::engine::store::WorkerRequest;
 use crate::sysex::checksum::ChecksumStatus;
 use crate::sysex::manufacturer;
 use crate::sysex::message::SysEx;
@@ -39,10 +40,38 @@ impl DetailPanel {
         }
         self.message = self.message.min(entry.messages.len() - 1);
         ui.horizontal(|ui| {
+            let count = entry.messages.len();
             let label = ui.label("Message");
-            ui.add(egui::DragValue::new(&mut self.message).range(0..=entry.messages.len() - 1))
+            let mut shown = self.message + 1;
+            ui.add(egui::DragValue::new(&mut shown).range(1..=count))
                 .labelled_by(label.id);
-            ui.label(format!("of {}", entry.messages.len()));
+            self.message = shown.clamp(1, count) - 1;
+            ui.label(format!("of {count}"));
+            if ui
+                .button("Send this message")
+                .on_hover_text(
+                    "Send only this message of the entry (the block of a bank that failed), paced",
+                )
+                .clicked()
+            {
+                s.handles.store.request(WorkerRequest::SendPart {
+                    entry: id,
+                    from: self.message,
+                    to: self.message + 1,
+                });
+            }
+            if count > 1
+                && ui
+                    .button("Send from here")
+                    .on_hover_text("Send this message and the ones after it")
+                    .clicked()
+            {
+                s.handles.store.request(WorkerRequest::SendPart {
+                    entry: id,
+                    from: self.message,
+                    to: count,
+                });
+            }
         });
         let bytes = &entry.messages[self.message];
         match SysEx::new(bytes) {

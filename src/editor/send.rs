@@ -3,6 +3,7 @@
 
 use super::{format, Shared};
 use crate::devices;
+use crate::engine::conversation::Conversation;
 use crate::engine::store::{Edit, WorkerRequest};
 use crate::pacing::{Pacing, PacingChoice};
 
@@ -21,6 +22,22 @@ pub struct SendPanel {
     dump_device: Option<u8>,
     dump_bank: u8,
     dump_program: u16,
+    /// Last program of a walk ("Get from synth" for several programs); `None`: one request.
+    walk_to: Option<u16>,
+    /// How a send checks with the synth.
+    check: Check,
+}
+
+/// How "Send selected" checks with the synth.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Check {
+    /// Just send, paced.
+    #[default]
+    None,
+    /// Wait for the synth's acknowledge after each message (its definition's replies).
+    Acknowledge,
+    /// Ask for each patch back and compare.
+    Verify,
 }
 
 impl SendPanel {
@@ -43,10 +60,19 @@ impl SendPanel {
                 )
                 .clicked()
             {
-                s.handles.store.request(WorkerRequest::Send {
-                    entries: selected.clone(),
-                    pacing: None,
-                });
+                let request = match self.check {
+                    Check::None => WorkerRequest::Send {
+                        entries: selected.clone(),
+                        pacing: None,
+                    },
+                    check => WorkerRequest::Converse(Conversation::Send {
+                        entries: selected.clone(),
+                        verify: check == Check::Verify,
+                        timeout: std::time::Duration::from_secs(2),
+                        retries: 2,
+                    }),
+                };
+                s.handles.store.request(request);
             }
             if ui
                 .add_enabled(!all.is_empty(), egui::Button::new("Send whole library"))
@@ -57,6 +83,15 @@ impl SendPanel {
                     pacing: None,
                 });
             }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Check with the synth");
+            ui.selectable_value(&mut self.check, Check::None, "No")
+                .on_hover_text("Send, paced; nothing is expected back");
+            ui.selectable_value(&mut self.check, Check::Acknowledge, "Wait for acknowledge")
+                .on_hover_text("After each message wait for the synth's acknowledge (from its device definition); send again when it asks, stop on an error or 2 s of silence. Needs the synth's output on the input (Record tab)");
+            ui.selectable_value(&mut self.check, Check::Verify, "Verify")
+                .on_hover_text("After each patch ask the synth for it back and compare; the log says \"sent and verified\" or where it differs. Needs the synth's output on the input (Record tab)");
         });
         self.pacing(ui, s);
         ui.separator();
@@ -264,6 +299,7 @@ impl SendPanel {
         });
         if let Some(d) = def.filter(|d| !d.guide.is_empty()) {
             egui::CollapsingHeader::new("How to start a dump on the synth")
+                .id_salt(("guide", &d.id))
                 .default_open(d.requests.is_empty())
                 .show(ui, |ui| ui.label(&d.guide));
         }
@@ -312,6 +348,21 @@ impl SendPanel {
                     .labelled_by(label.id)
                     .on_hover_text("As the synth numbers it in SysEx, from 0");
             }
+            if request.is_some_and(|r| r.needs_program()) {
+                let mut walk = self.walk_to.is_some();
+                if ui
+                    .checkbox(&mut walk, "to")
+                    .on_hover_text("Get every program from this one to the last, one entry each")
+                    .changed()
+                {
+                    self.walk_to = walk.then_some(self.dump_program);
+                }
+                if let Some(to) = self.walk_to.as_mut() {
+                    let label = ui.label("Last program");
+                    ui.add(egui::DragValue::new(to).range(self.dump_program..=16383))
+                        .labelled_by(label.id);
+                }
+            }
             let can_request = def.is_none() || request.is_some();
             if ui
                 .add_enabled(can_request, egui::Button::new("Request dump"))
@@ -334,6 +385,35 @@ impl SendPanel {
                 });
             }
         });
-        ui.small("Arm Record first to capture the answer.");
+        if let (Some(d), Some(r)) = (def, request) {
+            if ui
+                .button("Get from synth")
+                .on_hover_text("Send the request and keep the answer as a named entry (asks again after 2 s of silence, never while bytes arrive; the dump ends after 1 s of silence)")
+                .clicked()
+            {
+                let programs = self
+                    .walk_to
+                    .filter(|_| r.needs_program())
+                    .map(|to| (self.dump_program, to.max(self.dump_program)));
+                s.handles.store.request(WorkerRequest::Converse(Conversation::Get {
+                    definition: d.id.clone(),
+                    request: r.id.clone(),
+                    fields: devices::Fields {
+                        channel: Some(self.dump_channel.max(1) - 1),
+                        device: Some(self.dump_device.unwrap_or(d.device_id.unwrap_or(0x10))),
+                        program: Some(self.dump_program),
+                        bank: Some(self.dump_bank),
+                        sub: None,
+                    },
+                    programs,
+                    rules: crate::transfer::CaptureRules {
+                        answer_within: std::time::Duration::from_secs(2),
+                        idle: std::time::Duration::from_secs(1),
+                        retries: 2,
+                    },
+                }));
+            }
+        }
+        ui.small("\"Request dump\" only asks: arm Record first to capture the answer. \"Get from synth\" asks and keeps the answer.");
     }
 }

@@ -53,8 +53,11 @@ pub struct CaptureShared {
     pub dropped_messages: AtomicU64,
     /// Bytes dropped for the same reasons.
     pub dropped_bytes: AtomicU64,
-    /// Whether capture is armed (record on, or always capture).
+    /// Whether capture is armed (record on, or always capture, or a conversation listening).
     pub armed: AtomicBool,
+    /// A conversation with the synth is listening: capture is on, and what arrives goes to the
+    /// conversation instead of becoming a take.
+    pub listen: AtomicBool,
     /// Whether the plugin is active (the host calls `process`).
     pub active: AtomicBool,
     /// Whether the direct-port route is in use (then the host's SysEx is not captured).

@@ -78,6 +78,29 @@ pub enum WorkerRequest {
         /// Pacing; `None` uses the saved choice.
         pacing: Option<Pacing>,
     },
+    /// Send part of an entry: its messages `from..to` (0-based, end exclusive), e.g. the block
+    /// of a bank that failed.
+    SendPart {
+        /// The entry.
+        entry: EntryId,
+        /// First message.
+        from: usize,
+        /// One past the last message.
+        to: usize,
+    },
+    /// Send these messages as one job (a conversation's message to the synth).
+    SendRaw {
+        /// For the log.
+        label: String,
+        /// The messages.
+        messages: Vec<Vec<u8>>,
+        /// Their pacing.
+        pacing: crate::pacing::Pacing,
+    },
+    /// Start a conversation with the synth (get a dump, send with acknowledges or verify).
+    Converse(super::conversation::Conversation),
+    /// A conversation ended (sent by its thread).
+    ConversationDone,
     /// Send a device definition's dump request, or a universal identity request.
     RequestDump {
         /// [`crate::devices::Definition::id`]; [`crate::devices::GENERIC`] asks for identity.

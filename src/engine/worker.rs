@@ -88,6 +88,7 @@ impl Worker {
             queue,
             outstanding: 0,
             next_job_id: 0,
+            conversation: None,
             ctx,
         };
         let handle = std::thread::Builder::new()
@@ -139,6 +140,9 @@ struct State {
     /// Jobs pushed and not yet returned: kept below the return ring's size.
     outstanding: usize,
     next_job_id: u64,
+    /// While a conversation runs: where incoming SysEx goes instead of the take recorder, and
+    /// its cancel flag.
+    conversation: Option<(crossbeam_channel::Sender<Vec<u8>>, Arc<AtomicBool>)>,
 }
 
 impl State {
@@ -170,6 +174,10 @@ impl State {
             // The standalone app's library file follows every change (at most once a poll).
             self.ctx.store.save_file();
             if shutdown {
+                if let Some((_, cancel)) = self.conversation.take() {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+                self.ctx.capture.listen.store(false, Ordering::Relaxed);
                 self.recorder.stop();
                 self.file_finished();
                 if let Some(mut d) = self.direct.take() {
@@ -193,6 +201,7 @@ impl State {
         self.triggers();
         match request {
             Some(WorkerRequest::Send { entries, pacing }) => self.send_entries(&entries, pacing),
+            Some(WorkerRequest::SendPart { entry, from, to }) => self.send_part(entry, from, to),
             Some(WorkerRequest::RequestDump {
                 definition,
                 request,
@@ -200,6 +209,19 @@ impl State {
             }) => self.request_dump(&definition, &request, fields),
             Some(WorkerRequest::Cancel) => {
                 self.ctx.send.cancel.fetch_add(1, Ordering::Relaxed);
+                if let Some((_, cancel)) = &self.conversation {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            Some(WorkerRequest::SendRaw {
+                label,
+                messages,
+                pacing,
+            }) => self.queue_job(label, messages, pacing),
+            Some(WorkerRequest::Converse(c)) => self.converse(c),
+            Some(WorkerRequest::ConversationDone) => {
+                self.conversation = None;
+                self.ctx.capture.listen.store(false, Ordering::Relaxed);
             }
             // A flush is answered by `run` after the step; a shutdown ends it there.
             Some(WorkerRequest::Flush(_) | WorkerRequest::Shutdown) | None => {}
@@ -224,7 +246,12 @@ impl State {
             match record {
                 Record::SysEx(at, message) => {
                     self.account_drops(at);
-                    self.recorder.feed(at, message.bytes());
+                    match &self.conversation {
+                        Some((tx, _)) => {
+                            let _ = tx.send(message.bytes().to_vec());
+                        }
+                        None => self.recorder.feed(at, message.bytes()),
+                    }
                 }
                 Record::Stop(at) => {
                     self.account_drops(at);
@@ -316,7 +343,8 @@ impl State {
             let (capture, clock) = (self.ctx.capture.clone(), direct.clock);
             let opened =
                 ports::open_input("SysEx Vault", name, ports::Match::Exact, move |bytes| {
-                    if capture.armed.load(Ordering::Relaxed)
+                    if (capture.armed.load(Ordering::Relaxed)
+                        || capture.listen.load(Ordering::Relaxed))
                         && bytes.first().is_some_and(|b| *b < 0xF8)
                     {
                         producer.push_bytes(clock.elapsed().as_micros() as u64, bytes);
@@ -385,6 +413,11 @@ impl State {
                 account_drops(&direct.drops, &mut direct.drops_seen, recorder, at);
             }
             match record {
+                Record::SysEx(_, message) if self.conversation.is_some() => {
+                    if let Some((tx, _)) = &self.conversation {
+                        let _ = tx.send(message.bytes().to_vec());
+                    }
+                }
                 Record::SysEx(at, message) => recorder.feed(at, message.bytes()),
                 Record::Stop(_) => recorder.stop(),
                 Record::Lost(at) => recorder.lost_fragment(at),
@@ -503,6 +536,61 @@ impl State {
                 messages,
                 pacing.unwrap_or_else(|| choice.resolve(device)),
             ))
+        });
+        match built {
+            Some((label, messages, pacing)) if !messages.is_empty() => {
+                self.queue_job(label, messages, pacing)
+            }
+            _ => self.ctx.store.log(Level::Warning, "Nothing to send".into()),
+        }
+    }
+
+    /// Starts a conversation on a thread of its own; one at a time.
+    fn converse(&mut self, c: super::conversation::Conversation) {
+        if self.conversation.is_some() {
+            self.ctx.store.log(
+                Level::Warning,
+                "Already talking with the synth: wait for it to finish, or cancel".into(),
+            );
+            return;
+        }
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.ctx.capture.listen.store(true, Ordering::Relaxed);
+        let (store, send) = (self.ctx.store.clone(), self.ctx.send.clone());
+        let choice = *self.ctx.pacing.read().unwrap_or_else(|e| e.into_inner());
+        let flag = cancel.clone();
+        let started = std::thread::Builder::new()
+            .name("sysex-vault conversation".into())
+            .spawn(move || {
+                super::conversation::run(c, store, send, rx, |d| choice.resolve(d), flag)
+            });
+        match started {
+            Ok(_) => self.conversation = Some((tx, cancel)),
+            Err(e) => {
+                self.ctx.capture.listen.store(false, Ordering::Relaxed);
+                self.ctx.store.log(
+                    Level::Error,
+                    format!("Could not start talking with the synth: {e}"),
+                );
+            }
+        }
+    }
+
+    fn send_part(&mut self, id: EntryId, from: usize, to: usize) {
+        let choice = *self.ctx.pacing.read().unwrap_or_else(|e| e.into_inner());
+        let built = self.ctx.store.read(|lib| {
+            let e = lib.get(id)?;
+            let part = e.messages.get(from..to.min(e.messages.len()))?;
+            let device = devices::registry()
+                .get(&e.profile)
+                .map_or(Pacing::DIN, |d| d.pacing);
+            let label = if to - from == 1 {
+                format!("{}, message {}", e.name, from + 1)
+            } else {
+                format!("{}, messages {}-{}", e.name, from + 1, to)
+            };
+            Some((label, part.to_vec(), choice.resolve(device)))
         });
         match built {
             Some((label, messages, pacing)) if !messages.is_empty() => {

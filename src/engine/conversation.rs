@@ -1,0 +1,270 @@
+//! Transfers that talk with the synth, inside the plugin: "Get from synth" (a dump request and
+//! the answer captured as a named entry, one program after another), and sends that wait for
+//! the synth's acknowledge or are verified by asking for the patch back. They run on a thread of
+//! their own with the pure logic of [`crate::transfer`]; messages go out as ordinary send jobs
+//! (through the host or the direct ports, paced), and while a conversation runs the worker hands
+//! every SysEx message that arrives to it instead of recording it as a take.
+
+use super::sender::SendShared;
+use super::store::{Level, LibraryStore, WorkerRequest};
+use crate::devices::{self, Fields};
+use crate::library::{Entry, EntryId, Source};
+use crate::pacing::Pacing;
+use crate::transfer::{self, CaptureRules, Link, Verdict};
+use crossbeam_channel::Receiver;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a conversation does.
+#[derive(Clone, Debug)]
+pub enum Conversation {
+    /// Ask with a definition's request and keep each answer as an entry.
+    Get {
+        /// Device definition id.
+        definition: String,
+        /// Request id.
+        request: String,
+        /// Channel, device ID, bank, program.
+        fields: Fields,
+        /// Walk these programs (inclusive), one request each.
+        programs: Option<(u16, u16)>,
+        /// How long to wait.
+        rules: CaptureRules,
+    },
+    /// Send entries, each message waiting for the synth's acknowledge (its definition's reply
+    /// messages) or verified by asking for it back.
+    Send {
+        /// The entries, in order.
+        entries: Vec<EntryId>,
+        /// Verify instead of waiting for acknowledges.
+        verify: bool,
+        /// Silence before a reply is given up.
+        timeout: Duration,
+        /// Resends after "again", or requests after silence.
+        retries: u32,
+    },
+}
+
+/// A conversation's way to the synth: send jobs out, the worker's incoming messages in.
+struct PluginLink {
+    store: Arc<LibraryStore>,
+    send: Arc<SendShared>,
+    incoming: Receiver<Vec<u8>>,
+    pacing: Pacing,
+    cancel: Arc<AtomicBool>,
+}
+
+impl PluginLink {
+    fn finished_jobs(&self) -> u64 {
+        self.send.jobs_done.load(Ordering::Relaxed)
+            + self.send.jobs_cancelled.load(Ordering::Relaxed)
+    }
+}
+
+impl Link for PluginLink {
+    fn send(&mut self, message: &[u8]) -> Result<(), String> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err("cancelled".into());
+        }
+        let before = self.finished_jobs();
+        if !self.store.request(WorkerRequest::SendRaw {
+            label: "to the synth".into(),
+            messages: vec![message.to_vec()],
+            pacing: self.pacing,
+        }) {
+            return Err("the plugin is not active".into());
+        }
+        // The job is done once its message has been handed out; then it still takes its wire
+        // time to reach the synth.
+        let limit = Instant::now()
+            + Duration::from_secs_f64(self.pacing.chunked_seconds(message.len()) + 10.0);
+        while self.finished_jobs() == before {
+            if self.cancel.load(Ordering::Relaxed) {
+                return Err("cancelled".into());
+            }
+            if Instant::now() > limit {
+                return Err("the message did not leave (is the host processing?)".into());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_secs_f64(
+            self.pacing.chunked_seconds(message.len()),
+        ));
+        Ok(())
+    }
+
+    fn receive(&mut self, timeout: Duration) -> Option<Vec<u8>> {
+        let end = Instant::now() + timeout;
+        // In slices, so a cancel is seen within 50 ms.
+        loop {
+            if self.cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            if let Ok(b) = self
+                .incoming
+                .recv_timeout(left.min(Duration::from_millis(50)))
+            {
+                return Some(b);
+            }
+        }
+    }
+}
+
+/// Runs a conversation to its end (on its own thread), logging what happened; then tells the
+/// worker it is over.
+pub fn run(
+    c: Conversation,
+    store: Arc<LibraryStore>,
+    send: Arc<SendShared>,
+    incoming: Receiver<Vec<u8>>,
+    pacing: impl Fn(Pacing) -> Pacing,
+    cancel: Arc<AtomicBool>,
+) {
+    let reg = devices::registry();
+    let mut link = PluginLink {
+        store: store.clone(),
+        send,
+        incoming,
+        pacing: Pacing::DIN,
+        cancel: cancel.clone(),
+    };
+    match c {
+        Conversation::Get {
+            definition,
+            request,
+            fields,
+            programs,
+            rules,
+        } => {
+            let Some(def) = reg.get(&definition) else {
+                store.log(
+                    Level::Error,
+                    format!("Get: no device definition `{definition}`"),
+                );
+                return finish(&store);
+            };
+            link.pacing = pacing(def.pacing);
+            let list: Vec<Option<u16>> = match programs {
+                Some((a, b)) => (a..=b).map(Some).collect(),
+                None => vec![fields.program],
+            };
+            let started = Instant::now();
+            for (i, program) in list.iter().enumerate() {
+                let f = Fields {
+                    program: *program,
+                    ..fields
+                };
+                let what = program.map_or(String::new(), |p| format!(" program {p}"));
+                let bytes = match def.request(&request, f) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        store.log(Level::Error, format!("Get from {}: {e}", def.name));
+                        break;
+                    }
+                };
+                store.note(
+                    Level::Info,
+                    format!(
+                        "Getting{what} from {} ({}/{})…",
+                        def.name,
+                        i + 1,
+                        list.len()
+                    ),
+                );
+                match transfer::request_and_capture(&mut link, &bytes, rules, |_, _| {}) {
+                    Ok(messages) => {
+                        let e = Entry::new(messages, Source::Capture, now_ms());
+                        let name = e.name.clone();
+                        store.add(e);
+                        let eta = transfer::eta(started, i + 1, list.len())
+                            .filter(|_| i + 1 < list.len())
+                            .map_or(String::new(), |d| format!(", ETA {:.0} s", d.as_secs_f64()));
+                        store.log(
+                            Level::Info,
+                            format!("Got \"{name}\" ({}/{}{eta})", i + 1, list.len()),
+                        );
+                    }
+                    Err(e) => {
+                        store.log(Level::Error, format!("Get{what} from {}: {e}", def.name));
+                        break;
+                    }
+                }
+            }
+        }
+        Conversation::Send {
+            entries,
+            verify,
+            timeout,
+            retries,
+        } => {
+            let (messages, device) = store.read(|l| {
+                let picked: Vec<&Entry> = entries.iter().filter_map(|id| l.get(*id)).collect();
+                let device = picked
+                    .first()
+                    .and_then(|e| reg.get(&e.profile))
+                    .map_or(Pacing::DIN, |d| d.pacing);
+                let messages: Vec<Vec<u8>> =
+                    picked.iter().flat_map(|e| e.messages.clone()).collect();
+                (messages, device)
+            });
+            link.pacing = pacing(device);
+            let rules = CaptureRules {
+                answer_within: timeout,
+                idle: timeout.min(Duration::from_secs(1)),
+                retries,
+            };
+            if verify {
+                for (i, m) in messages.iter().enumerate() {
+                    match transfer::verify(&mut link, reg, m, rules) {
+                        Ok(Verdict::Verified) => {
+                            store.log(Level::Info, format!("Message {}: sent and verified", i + 1))
+                        }
+                        Ok(Verdict::Differs { at, .. }) => store.log(
+                            Level::Error,
+                            format!("Message {}: the synth's copy differs at byte {at}", i + 1),
+                        ),
+                        Err(e) => {
+                            store.log(Level::Error, format!("Message {}: {e}", i + 1));
+                            break;
+                        }
+                    }
+                }
+            } else {
+                match messages
+                    .first()
+                    .and_then(|m| transfer::definition_handshake(reg, m, timeout, retries))
+                {
+                    None => store.log(
+                        Level::Error,
+                        "Not sent: the synth's definition names no acknowledge to wait for".into(),
+                    ),
+                    Some(hs) => {
+                        match transfer::send_with_handshake(&mut link, &messages, &hs, |_, _| {}) {
+                            Ok(()) => store.log(
+                                Level::Info,
+                                format!("Sent {} message(s), each acknowledged", messages.len()),
+                            ),
+                            Err(e) => store.log(Level::Error, format!("Send {e}")),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    finish(&store);
+}
+
+fn finish(store: &LibraryStore) {
+    store.request(WorkerRequest::ConversationDone);
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
