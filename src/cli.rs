@@ -1021,18 +1021,9 @@ fn request_command(
             "no device definition `{device}`; `sysex-vault devices` lists them"
         ))
     })?;
-    let messages = d.request(request, fields).map_err(|e| {
-        let known: Vec<&str> = d.requests.iter().map(|r| r.id.as_str()).collect();
-        usage(format!(
-            "{}: {e} (requests: {})",
-            d.name,
-            if known.is_empty() {
-                "none".to_owned()
-            } else {
-                known.join(", ")
-            }
-        ))
-    })?;
+    let messages = d
+        .request(request, fields)
+        .map_err(|e| usage(format!("{}: {e} (requests: {})", d.name, d.request_ids())))?;
     if print {
         return Ok(files::hex::write(&messages).trim_end().to_owned());
     }

@@ -447,6 +447,15 @@ impl Definition {
         self.messages.iter().find(|m| m.id == id)
     }
 
+    /// The ids of the requests, for messages (`none` when there is none).
+    pub fn request_ids(&self) -> String {
+        if self.requests.is_empty() {
+            return "none".into();
+        }
+        let ids: Vec<&str> = self.requests.iter().map(|r| r.id.as_str()).collect();
+        ids.join(", ")
+    }
+
     /// A request by id.
     pub fn request_def(&self, id: &str) -> Option<&RequestDef> {
         self.requests.iter().find(|r| r.id == id)

@@ -5,6 +5,7 @@
 //! patch's own number.
 
 mod common;
+mod fixture;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,26 +30,6 @@ fn run_with(folder: &Path, args: &[&str]) -> (i32, String) {
 
 fn dir(name: &str) -> PathBuf {
     common::temp_dir(&format!("devices-{name}"))
-}
-
-/// A DX7 32-voice bank built byte by byte: voice v has every parameter byte at (v + i) % 32 in
-/// the packed layout's 7-bit value ranges kept small, and the name "BANK VOICE vv".
-fn dx7_bank() -> Vec<u8> {
-    let mut data = Vec::new();
-    for v in 0..32u8 {
-        let mut p = [0u8; 128];
-        for (i, b) in p.iter_mut().enumerate().take(118) {
-            *b = (v + i as u8) % 8;
-        }
-        p[118..128].copy_from_slice(format!("VOICE {v:02}  ").as_bytes());
-        data.extend(p);
-    }
-    let sum: u32 = data.iter().map(|&b| u32::from(b)).sum();
-    let mut m = vec![0xF0, 0x43, 0x00, 0x09, 0x20, 0x00];
-    m.extend(&data);
-    m.push(((128 - sum % 128) % 128) as u8);
-    m.push(0xF7);
-    m
 }
 
 #[test]
@@ -123,7 +104,7 @@ fn requests_are_built_from_the_definition() {
 fn a_bank_splits_into_voices_and_builds_back() {
     let d = dir("split");
     let lib = d.join("lib.sxvl");
-    let bank = dx7_bank();
+    let bank = fixture::dx7_small_bank();
     let syx = d.join("bank.syx");
     std::fs::write(&syx, &bank).unwrap();
     assert_eq!(run_with(&d, &["import", s(&lib), s(&syx), "--create"]).0, 0);

@@ -8,21 +8,13 @@
 mod common;
 
 use common::jack::{cli, direct_session, joined, receiver, run_until, Jack};
-use common::{decode_state, sysex, In, Session};
+use common::{decode_state, library_of, sysex, In, Session};
 use midir::os::unix::VirtualOutput;
 use midir::MidiOutput;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use sysex_vault::library::{file, Entry, Library, Source};
 use sysex_vault::pacing::{Pacing, PacingChoice};
-
-fn library(entries: Vec<Entry>) -> Library {
-    let mut lib = Library::default();
-    for e in entries {
-        lib.add(e);
-    }
-    lib
-}
 
 fn log_text(s: &mut Session) -> String {
     decode_state(&s.save_state())["fields"]["log"]
@@ -44,7 +36,7 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
     let big: Vec<Vec<u8>> = (0..6).map(|i| sysex(8_000, i)).collect();
     let bank: Vec<Vec<u8>> = (0..100).map(|i| sysex(2_000, 10 + i as u8)).collect();
     let lib_path = dir.join("lib.sxvl");
-    let lib = library(vec![
+    let lib = library_of(vec![
         Entry::new(big.clone(), Source::Capture, 0),
         Entry::new(bank.clone(), Source::Capture, 0),
     ]);
@@ -80,7 +72,7 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
     let mut mapped = Entry::new(vec![sysex(50, 99)], Source::Capture, 0);
     mapped.program_change = Some(7);
     let slow_bank: Vec<Vec<u8>> = (0..20).map(|i| sysex(400, 40 + i as u8)).collect();
-    let lib = library(vec![
+    let lib = library_of(vec![
         Entry::new(big.clone(), Source::Capture, 0),
         Entry::new(slow_bank.clone(), Source::Capture, 0),
         mapped,

@@ -2,6 +2,8 @@
 //! it, rename it, delete and undo, send it with progress and cancel, and import files (a bad one
 //! lands in the log).
 
+mod fixture;
+
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -220,30 +222,10 @@ fn direct_route_is_chosen_in_the_record_tab() {
     assert!(!rig.handles.route.read().unwrap().direct);
 }
 
-/// A DX7 32-voice bank built byte by byte (packed voices with small parameter values, names
-/// "VOICE vv").
-fn dx7_bank() -> Vec<u8> {
-    let mut data = Vec::new();
-    for v in 0..32u8 {
-        let mut p = [0u8; 128];
-        for (i, b) in p.iter_mut().enumerate().take(118) {
-            *b = (v + i as u8) % 8;
-        }
-        p[118..128].copy_from_slice(format!("VOICE {v:02}  ").as_bytes());
-        data.extend(p);
-    }
-    let sum: u32 = data.iter().map(|&b| u32::from(b)).sum();
-    let mut m = vec![0xF0, 0x43, 0x00, 0x09, 0x20, 0x00];
-    m.extend(&data);
-    m.push(((128 - sum % 128) % 128) as u8);
-    m.push(0xF7);
-    m
-}
-
 #[test]
 fn a_bank_splits_into_patches_builds_back_and_checksums_are_fixed_on_request() {
     let (mut h, rig) = rig();
-    let bank = dx7_bank();
+    let bank = fixture::dx7_small_bank();
     add(&rig, vec![bank.clone()]);
     h.run();
     h.get_by_label("Yamaha DX7 bank, 32 presets (VOICE 00…)")

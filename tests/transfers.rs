@@ -7,19 +7,11 @@
 mod common;
 
 use common::jack::{cli, direct_session, joined, receiver, run_until, Jack};
-use common::{sysex, In};
+use common::{library_of, sysex, In};
 use midir::os::unix::VirtualOutput;
 use std::time::Duration;
-use sysex_vault::library::{file, Entry, Library, Source};
+use sysex_vault::library::{file, Entry, Source};
 use sysex_vault::pacing::{Pacing, PacingChoice};
-
-fn library(entries: Vec<Entry>) -> Library {
-    let mut lib = Library::default();
-    for e in entries {
-        lib.add(e);
-    }
-    lib
-}
 
 fn run(args: &[&str]) -> String {
     let out = cli().args(args).output().unwrap();
@@ -41,7 +33,7 @@ fn chunks_large_messages_and_parts_of_entries_through_jack() {
     let lib_path = dir.join("lib.sxvl");
     file::save(
         &lib_path,
-        &library(vec![
+        &library_of(vec![
             Entry::new(three.clone(), Source::Capture, 0),
             Entry::new(vec![huge.clone()], Source::Capture, 0),
         ]),
@@ -154,7 +146,7 @@ fn chunks_large_messages_and_parts_of_entries_through_jack() {
         .unwrap()
         .create_virtual("out")
         .unwrap();
-    let lib = library(vec![Entry::new(vec![huge.clone()], Source::Capture, 0)]);
+    let lib = library_of(vec![Entry::new(vec![huge.clone()], Source::Capture, 0)]);
     let fast = PacingChoice::Custom(Pacing::whole(5_000_000, 0));
     let mut s = direct_session(&lib, "synth-tx:out", "synth:in", fast);
     let send = s.param_id("Send");

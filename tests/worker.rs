@@ -73,43 +73,26 @@ fn dump_request_comes_from_the_definition_or_falls_back_to_identity() {
 
 #[test]
 fn part_of_an_entry_becomes_a_job_of_just_those_messages() {
-    pool::init();
-    let shared = Arc::new(CaptureShared::default());
-    let send = Arc::new(SendShared::default());
-    let (_producer, reader) = capture::ring(1 << 20, shared.clone());
-    let (mut engine, queue) = sender::channel(send.clone());
-    let store = Arc::new(LibraryStore::default());
+    let mut rig = Rig::start();
     let msgs: Vec<Vec<u8>> = (0..5u8).map(|i| vec![0xF0, 0x7D, i, 0xF7]).collect();
-    let id = store.add(sysex_vault::library::Entry::new(
+    let id = rig.store.add(sysex_vault::library::Entry::new(
         msgs.clone(),
         sysex_vault::library::Source::Capture,
         0,
     ));
-    let fast =
-        sysex_vault::pacing::PacingChoice::Custom(sysex_vault::pacing::Pacing::whole(1_000_000, 0));
-    let ctx = WorkerContext {
-        store: store.clone(),
-        capture: shared,
-        send,
-        pacing: Arc::new(RwLock::new(fast)),
-        route: Arc::new(RwLock::new(Default::default())),
-    };
-    let _worker = Worker::start(ctx, reader, queue);
-    assert!(store.request(WorkerRequest::SendPart {
+    assert!(rig.store.request(WorkerRequest::SendPart {
         entry: id,
         from: 2,
         to: 4
     }));
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let mut got = Vec::new();
-    while got.len() < 2 && Instant::now() < deadline {
-        engine.begin_block(512);
-        for d in engine.due() {
-            got.push(d.message.bytes().to_vec());
-        }
-        engine.end_block(512);
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    let heard = std::cell::RefCell::new(0usize);
+    let got = rig.talk(
+        |_| {
+            *heard.borrow_mut() += 1;
+            Vec::new()
+        },
+        |_| *heard.borrow() >= 2,
+    );
     assert_eq!(got, msgs[2..4].to_vec());
 }
 

@@ -102,16 +102,11 @@ pub fn get(g: Get<'_>) -> Result<String, Failure> {
         .get(g.device)
         .ok_or_else(|| usage(format!("no device definition `{}`", g.device)))?;
     let r = def.request_def(g.request).ok_or_else(|| {
-        let known: Vec<&str> = def.requests.iter().map(|r| r.id.as_str()).collect();
         usage(format!(
             "{} has no request `{}` (requests: {})",
             def.name,
             g.request,
-            if known.is_empty() {
-                "none".into()
-            } else {
-                known.join(", ")
-            }
+            def.request_ids()
         ))
     })?;
     let programs: Vec<Option<u16>> = match g.programs {

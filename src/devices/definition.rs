@@ -585,41 +585,37 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         }
         let slots = match m.slots {
             None => None,
-            Some(s) => match s
-                .patch
-                .as_ref()
-                .map(|p| (p, ids.iter().position(|id| id == p.get_ref())))
-            {
-                Some((_, Some(_))) | None if s.count == 0 || s.stride == 0 => {
-                    ctx.at(m.id.span(), "slots need a count and a stride over 0".into());
-                    None
+            Some(s) if s.count == 0 || s.stride == 0 => {
+                ctx.at(m.id.span(), "slots need a count and a stride over 0".into());
+                None
+            }
+            Some(s) => {
+                let patch = match &s.patch {
+                    None => Ok(None),
+                    Some(p) => match ids.iter().position(|id| id == p.get_ref()) {
+                        Some(i) => Ok(Some(i)),
+                        None => Err(p),
+                    },
+                };
+                match patch {
+                    Ok(patch) => Some(Slots {
+                        patch,
+                        first_program: s.first_program.unwrap_or(0),
+                        count: s.count,
+                        stride: s.stride,
+                        offset: s.offset,
+                        layout: s.layout,
+                        name: s.name.map(name_field),
+                    }),
+                    Err(p) => {
+                        ctx.at(
+                            p.span(),
+                            format!("no message `{}` in this file", p.get_ref()),
+                        );
+                        None
+                    }
                 }
-                Some((_, Some(patch))) => Some(Slots {
-                    patch: Some(patch),
-                    first_program: s.first_program.unwrap_or(0),
-                    count: s.count,
-                    stride: s.stride,
-                    offset: s.offset,
-                    layout: s.layout,
-                    name: s.name.map(name_field),
-                }),
-                None => Some(Slots {
-                    patch: None,
-                    first_program: s.first_program.unwrap_or(0),
-                    count: s.count,
-                    stride: s.stride,
-                    offset: s.offset,
-                    layout: s.layout,
-                    name: s.name.map(name_field),
-                }),
-                Some((p, None)) => {
-                    ctx.at(
-                        p.span(),
-                        format!("no message `{}` in this file", p.get_ref()),
-                    );
-                    None
-                }
-            },
+            }
         };
         if slots.is_some() && m.data.is_none() {
             ctx.at(

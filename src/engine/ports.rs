@@ -493,24 +493,18 @@ pub fn send_paced(
             if k > 0 {
                 wait_until(due, &|| false);
             }
-            out.wait_for_room(len).map_err(|e| {
+            let stopped = |e: String| {
                 format!(
                     "{e}: message {} of {} stopped after {offset} of its {} bytes",
                     report.messages + 1,
                     messages.len(),
                     m.len()
                 )
-            })?;
+            };
+            out.wait_for_room(len).map_err(stopped)?;
             let at = start.elapsed().as_secs_f64();
             first_at.get_or_insert(at);
-            out.send(&m[offset..offset + len]).map_err(|e| {
-                format!(
-                    "{e}: message {} of {} stopped after {offset} of its {} bytes",
-                    report.messages + 1,
-                    messages.len(),
-                    m.len()
-                )
-            })?;
+            out.send(&m[offset..offset + len]).map_err(stopped)?;
             offset += len;
             // A start more than 1 ms late (a busy machine, a full queue) moves the rest of the
             // plan with it.

@@ -700,3 +700,12 @@ pub fn yamaha_dump(channel: u8, data: &[u8]) -> Vec<u8> {
     m.push(0xF7);
     m
 }
+
+/// A library holding these entries, in order.
+pub fn library_of(entries: Vec<sysex_vault::library::Entry>) -> sysex_vault::library::Library {
+    let mut lib = sysex_vault::library::Library::default();
+    for e in entries {
+        lib.add(e);
+    }
+    lib
+}
