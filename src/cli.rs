@@ -324,6 +324,32 @@ pub enum Command {
         #[arg(long, conflicts_with = "program")]
         from_patch: bool,
     },
+    /// Recall an entry by bank select and program change, where the synth already keeps it
+    /// (instant on a slow DIN synth), instead of sending its dump; or back to the dump.
+    RecallByPc {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// Program change, 1 to 128.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=128), required_unless_present_any = ["dump", "from_patch"])]
+        program: Option<u8>,
+        /// Take program (and bank, as bank select MSB) from the patch's own numbers.
+        #[arg(long, conflicts_with = "program")]
+        from_patch: bool,
+        /// MIDI channel, 1 to 16.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16))]
+        channel: u8,
+        /// Bank select MSB (CC 0) sent first.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        bank_msb: Option<u8>,
+        /// Bank select LSB (CC 32) sent first.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        bank_lsb: Option<u8>,
+        /// Recall by sending the dump again.
+        #[arg(long, conflicts_with_all = ["program", "from_patch"])]
+        dump: bool,
+    },
     /// Add tags to an entry (or remove them).
     Tag {
         /// The library file (.sxvl).
@@ -774,6 +800,52 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             create,
         } => capture(&library, &port, gap, timeout, create).map(ok),
         Command::Devices { id, check } => devices_command(id.as_deref(), &check),
+        Command::RecallByPc {
+            library,
+            entry,
+            program,
+            from_patch,
+            channel,
+            bank_msb,
+            bank_lsb,
+            dump,
+        } => edit_checked(&library, &[entry], |lib, ids| {
+            let at = if dump {
+                None
+            } else {
+                let e = lib.get(ids[0]).ok_or_else(|| input("no entry".into()))?;
+                let (program, bank) = if from_patch {
+                    let r = e
+                        .messages
+                        .first()
+                        .and_then(|m| devices::registry().identify(m))
+                        .map(|(_, _, f)| (f.program, f.bank));
+                    match r {
+                        Some((Some(p), bank)) if p < 128 => (p as u8, bank),
+                        _ => {
+                            return Err(input(format!(
+                            "entry {entry} \"{}\": its messages carry no program number under 128",
+                            e.name
+                        )))
+                        }
+                    }
+                } else {
+                    (program.unwrap_or(1) - 1, None)
+                };
+                Some(library::StoredAt {
+                    channel: channel - 1,
+                    bank_msb: bank_msb.or(bank),
+                    bank_lsb,
+                    program,
+                })
+            };
+            lib.apply(Edit::SetStoredAt(ids[0], at));
+            Ok(match at {
+                Some(at) => format!("entry {entry} is recalled by {}", at.describe()),
+                None => format!("entry {entry} is recalled by sending its dump"),
+            })
+        })
+        .map(ok),
         Command::Request {
             device,
             request,
@@ -1166,6 +1238,9 @@ struct EntryJson<'a> {
     recall_on_load: bool,
     /// 1-based program number.
     program_change: Option<u16>,
+    /// Where the synth keeps it (recalls send bank select and a program change), in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recall_by_program_change: Option<String>,
     /// Entry number of the identical entry that came first.
     duplicate_of: Option<usize>,
     lost_messages: u64,
@@ -1201,6 +1276,7 @@ fn list(path: &Path, json: bool) -> Result<String, Failure> {
                 tags: &e.tags,
                 recall_on_load: e.recall_on_load,
                 program_change: e.program_change.map(|p| u16::from(p) + 1),
+                recall_by_program_change: e.stored_at.map(|at| at.describe()),
                 duplicate_of: e.duplicate_of.and_then(number_of),
                 lost_messages: e.lost_messages,
                 unterminated_messages: e.unterminated.len(),
@@ -1234,6 +1310,9 @@ fn list(path: &Path, json: bool) -> Result<String, Failure> {
         }
         if let Some(pc) = e.program_change {
             notes.push(format!("PC {}", u16::from(pc) + 1));
+        }
+        if let Some(at) = e.stored_at {
+            notes.push(format!("recalled by {}", at.describe()));
         }
         if !e.tags.is_empty() {
             notes.push(format!("tags: {}", e.tags.join(", ")));

@@ -228,16 +228,42 @@ impl SysExVault {
                 return sender.due().len();
             }
             let due = &sender.due()[i];
-            let event = NoteEvent::MidiSysEx {
-                timing: due.offset,
-                message: due.message.clone(),
+            // A recall by program change queues bank select and program change messages; they
+            // leave as MIDI events, everything else as SysEx.
+            let timing = due.offset;
+            let (event, sysex) = match *due.message.bytes() {
+                [s @ 0xB0..=0xBF, cc, value] => (
+                    NoteEvent::MidiCC {
+                        timing,
+                        channel: s & 0x0F,
+                        cc,
+                        value: f32::from(value) / 127.0,
+                    },
+                    false,
+                ),
+                [s @ 0xC0..=0xCF, program] => (
+                    NoteEvent::MidiProgramChange {
+                        timing,
+                        channel: s & 0x0F,
+                        program,
+                    },
+                    false,
+                ),
+                _ => (
+                    NoteEvent::MidiSysEx {
+                        timing,
+                        message: due.message.clone(),
+                    },
+                    true,
+                ),
             };
             match context.try_send_event(event) {
-                Ok(()) => sent_sysex(
+                Ok(()) if sysex => sent_sysex(
                     &self.params.counters,
                     &mut self.keepalive,
                     due.message.clone(),
                 ),
+                Ok(()) => {}
                 Err(_) => {
                     sender.refused(i);
                     return sender.due().len();

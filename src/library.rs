@@ -12,5 +12,5 @@ pub mod take;
 
 pub use collection::Library;
 pub use edit::Edit;
-pub use entry::{Entry, EntryId, Source};
+pub use entry::{Entry, EntryId, Source, StoredAt};
 pub use take::{Take, TakeRecorder};

@@ -3,7 +3,8 @@
 //! Layout of a blob: the 4-byte magic `SXVL`, a little-endian `u16` format version, a
 //! little-endian `u64` with the uncompressed payload length, then the payload compressed with
 //! zstd. The payload is the [`Library`] encoded with postcard (compact binary, SysEx bytes stored
-//! as they are); version 2 added each entry's tags, version 1 had none. Inside the plugin state
+//! as they are); version 3 added where the synth keeps an entry (recall by program change),
+//! version 2 each entry's tags, version 1 had neither. Inside the plugin state
 //! the blob is stored as base64 text, because the plugin framework keeps persisted fields as JSON
 //! strings.
 //!
@@ -20,7 +21,7 @@ use std::io::Read;
 /// First bytes of every library blob.
 pub const MAGIC: &[u8; 4] = b"SXVL";
 /// The format version this build writes.
-pub const CURRENT_VERSION: u16 = 2;
+pub const CURRENT_VERSION: u16 = 3;
 /// Largest payload a blob may expand to (1 GiB); larger claims are refused before inflating.
 pub const MAX_DECODED_BYTES: u64 = 1 << 30;
 /// zstd level used for saving: fast, and SysEx compresses well at it.
@@ -139,7 +140,10 @@ pub fn decode(blob: &[u8]) -> Result<Library, StateError> {
         1 => postcard::from_bytes::<v1::Library>(&payload)
             .map(Library::from)
             .map_err(corrupt),
-        2 => postcard::from_bytes::<Library>(&payload).map_err(corrupt),
+        2 => postcard::from_bytes::<v2::Library>(&payload)
+            .map(Library::from)
+            .map_err(corrupt),
+        3 => postcard::from_bytes::<Library>(&payload).map_err(corrupt),
         found => Err(StateError::FutureVersion { found }),
     }
 }
@@ -237,6 +241,112 @@ mod v1 {
                         recall_on_load: e.recall_on_load,
                         program_change: e.program_change,
                         tags: Vec::new(),
+                        stored_at: None,
+                    })
+                    .collect(),
+                next_id: old.next_id,
+            }
+        }
+    }
+}
+
+/// Format version 2: entries with tags, without a program location. Kept to read projects and
+/// library files of that version.
+mod v2 {
+    use crate::devices::MessageKind;
+    use crate::library::entry::{EntryId, Source};
+    use serde::Deserialize;
+
+    /// A version 2 entry, field for field.
+    #[derive(Deserialize)]
+    #[cfg_attr(test, derive(serde::Serialize))]
+    pub struct Entry {
+        id: EntryId,
+        name: String,
+        messages: Vec<Vec<u8>>,
+        unterminated: Vec<Vec<u8>>,
+        lost_messages: u64,
+        created_unix_ms: u64,
+        source: Source,
+        device: String,
+        profile: String,
+        kind: MessageKind,
+        invalid_checksums: u32,
+        hash: u64,
+        duplicate_of: Option<EntryId>,
+        recall_on_load: bool,
+        program_change: Option<u8>,
+        tags: Vec<String>,
+    }
+
+    /// A version 2 library.
+    #[derive(Deserialize)]
+    #[cfg_attr(test, derive(serde::Serialize))]
+    pub struct Library {
+        entries: Vec<Entry>,
+        next_id: EntryId,
+    }
+
+    /// The blob a version 2 build wrote for `library` (program locations dropped), for tests.
+    #[cfg(test)]
+    pub fn encode(library: &crate::library::Library) -> Vec<u8> {
+        let old = Library {
+            entries: library
+                .entries
+                .iter()
+                .map(|e| Entry {
+                    id: e.id,
+                    name: e.name.clone(),
+                    messages: e.messages.clone(),
+                    unterminated: e.unterminated.clone(),
+                    lost_messages: e.lost_messages,
+                    created_unix_ms: e.created_unix_ms,
+                    source: e.source.clone(),
+                    device: e.device.clone(),
+                    profile: e.profile.clone(),
+                    kind: e.kind,
+                    invalid_checksums: e.invalid_checksums,
+                    hash: e.hash,
+                    duplicate_of: e.duplicate_of,
+                    recall_on_load: e.recall_on_load,
+                    program_change: e.program_change,
+                    tags: e.tags.clone(),
+                })
+                .collect(),
+            next_id: library.next_id,
+        };
+        let payload = postcard::to_stdvec(&old).unwrap();
+        let mut blob = super::MAGIC.to_vec();
+        blob.extend(2u16.to_le_bytes());
+        blob.extend((payload.len() as u64).to_le_bytes());
+        blob.extend(zstd::bulk::compress(&payload, 3).unwrap());
+        blob
+    }
+
+    impl From<Library> for crate::library::Library {
+        fn from(old: Library) -> Self {
+            crate::library::Library {
+                entries: old
+                    .entries
+                    .into_iter()
+                    .map(|e| crate::library::Entry {
+                        id: e.id,
+                        name: e.name,
+                        messages: e.messages,
+                        unterminated: e.unterminated,
+                        lost_messages: e.lost_messages,
+                        created_unix_ms: e.created_unix_ms,
+                        source: e.source,
+                        device: e.device,
+                        profile: e.profile,
+                        kind: e.kind,
+                        invalid_checksums: e.invalid_checksums,
+                        hash: e.hash,
+                        duplicate_of: e.duplicate_of,
+                        recall_on_load: e.recall_on_load,
+                        program_change: e.program_change,
+                        tags: e.tags,
+                        stored_at: None,
                     })
                     .collect(),
                 next_id: old.next_id,
@@ -314,8 +424,13 @@ mod tests {
     #[test]
     fn future_versions_and_garbage_are_refused_with_reasons() {
         let mut blob = encode(&library());
-        blob[4] = 3;
-        assert_eq!(decode(&blob), Err(StateError::FutureVersion { found: 3 }));
+        blob[4] = (CURRENT_VERSION + 1) as u8;
+        assert_eq!(
+            decode(&blob),
+            Err(StateError::FutureVersion {
+                found: CURRENT_VERSION + 1
+            })
+        );
         assert_eq!(
             decode(b"hello world, not a library"),
             Err(StateError::NotALibrary)
@@ -337,8 +452,17 @@ mod tests {
         assert_eq!(u16::from_le_bytes([old[4], old[5]]), 1);
         assert_eq!(decode(&old).unwrap(), lib);
         lib.entries[0].tags = vec!["favourite".into(), "pads".into()];
+        let v2 = v2::encode(&lib);
+        assert_eq!(u16::from_le_bytes([v2[4], v2[5]]), 2);
+        assert_eq!(decode(&v2).unwrap(), lib, "version 2 keeps its tags");
+        lib.entries[0].stored_at = Some(crate::library::StoredAt {
+            channel: 1,
+            bank_msb: Some(0),
+            bank_lsb: Some(2),
+            program: 9,
+        });
         let blob = try_encode(&lib).unwrap();
-        assert_eq!(u16::from_le_bytes([blob[4], blob[5]]), 2);
+        assert_eq!(u16::from_le_bytes([blob[4], blob[5]]), 3);
         assert_eq!(decode(&blob).unwrap(), lib);
     }
 

@@ -180,4 +180,42 @@ fn checksums_are_fixed_only_when_asked_and_pc_comes_from_the_patch() {
     let (code, out) = run_with(&d, &["map-pc", s(&lib), "1", "--from-patch"]);
     assert_eq!(code, EXIT_INPUT, "{out}");
     assert!(out.contains("carry no program number"), "{out}");
+
+    // Recall the Little Phatty preset by program change where it is stored (program 43).
+    let (code, out) = run_with(&d, &["recall-by-pc", s(&lib), "2", "--from-patch"]);
+    assert_eq!(
+        (code, out.trim()),
+        (0, "entry 2 is recalled by program 43 on channel 1")
+    );
+    let at = file::load(&lib).unwrap().entries[1].stored_at.unwrap();
+    assert_eq!(at.messages(), vec![vec![0xC0, 42]]);
+    let (code, out) = run_with(
+        &d,
+        &[
+            "recall-by-pc",
+            s(&lib),
+            "2",
+            "--program",
+            "5",
+            "--channel",
+            "3",
+            "--bank-msb",
+            "1",
+        ],
+    );
+    assert_eq!(
+        (code, out.trim()),
+        (
+            0,
+            "entry 2 is recalled by program 5 (bank 1/-) on channel 3"
+        )
+    );
+    let (code, out) = run_with(&d, &["list", s(&lib)]);
+    assert!(
+        code == 0 && out.contains("recalled by program 5 (bank 1/-) on channel 3"),
+        "{out}"
+    );
+    let (code, _) = run_with(&d, &["recall-by-pc", s(&lib), "2", "--dump"]);
+    assert_eq!(code, 0);
+    assert!(file::load(&lib).unwrap().entries[1].stored_at.is_none());
 }

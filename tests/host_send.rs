@@ -328,3 +328,52 @@ fn host_queue_full_is_retried_not_lost() {
         messages
     );
 }
+
+/// Channel messages the plugin sent on `channel` (0-based), as bytes.
+fn channel_out(out: &[Out], channel: u8) -> Vec<Vec<u8>> {
+    out.iter()
+        .filter_map(|o| match o {
+            Out::Midi(_, m) if m[0] & 0x0F == channel => Some(match m[0] & 0xF0 {
+                0xC0 => m[..2].to_vec(),
+                _ => m.to_vec(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn recall_by_program_change_sends_bank_select_and_program_instead_of_the_dump() {
+    let mut e = Entry::new(bank(3, 4), Source::Capture, 0);
+    e.recall_on_load = true;
+    e.program_change = Some(5);
+    e.stored_at = Some(sysex_vault::library::StoredAt {
+        channel: 2,
+        bank_msb: Some(1),
+        bank_lsb: None,
+        program: 9,
+    });
+    let lib = library(vec![e]);
+    let mut s = session_with(&lib, 48_000.0, 512, &usb_fast());
+    let recall = vec![vec![0xB2, 0x00, 0x01], vec![0xC2, 0x09]];
+    let mut out = Vec::new();
+    for _ in 0..100 {
+        out.extend(s.process_realtime(512, &[]));
+    }
+    assert!(
+        out.iter().all(|o| !matches!(o, Out::SysEx(..))),
+        "no dump sent on load"
+    );
+    assert_eq!(
+        channel_out(&out, 2),
+        recall,
+        "bank select then program change"
+    );
+    // A mapped program change recalls it the same way.
+    let mut out = s.process_realtime(512, &[In::Midi(0, [0xC0, 5, 0])]);
+    for _ in 0..50 {
+        out.extend(s.process_realtime(512, &[]));
+    }
+    assert!(out.iter().all(|o| !matches!(o, Out::SysEx(..))));
+    assert_eq!(channel_out(&out, 2), recall);
+}

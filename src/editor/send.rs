@@ -151,8 +151,67 @@ impl SendPanel {
                 ui.label(format!("mapped to {}", u16::from(pc) + 1));
             }
         });
+        if let Some(id) = focus {
+            self.recall_by_pc(ui, s, id);
+        }
         ui.separator();
         self.dump_request_ui(ui, s);
+    }
+
+    /// Recall mode of the focused entry: its dump, or bank select and program change where the
+    /// synth keeps it (instant on a slow DIN synth).
+    fn recall_by_pc(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, id: crate::library::EntryId) {
+        use crate::library::StoredAt;
+        let (stored, own) = s.handles.store.read(|l| {
+            let e = l.get(id);
+            (
+                e.and_then(|e| e.stored_at),
+                e.and_then(|e| crate::library::patches::program_number(devices::registry(), e)),
+            )
+        });
+        ui.horizontal_wrapped(|ui| {
+            let mut on = stored.is_some();
+            if ui
+                .checkbox(&mut on, "Recall by program change")
+                .on_hover_text("The synth already keeps this patch at a program: recalls (on load, by a mapped program change, by the Send trigger) send bank select and program change instead of the dump")
+                .changed()
+            {
+                let at = on.then(|| StoredAt {
+                    channel: self.dump_channel.max(1) - 1,
+                    bank_msb: None,
+                    bank_lsb: None,
+                    program: own.and_then(|p| u8::try_from(p).ok()).filter(|p| *p < 128).unwrap_or(0),
+                });
+                s.edit(Edit::SetStoredAt(id, at));
+            }
+            if let Some(mut at) = stored {
+                let before = at;
+                let label = ui.label("Program");
+                let mut shown = u16::from(at.program) + 1;
+                ui.add(egui::DragValue::new(&mut shown).range(1..=128))
+                    .labelled_by(label.id);
+                at.program = (shown.clamp(1, 128) - 1) as u8;
+                let label = ui.label("Channel");
+                let mut ch = at.channel + 1;
+                ui.add(egui::DragValue::new(&mut ch).range(1..=16))
+                    .labelled_by(label.id);
+                at.channel = ch.clamp(1, 16) - 1;
+                let mut bank = at.bank_msb.is_some();
+                ui.checkbox(&mut bank, "Bank select");
+                if bank {
+                    let mut msb = at.bank_msb.unwrap_or(0);
+                    let label = ui.label("MSB");
+                    ui.add(egui::DragValue::new(&mut msb).range(0..=127))
+                        .labelled_by(label.id);
+                    at.bank_msb = Some(msb);
+                } else {
+                    at.bank_msb = None;
+                }
+                if at != before {
+                    s.edit(Edit::SetStoredAt(id, Some(at)));
+                }
+            }
+        });
     }
 
     fn pacing(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {

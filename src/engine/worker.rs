@@ -459,7 +459,7 @@ impl State {
                         .store
                         .read(|l| l.entries.get(slot as usize - 1).map(|e| e.id));
                     match id {
-                        Some(id) => self.send_entries(&[id], None),
+                        Some(id) => self.recall(id),
                         None => self
                             .ctx
                             .store
@@ -477,7 +477,7 @@ impl State {
                         // Like SysEx Librarian: a new program change interrupts older sends.
                         send.cancel_below
                             .store(self.next_job_id + 1, Ordering::Relaxed);
-                        self.send_entries(&[id], None);
+                        self.recall(id);
                     }
                 }
             }
@@ -508,7 +508,7 @@ impl State {
                     self.ctx
                         .store
                         .log(Level::Info, format!("Recalling \"{name}\""));
-                    self.send_entries(&[id], None);
+                    self.recall(id);
                 }
             }
             self.ctx
@@ -543,6 +543,25 @@ impl State {
             }
             _ => self.ctx.store.log(Level::Warning, "Nothing to send".into()),
         }
+    }
+
+    /// Recalls an entry: by bank select and program change where the user said the synth
+    /// keeps it (instant, whatever the dump's size), else by sending its dump.
+    fn recall(&mut self, id: EntryId) {
+        let stored = self.ctx.store.read(|l| {
+            l.get(id)
+                .and_then(|e| e.stored_at.map(|at| (at, e.name.clone())))
+        });
+        let Some((at, name)) = stored else {
+            return self.send_entries(&[id], None);
+        };
+        let choice = *self.ctx.pacing.read().unwrap_or_else(|e| e.into_inner());
+        let rate = choice.resolve(Pacing::DIN).bytes_per_second;
+        self.queue_job(
+            format!("{name} ({})", at.describe()),
+            at.messages(),
+            Pacing::whole(rate, 0),
+        );
     }
 
     /// Starts a conversation on a thread of its own; one at a time.

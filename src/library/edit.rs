@@ -34,6 +34,8 @@ pub enum Edit {
     /// Replace an entry's messages (checksums repaired on request); what is known about them
     /// is worked out again.
     SetMessages(EntryId, Vec<Vec<u8>>),
+    /// Recall an entry by program change (where the synth keeps it), or by its dump (`None`).
+    SetStoredAt(EntryId, Option<crate::library::StoredAt>),
 }
 
 impl Library {
@@ -139,6 +141,13 @@ impl Library {
                 }
                 vec![Edit::Remove(id)]
             }
+            Edit::SetStoredAt(id, at) => match self.get_mut(id) {
+                Some(e) if e.stored_at != at => {
+                    let old = std::mem::replace(&mut e.stored_at, at);
+                    vec![Edit::SetStoredAt(id, old)]
+                }
+                _ => vec![],
+            },
             Edit::SetMessages(id, messages) => {
                 let Some(e) = self.get_mut(id) else {
                     return vec![];
@@ -191,6 +200,15 @@ mod tests {
             Edit::Replace(ids[1], vec![e(7), e(8)]),
             Edit::InsertAfter(ids[0], e(9)),
             Edit::SetMessages(ids[2], vec![vec![0xF0, 0x09, 0xF7]]),
+            Edit::SetStoredAt(
+                ids[0],
+                Some(crate::library::StoredAt {
+                    channel: 0,
+                    bank_msb: Some(1),
+                    bank_lsb: None,
+                    program: 4,
+                }),
+            ),
         ] {
             let undo = lib.apply(edit.clone());
             assert!(!undo.is_empty(), "{edit:?} changed nothing");

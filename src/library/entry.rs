@@ -59,6 +59,58 @@ pub struct Entry {
     /// (library format version 2 on).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Where the synth keeps this patch, when the user says it is stored there: recalls (on
+    /// load, by a mapped program change, by the Send trigger) then send bank select and a
+    /// program change instead of the dump (library format version 3 on).
+    #[serde(default)]
+    pub stored_at: Option<StoredAt>,
+}
+
+/// A program location in the synth: MIDI channel, optional bank select (CC 0 and CC 32) and
+/// program number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAt {
+    /// MIDI channel, 0-based.
+    pub channel: u8,
+    /// Bank select MSB (CC 0), if the synth needs one.
+    pub bank_msb: Option<u8>,
+    /// Bank select LSB (CC 32), if the synth needs one.
+    pub bank_lsb: Option<u8>,
+    /// Program number, 0-127 (program change 1-128).
+    pub program: u8,
+}
+
+impl StoredAt {
+    /// The MIDI messages that recall it: bank select (when set), then the program change.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        let ch = self.channel & 0x0F;
+        let mut out = Vec::new();
+        if let Some(msb) = self.bank_msb {
+            out.push(vec![0xB0 | ch, 0x00, msb & 0x7F]);
+        }
+        if let Some(lsb) = self.bank_lsb {
+            out.push(vec![0xB0 | ch, 0x20, lsb & 0x7F]);
+        }
+        out.push(vec![0xC0 | ch, self.program & 0x7F]);
+        out
+    }
+
+    /// In words: "program 5 (bank 0/1) on channel 2".
+    pub fn describe(&self) -> String {
+        let bank = match (self.bank_msb, self.bank_lsb) {
+            (None, None) => String::new(),
+            (m, l) => format!(
+                " (bank {}/{})",
+                m.map_or("-".into(), |v| v.to_string()),
+                l.map_or("-".into(), |v| v.to_string())
+            ),
+        };
+        format!(
+            "program {}{bank} on channel {}",
+            u16::from(self.program) + 1,
+            self.channel + 1
+        )
+    }
 }
 
 impl Entry {
@@ -114,6 +166,7 @@ impl Entry {
             recall_on_load: false,
             program_change: None,
             tags: Vec::new(),
+            stored_at: None,
         }
     }
 
