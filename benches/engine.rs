@@ -41,6 +41,7 @@ fn capture_once(bank: &[Vec<u8>]) -> Duration {
         capture: shared.clone(),
         send: Arc::new(SendShared::default()),
         pacing: Arc::new(RwLock::new(Default::default())),
+        send_check: Arc::new(RwLock::new(Default::default())),
         route: Arc::new(RwLock::new(Default::default())),
     };
     let worker = Worker::start(ctx, reader, queue);

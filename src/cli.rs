@@ -764,10 +764,7 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             create,
         } => {
             let programs = match programs.as_deref() {
-                Some(text) => {
-                    let (a, b) = parse_range(text, 16_384)?;
-                    Some(((a - 1) as u16, (b - 1) as u16))
-                }
+                Some(text) => Some(parse_programs(text)?),
                 None => None,
             };
             transfers::get(transfers::Get {
@@ -2119,6 +2116,26 @@ fn send_plan(
             .map_or(Pacing::DIN, |d| d.pacing),
     };
     Ok((messages, tweak(base)))
+}
+
+/// A program range as the synth numbers programs in SysEx, from 0: `5` or `0-127`.
+fn parse_programs(text: &str) -> Result<(u16, u16), Failure> {
+    let bad = || usage(format!("--programs {text}: give N or N-M, from 0 to 16383"));
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|n| *n < 16_384)
+            .ok_or_else(bad)
+    };
+    let (a, b) = match text.split_once('-') {
+        None => (number(text)?, number(text)?),
+        Some((a, b)) => (number(a)?, number(b)?),
+    };
+    if a > b {
+        return Err(bad());
+    }
+    Ok((a, b))
 }
 
 /// A 1-based message range (`7`, `3-5`, `3-`) within `count` messages, checked.

@@ -120,6 +120,8 @@ pub struct Handles {
     pub counters: Arc<Counters>,
     /// The pacing choice.
     pub pacing: Arc<RwLock<PacingChoice>>,
+    /// How sends check with the synth.
+    pub send_check: Arc<RwLock<crate::engine::conversation::SendCheck>>,
     /// Saved editor settings.
     pub settings: Arc<RwLock<UiSettings>>,
     /// The MIDI route (host or direct ports).
@@ -135,6 +137,7 @@ impl Handles {
             send: Arc::new(SendShared::default()),
             counters: Arc::new(Counters::default()),
             pacing: Arc::new(RwLock::new(PacingChoice::default())),
+            send_check: Arc::new(RwLock::new(Default::default())),
             settings: Arc::new(RwLock::new(UiSettings::default())),
             route: Arc::new(RwLock::new(Default::default())),
         }

@@ -345,6 +345,7 @@ impl Plugin for SysExVault {
             send: self.send_shared.clone(),
             counters: self.params.counters.clone(),
             pacing: self.params.pacing.clone(),
+            send_check: self.params.send_check.clone(),
             settings: self.params.editor.clone(),
             route: self.params.route.clone(),
         };
@@ -380,6 +381,7 @@ impl Plugin for SysExVault {
                 capture: shared.clone(),
                 send: self.send_shared.clone(),
                 pacing: self.params.pacing.clone(),
+                send_check: self.params.send_check.clone(),
                 route: self.params.route.clone(),
             };
             self.worker = Some(Worker::start(ctx, reader, queue));

@@ -2,6 +2,7 @@
 
 use crate::editor::UiSettings;
 use crate::engine::capture::DEFAULT_RING_BYTES;
+use crate::engine::conversation::SendCheck;
 use crate::engine::counters::Counters;
 use crate::engine::ports::RouteSettings;
 use crate::engine::store::{LibraryField, LibraryStore, LogField, PendingField};
@@ -43,6 +44,10 @@ pub struct VaultParams {
     /// How fast sends go (DIN by default).
     #[persist = "pacing"]
     pub pacing: Arc<RwLock<PacingChoice>>,
+
+    /// Whether sends wait for the synth's acknowledge or are verified (off by default).
+    #[persist = "send-check"]
+    pub send_check: Arc<RwLock<SendCheck>>,
 
     /// Counts of what was received, passed on, refused or undeliverable; saved with the project
     /// so a refused dump is still visible after reopening it.
@@ -91,6 +96,7 @@ impl Default for VaultParams {
             slot: IntParam::new("Slot", 1, IntRange::Linear { min: 1, max: 128 }),
             cancel: BoolParam::new("Cancel Send", false),
             pacing: Arc::new(RwLock::new(PacingChoice::default())),
+            send_check: Arc::new(RwLock::new(SendCheck::default())),
             editor: Arc::new(RwLock::new(UiSettings::default())),
             route: Arc::new(RwLock::new(RouteSettings::default())),
             counters: Arc::new(Counters::default()),

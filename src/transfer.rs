@@ -18,11 +18,21 @@ const MAX_REPLY: usize = 1 << 20;
 
 /// An output and an input to one synth.
 pub trait Link {
-    /// Sends one message, paced.
+    /// Sends one message, paced; returns once it has reached the synth.
     fn send(&mut self, message: &[u8]) -> Result<(), String>;
-    /// Waits up to `timeout` for bytes from the synth; `None` when nothing arrived.
+    /// Waits up to `timeout` for bytes from the synth; `None` when nothing arrived (or the
+    /// transfer was cancelled). An empty chunk means bytes were lost on the way.
     fn receive(&mut self, timeout: Duration) -> Option<Vec<u8>>;
+    /// Forgets what arrived before now (late answers to an earlier request).
+    fn drain(&mut self) {}
+    /// Whether the user cancelled.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
+
+/// The error of a cancelled transfer.
+pub const CANCELLED: &str = "cancelled";
 
 /// What the synth's replies look like.
 #[derive(Clone, Debug, Default)]
@@ -60,6 +70,8 @@ struct Incoming {
     ready: VecDeque<Vec<u8>>,
     /// Bytes received so far.
     bytes: usize,
+    /// Something arrived incomplete or was lost on the way.
+    damaged: Option<String>,
 }
 
 impl Incoming {
@@ -68,6 +80,35 @@ impl Incoming {
             assembler: Assembler::new(MAX_REPLY),
             ready: VecDeque::new(),
             bytes: 0,
+            damaged: None,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            self.damaged = Some("bytes from the synth were lost on the way".into());
+            return;
+        }
+        self.bytes += bytes.len();
+        let (ready, damaged) = (&mut self.ready, &mut self.damaged);
+        self.assembler.push(bytes, |e| match e {
+            AssemblerEvent::Message { bytes, .. } => ready.push_back(bytes),
+            AssemblerEvent::Unterminated { bytes, .. } => {
+                *damaged = Some(format!("a message of {} bytes was cut off", bytes.len()))
+            }
+            AssemblerEvent::Overflow { len, .. } => {
+                *damaged = Some(format!("a {len}-byte message was too long to keep"))
+            }
+        });
+    }
+
+    /// Ends a message still open (the synth went silent in the middle of it).
+    fn finish(&mut self) {
+        if let Some(AssemblerEvent::Unterminated { bytes, .. }) = self.assembler.flush() {
+            self.damaged = Some(format!(
+                "the synth stopped in the middle of a message ({} bytes, no F7)",
+                bytes.len()
+            ));
         }
     }
 
@@ -79,13 +120,7 @@ impl Incoming {
                 return Some(m);
             }
             let bytes = link.receive(silence)?;
-            self.bytes += bytes.len();
-            let ready = &mut self.ready;
-            self.assembler.push(&bytes, |e| {
-                if let AssemblerEvent::Message { bytes, .. } = e {
-                    ready.push_back(bytes);
-                }
-            });
+            self.feed(&bytes);
         }
     }
 }
@@ -105,13 +140,16 @@ pub fn send_with_handshake(
     for (index, m) in messages.iter().enumerate() {
         let mut naks = 0;
         'resend: loop {
+            link.drain();
             link.send(m).map_err(|reason| Stopped { index, reason })?;
             loop {
                 let Some(reply) = incoming.next(link, hs.timeout) else {
-                    return Err(Stopped {
-                        index,
-                        reason: format!("no reply within {} ms of silence", hs.timeout.as_millis()),
-                    });
+                    let reason = if link.cancelled() {
+                        CANCELLED.to_owned()
+                    } else {
+                        format!("no reply within {} ms of silence", hs.timeout.as_millis())
+                    };
+                    return Err(Stopped { index, reason });
                 };
                 if matches(&hs.ack, &reply) {
                     break 'resend;
@@ -163,6 +201,8 @@ pub fn request_and_capture(
     let mut incoming = Incoming::new();
     let mut attempts = 0;
     let first = loop {
+        // Late bytes of an earlier answer are not this one's.
+        link.drain();
         for m in request {
             link.send(m)?;
         }
@@ -171,6 +211,7 @@ pub fn request_and_capture(
         // longer than `answer_within` and must not be asked for again).
         match link.receive(rules.answer_within) {
             Some(bytes) => break bytes,
+            None if link.cancelled() => return Err(CANCELLED.into()),
             None if attempts > rules.retries => {
                 return Err(format!(
                     "no answer: the synth stayed silent after {attempts} request(s)"
@@ -180,16 +221,18 @@ pub fn request_and_capture(
         }
     };
     let mut got = Vec::new();
-    incoming.bytes += first.len();
-    let ready = &mut incoming.ready;
-    incoming.assembler.push(&first, |e| {
-        if let AssemblerEvent::Message { bytes, .. } = e {
-            ready.push_back(bytes);
-        }
-    });
+    incoming.feed(&first);
     while let Some(m) = incoming.next(link, rules.idle) {
         got.push(m);
         progress(got.len(), incoming.bytes);
+    }
+    // Cancelled, not idle: a dump cut short is not kept.
+    if link.cancelled() {
+        return Err(CANCELLED.into());
+    }
+    incoming.finish();
+    if let Some(why) = incoming.damaged {
+        return Err(format!("{why}; nothing kept (ask again)"));
     }
     if got.is_empty() {
         return Err(format!(
@@ -252,14 +295,20 @@ pub fn verify(
     link.send(message)?;
     let back = request_and_capture(link, &request, rules, |_, _| {})
         .map_err(|e| format!("sent, but not verified: {e}"))?;
+    // The synth's copy: of the same kind, and not an echo of the request (a synth with soft
+    // thru; an echo of the patch itself arrived while it was sent and was drained before the
+    // request); else the first other thing that came back.
+    let not_echo = |b: &&Vec<u8>| !request.contains(b);
     let copy = back
         .iter()
+        .filter(not_echo)
         .find(|b| {
             registry
                 .identify(b)
                 .is_some_and(|(d, bm, _)| d.id == def.id && bm.kind == md.kind)
         })
-        .unwrap_or(&back[0]);
+        .or_else(|| back.iter().find(not_echo))
+        .ok_or("the synth only echoed the request")?;
     let same = registry
         .identify(copy)
         .filter(|(d, bm, _)| {
@@ -340,6 +389,7 @@ mod tests {
         sent: Vec<Vec<u8>>,
         pending: VecDeque<Option<Vec<u8>>>,
         answer: Answer,
+        cancel: bool,
     }
 
     impl Link for Script {
@@ -354,6 +404,9 @@ mod tests {
             // `None` in the script is a silence.
             self.pending.pop_front().flatten()
         }
+        fn cancelled(&self) -> bool {
+            self.cancel
+        }
     }
 
     fn script(answer: impl FnMut(&[u8], usize) -> Vec<Option<Vec<u8>>> + 'static) -> Script {
@@ -361,6 +414,7 @@ mod tests {
             sent: Vec::new(),
             pending: VecDeque::new(),
             answer: Box::new(answer),
+            cancel: false,
         }
     }
 
@@ -457,6 +511,31 @@ mod tests {
         let e =
             request_and_capture(&mut s, &[vec![0xF0, 0x01, 0xF7]], rules, |_, _| {}).unwrap_err();
         assert!(e.contains("silent after 3 request(s)"), "{e}");
+    }
+
+    #[test]
+    fn cut_lost_or_cancelled_answers_are_never_kept() {
+        let rules = CaptureRules {
+            answer_within: Duration::from_millis(5),
+            idle: Duration::from_millis(5),
+            retries: 0,
+        };
+        let req = [vec![0xF0, 0x01, 0xF7]];
+        for (answer, cancel, says) in [
+            (vec![0xF0, 0x10, 0x11], true, CANCELLED),
+            (
+                vec![0xF0, 0x10, 0xF7, 0xF0, 0x12],
+                false,
+                "stopped in the middle of a message",
+            ),
+            (vec![], false, "lost on the way"),
+        ] {
+            let mut s =
+                script(move |_, _| vec![Some(vec![0xF0, 0x20, 0xF7]), Some(answer.clone()), None]);
+            s.cancel = cancel;
+            let e = request_and_capture(&mut s, &req, rules, |_, _| {}).unwrap_err();
+            assert!(e.contains(says), "{e}");
+        }
     }
 
     #[test]

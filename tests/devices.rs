@@ -413,3 +413,26 @@ fn damaged_banks_are_not_split_and_banks_are_built_only_in_slot_order() {
         "{err}"
     );
 }
+
+#[test]
+fn the_shipped_list_in_the_docs_names_every_definition() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/devices-shipped.md"
+    ))
+    .unwrap();
+    for d in Registry::shipped().all() {
+        assert!(
+            doc.contains(&format!("(`{}`)", d.id)),
+            "docs/devices-shipped.md lacks {}",
+            d.id
+        );
+        for s in &d.sources {
+            assert!(
+                doc.contains(s.as_str()),
+                "docs/devices-shipped.md lacks a source of {}",
+                d.id
+            );
+        }
+    }
+}

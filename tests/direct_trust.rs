@@ -1,7 +1,8 @@
 //! The direct MIDI route and the command line against a real JACK server (dummy driver,
-//! 1,024-frame periods, where midir's 16 KiB JACK queue is easiest to overfill): large messages
-//! at high rates arrive whole, removing the plugin mid-send returns at once, a program change
-//! interrupts a direct send, and notes or controllers from the synth never open or stretch a take.
+//! 1,024-frame periods, where a 16 KiB JACK queue is easiest to overfill): large messages at
+//! high rates arrive whole (1 MiB too), removing the plugin mid-send returns at once, a cancel in
+//! the middle of a long message ends it with F7, a program change interrupts a direct send, and
+//! notes or controllers from the synth never open or stretch a take.
 //! One test function, since the JACK server is per process.
 #![cfg(feature = "jack")]
 
@@ -189,5 +190,81 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
     let lib = file::load(&cap_path).unwrap();
     assert_eq!(lib.entries.len(), 1, "{text}");
     assert_eq!(lib.entries[0].messages, dump, "{text}");
+
+    // 7. A 1 MiB message through JACK from the command line and from the plugin's direct route
+    //    (custom 500 KB/s): it leaves in pieces and arrives whole.
+    let (_big, big_rx) = receiver("big-rx", "in");
+    let huge = sysex(1 << 20, 7);
+    let huge_lib = library_of(vec![Entry::new(vec![huge.clone()], Source::Capture, 0)]);
+    let huge_path = dir.join("huge.sxvl");
+    file::save(&huge_path, &huge_lib).unwrap();
+    let start = Instant::now();
+    let out = cli()
+        .args(["send", huge_path.to_str().unwrap(), "big-rx:in"])
+        .args(["--rate", "500000", "--gap", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    eprintln!(
+        "1 MiB through JACK (CLI): {} events, {:.2} s",
+        big_rx.lock().unwrap().len(),
+        start.elapsed().as_secs_f64()
+    );
+    assert!(
+        joined(&big_rx) == vec![huge.clone()],
+        "1 MiB from the command line"
+    );
+    big_rx.lock().unwrap().clear();
+    let fast = PacingChoice::Custom(Pacing::whole(500_000, 0));
+    let mut s = direct_session(&huge_lib, "synth-tx:out", "big-rx:in", fast);
+    let send = s.param_id("Send");
+    run_until(&mut s, 15.0, &[In::Param(0, send, 1.0)], || {
+        let n: usize = big_rx.lock().unwrap().iter().map(|(_, m)| m.len()).sum();
+        n >= huge.len()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        joined(&big_rx) == vec![huge],
+        "1 MiB through the plugin's direct route: {}",
+        log_text(&mut s)
+    );
+    drop(s);
+
+    // 8. A cancel in the middle of a long chunked message stops before the next chunk and ends
+    //    the message with F7 (3,000 bytes in 99-byte chunks at 3,125 B/s, 20 ms after each:
+    //    about 1.6 s; cancelled after 0.4 s).
+    big_rx.lock().unwrap().clear();
+    let long = sysex(3_000, 3);
+    let lib = library_of(vec![Entry::new(vec![long.clone()], Source::Capture, 0)]);
+    let chunked = PacingChoice::Custom(Pacing {
+        chunk_bytes: 99,
+        chunk_pause_ms: 20,
+        ..Pacing::DIN
+    });
+    let mut s = direct_session(&lib, "synth-tx:out", "big-rx:in", chunked);
+    let (send, cancel) = (s.param_id("Send"), s.param_id("Cancel Send"));
+    run_until(&mut s, 0.4, &[In::Param(0, send, 1.0)], || false);
+    run_until(&mut s, 1.0, &[In::Param(0, cancel, 1.0)], || false);
+    run_until(&mut s, 1.0, &[], || false);
+    let got = joined(&big_rx);
+    assert_eq!(got.len(), 1, "one message, cut: {}", log_text(&mut s));
+    let cut = &got[0];
+    eprintln!(
+        "cancelled mid-message: {} of 3000 bytes, then F7",
+        cut.len() - 1
+    );
+    assert!(cut.len() > 99 && cut.len() < 2_000, "{} bytes", cut.len());
+    assert_eq!(
+        &cut[..cut.len() - 1],
+        &long[..cut.len() - 1],
+        "the bytes that left"
+    );
+    assert_eq!(cut.last(), Some(&0xF7));
+    drop(s);
     std::fs::remove_dir_all(&dir).unwrap();
 }

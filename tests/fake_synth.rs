@@ -163,7 +163,7 @@ fn requests_handshakes_and_verify_against_a_scripted_synth() {
         "waldorf-blofeld",
         "sound",
         "--programs",
-        "1-4",
+        "0-3",
     ];
     args.extend(ports);
     args.extend(["--bank", "1", "--idle", "300"]);

@@ -377,3 +377,130 @@ fn recall_by_program_change_sends_bank_select_and_program_instead_of_the_dump() 
     assert!(out.iter().all(|o| !matches!(o, Out::SysEx(..))));
     assert_eq!(channel_out(&out, 2), recall);
 }
+
+/// The plugin's log, from its saved state.
+fn log_of(s: &mut Session) -> String {
+    common::decode_state(&s.save_state())["fields"]["log"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A Korg MS2000 current-program dump named `name`, packed byte by byte (7 bytes after a byte
+/// of their top bits).
+fn ms2000(name: &str) -> Vec<u8> {
+    let mut data = vec![0u8; 254];
+    data[..name.len()].copy_from_slice(name.as_bytes());
+    let mut m = vec![0xF0, 0x42, 0x30, 0x58, 0x40];
+    for g in data.chunks(7) {
+        m.push(g.iter().enumerate().fold(0, |a, (i, b)| a | (b >> 7) << i));
+        m.extend(g.iter().map(|b| b & 0x7F));
+    }
+    m.push(0xF7);
+    m
+}
+
+/// Runs blocks in real time; the synth (`answer`) sees every SysEx the plugin sends and its
+/// replies come back as input SysEx a few blocks later. Stops when the log says `until`.
+fn converse(
+    s: &mut Session,
+    mut answer: impl FnMut(&[u8]) -> Option<Vec<u8>>,
+    until: &str,
+) -> Vec<Vec<u8>> {
+    let mut sent = Vec::new();
+    let mut replies: Vec<(usize, Vec<u8>)> = Vec::new();
+    for block in 0..2_000 {
+        let due: Vec<In> = replies
+            .iter()
+            .filter(|(at, _)| *at == block)
+            .map(|(_, r)| In::SysEx(0, r.clone()))
+            .collect();
+        for o in s.process_realtime(512, &due) {
+            match o {
+                // The synth's replies come back out through MIDI pass-through: not the plugin's.
+                Out::SysEx(_, m) if replies.iter().any(|(_, r)| *r == m) => {}
+                Out::SysEx(_, m) => {
+                    if let Some(r) = answer(&m) {
+                        replies.push((block + 5, r));
+                    }
+                    sent.push(m);
+                }
+                _ => {}
+            }
+        }
+        if block % 20 == 0 && log_of(s).contains(until) {
+            break;
+        }
+    }
+    sent
+}
+
+#[test]
+fn the_send_trigger_waits_for_acknowledges_and_verifies_through_the_host() {
+    use sysex_vault::engine::conversation::SendCheck;
+    let check = |c: SendCheck| {
+        (
+            "fields/send-check",
+            serde_json::json!(serde_json::to_string(&c).unwrap()),
+        )
+    };
+    let fast = usb_fast()[0].clone();
+
+    // Acknowledge: the second program leaves only after the first was acknowledged.
+    let two = vec![ms2000("BASS"), ms2000("LEAD")];
+    let lib = library(vec![Entry::new(two.clone(), Source::Capture, 0)]);
+    let mut s = session_with(
+        &lib,
+        48_000.0,
+        512,
+        &[fast.clone(), check(SendCheck::Acknowledge)],
+    );
+    s.settle();
+    let send = s.param_id("Send");
+    s.process(512, &[In::Param(0, send, 1.0)]);
+    let acks = std::cell::Cell::new(0);
+    let sent = converse(
+        &mut s,
+        |m| {
+            (m.len() == 297).then(|| {
+                acks.set(acks.get() + 1);
+                vec![0xF0, 0x42, 0x30, 0x58, 0x23, 0xF7]
+            })
+        },
+        "each acknowledged",
+    );
+    assert!(sent == two, "{} sent; {}", sent.len(), log_of(&mut s));
+    assert_eq!(acks.get(), 2);
+    assert!(log_of(&mut s).contains("Sent 2 message(s), each acknowledged"));
+    // Without an answer the second program is never sent, and the log says where it stopped.
+    s.process(512, &[In::Param(0, send, 0.0)]);
+    s.process(512, &[In::Param(0, send, 1.0)]);
+    let sent = converse(&mut s, |_| None, "stopped at message 1");
+    assert!(sent == two[..1], "{} sent; {}", sent.len(), log_of(&mut s));
+    drop(s);
+
+    // Verify: the synth keeps a copy with one byte changed and sends it back when asked.
+    let voice = common::dx7_voice(b"VERIFY ME ");
+    let lib = library(vec![Entry::new(vec![voice.clone()], Source::Capture, 0)]);
+    let mut s = session_with(&lib, 48_000.0, 512, &[fast, check(SendCheck::Verify)]);
+    s.settle();
+    let send = s.param_id("Send");
+    s.process(512, &[In::Param(0, send, 1.0)]);
+    let mut copy = voice.clone();
+    copy[30] ^= 1;
+    let sent = converse(
+        &mut s,
+        |m| (m == [0xF0, 0x43, 0x20, 0x00, 0xF7]).then(|| copy.clone()),
+        "differs at byte",
+    );
+    assert!(
+        sent == vec![voice, vec![0xF0, 0x43, 0x20, 0x00, 0xF7]],
+        "{} sent",
+        sent.len()
+    );
+    assert!(
+        log_of(&mut s).contains("Message 1: the synth's copy differs at byte 30"),
+        "{}",
+        log_of(&mut s)
+    );
+}

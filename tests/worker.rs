@@ -23,6 +23,7 @@ fn requested(definition: &str, request: &str, fields: Fields) -> Vec<u8> {
         capture: shared,
         send,
         pacing: Arc::new(RwLock::new(Default::default())),
+        send_check: Arc::new(RwLock::new(Default::default())),
         route: Arc::new(RwLock::new(Default::default())),
     };
     let _worker = Worker::start(ctx, reader, queue);
@@ -123,6 +124,7 @@ impl Rig {
             capture: shared,
             send,
             pacing: Arc::new(RwLock::new(fast)),
+            send_check: Arc::new(RwLock::new(Default::default())),
             route: Arc::new(RwLock::new(Default::default())),
         };
         let worker = Worker::start(ctx, reader, queue);

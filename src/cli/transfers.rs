@@ -63,15 +63,23 @@ impl Link for PortLink {
             || false,
             |_, _, _| {},
         )?;
-        // Waits for a reply start once the message has left the wire.
-        std::thread::sleep(Duration::from_secs_f64(
-            self.pacing.chunked_seconds(message.len()),
-        ));
+        // The last piece still travels at the wire rate: the synth has it all after that.
+        let last = self
+            .pacing
+            .chunk_lengths(message.len(), None)
+            .last()
+            .copied()
+            .unwrap_or(0);
+        std::thread::sleep(Duration::from_secs_f64(self.pacing.wire_seconds(last)));
         Ok(())
     }
 
     fn receive(&mut self, timeout: Duration) -> Option<Vec<u8>> {
         self.rx.recv_timeout(timeout).ok()
+    }
+
+    fn drain(&mut self) {
+        while self.rx.try_recv().is_ok() {}
     }
 }
 
@@ -127,7 +135,8 @@ pub fn get(g: Get<'_>) -> Result<String, Failure> {
         link.input_name()
     );
     let started = Instant::now();
-    let mut entries = Vec::new();
+    let mut got = 0;
+    let mut text = String::new();
     let mut failed = None;
     for (i, program) in programs.iter().enumerate() {
         let fields = Fields {
@@ -152,7 +161,18 @@ pub fn get(g: Get<'_>) -> Result<String, Failure> {
                     i + 1,
                     programs.len()
                 );
-                entries.push(e);
+                let _ = writeln!(
+                    text,
+                    "captured \"{}\": {} message(s), {} bytes",
+                    e.name,
+                    e.messages.len(),
+                    e.byte_len()
+                );
+                // Saved one by one: an interrupted walk keeps what it got.
+                let mut lib = load_or_create(g.library, g.create)?;
+                lib.add(e);
+                save(g.library, &lib)?;
+                got += 1;
             }
             Err(why) => {
                 failed = Some(format!("{label}{why}"));
@@ -160,22 +180,7 @@ pub fn get(g: Get<'_>) -> Result<String, Failure> {
             }
         }
     }
-    let got = entries.len();
-    let mut lib = load_or_create(g.library, g.create)?;
-    let mut text = String::new();
-    for e in entries {
-        let _ = writeln!(
-            text,
-            "captured \"{}\": {} message(s), {} bytes",
-            e.name,
-            e.messages.len(),
-            e.byte_len()
-        );
-        lib.add(e);
-    }
-    if got > 0 {
-        save(g.library, &lib)?;
-    }
+    let lib = load_or_create(g.library, g.create)?;
     let _ = write!(
         text,
         "{} now holds {} entries",

@@ -3,7 +3,7 @@
 
 use super::{format, Shared};
 use crate::devices;
-use crate::engine::conversation::Conversation;
+use crate::engine::conversation::{Conversation, SendCheck};
 use crate::engine::store::{Edit, WorkerRequest};
 use crate::pacing::{Pacing, PacingChoice};
 
@@ -24,20 +24,6 @@ pub struct SendPanel {
     dump_program: u16,
     /// Last program of a walk ("Get from synth" for several programs); `None`: one request.
     walk_to: Option<u16>,
-    /// How a send checks with the synth.
-    check: Check,
-}
-
-/// How "Send selected" checks with the synth.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-enum Check {
-    /// Just send, paced.
-    #[default]
-    None,
-    /// Wait for the synth's acknowledge after each message (its definition's replies).
-    Acknowledge,
-    /// Ask for each patch back and compare.
-    Verify,
 }
 
 impl SendPanel {
@@ -60,17 +46,17 @@ impl SendPanel {
                 )
                 .clicked()
             {
-                let request = match self.check {
-                    Check::None => WorkerRequest::Send {
+                let check = *s
+                    .handles
+                    .send_check
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner());
+                let request = match check.conversation(selected.clone()) {
+                    None => WorkerRequest::Send {
                         entries: selected.clone(),
                         pacing: None,
                     },
-                    check => WorkerRequest::Converse(Conversation::Send {
-                        entries: selected.clone(),
-                        verify: check == Check::Verify,
-                        timeout: std::time::Duration::from_secs(2),
-                        retries: 2,
-                    }),
+                    Some(c) => WorkerRequest::Converse(c),
                 };
                 s.handles.store.request(request);
             }
@@ -84,15 +70,24 @@ impl SendPanel {
                 });
             }
         });
+        let mut check = *s
+            .handles
+            .send_check
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
         ui.horizontal(|ui| {
             ui.label("Check with the synth");
-            ui.selectable_value(&mut self.check, Check::None, "No")
+            ui.selectable_value(&mut check, SendCheck::None, "No")
                 .on_hover_text("Send, paced; nothing is expected back");
-            ui.selectable_value(&mut self.check, Check::Acknowledge, "Wait for acknowledge")
+            ui.selectable_value(&mut check, SendCheck::Acknowledge, "Wait for acknowledge")
                 .on_hover_text("After each message wait for the synth's acknowledge (from its device definition); send again when it asks, stop on an error or 2 s of silence. Needs the synth's output on the input (Record tab)");
-            ui.selectable_value(&mut self.check, Check::Verify, "Verify")
+            ui.selectable_value(&mut check, SendCheck::Verify, "Verify")
                 .on_hover_text("After each patch ask the synth for it back and compare; the log says \"sent and verified\" or where it differs. Needs the synth's output on the input (Record tab)");
         });
+        *s.handles
+            .send_check
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = check;
         self.pacing(ui, s);
         ui.separator();
         self.progress(ui, s);

@@ -16,6 +16,30 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How the Send trigger and "Send selected" check with the synth (saved with the project).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SendCheck {
+    /// Just send, paced.
+    #[default]
+    None,
+    /// Wait for the synth's acknowledge after each message (its definition's replies).
+    Acknowledge,
+    /// Ask for each patch back and compare.
+    Verify,
+}
+
+impl SendCheck {
+    /// The conversation that sends `entries` this way (`None` for a plain send).
+    pub fn conversation(self, entries: Vec<EntryId>) -> Option<Conversation> {
+        (self != SendCheck::None).then(|| Conversation::Send {
+            entries,
+            verify: self == SendCheck::Verify,
+            timeout: Duration::from_secs(2),
+            retries: 2,
+        })
+    }
+}
+
 /// What a conversation does.
 #[derive(Clone, Debug)]
 pub enum Conversation {
@@ -46,28 +70,49 @@ pub enum Conversation {
     },
 }
 
-/// A conversation's way to the synth: send jobs out, the worker's incoming messages in.
+/// A conversation's way to the synth: send jobs out, the worker's incoming messages in. While
+/// it runs the worker sends nothing else, so the next job to finish is the conversation's.
 struct PluginLink {
     store: Arc<LibraryStore>,
     send: Arc<SendShared>,
     incoming: Receiver<Vec<u8>>,
     pacing: Pacing,
     cancel: Arc<AtomicBool>,
+    /// The send cancel generation when the conversation began: a Cancel (the editor's, or the
+    /// host's Cancel Send) ends the conversation too.
+    generation: u64,
 }
 
 impl PluginLink {
-    fn finished_jobs(&self) -> u64 {
-        self.send.jobs_done.load(Ordering::Relaxed)
-            + self.send.jobs_cancelled.load(Ordering::Relaxed)
+    /// Jobs done, cancelled and failed so far.
+    fn outcomes(&self) -> (u64, u64, u64) {
+        (
+            self.send.jobs_done.load(Ordering::Relaxed),
+            self.send.jobs_cancelled.load(Ordering::Relaxed),
+            self.send.jobs_failed.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Sleeps `d` in slices, returning early (false) on a cancel.
+    fn sleep(&self, d: Duration) -> bool {
+        let end = Instant::now() + d;
+        while Instant::now() < end {
+            if self.cancelled() {
+                return false;
+            }
+            let left = end.saturating_duration_since(Instant::now());
+            std::thread::sleep(left.min(Duration::from_millis(20)));
+        }
+        !self.cancelled()
     }
 }
 
 impl Link for PluginLink {
     fn send(&mut self, message: &[u8]) -> Result<(), String> {
-        if self.cancel.load(Ordering::Relaxed) {
-            return Err("cancelled".into());
+        if self.cancelled() {
+            return Err(transfer::CANCELLED.into());
         }
-        let before = self.finished_jobs();
+        let before = self.outcomes();
         if !self.store.request(WorkerRequest::SendRaw {
             label: "to the synth".into(),
             messages: vec![message.to_vec()],
@@ -75,30 +120,45 @@ impl Link for PluginLink {
         }) {
             return Err("the plugin is not active".into());
         }
-        // The job is done once its message has been handed out; then it still takes its wire
-        // time to reach the synth.
         let limit = Instant::now()
             + Duration::from_secs_f64(self.pacing.chunked_seconds(message.len()) + 10.0);
-        while self.finished_jobs() == before {
-            if self.cancel.load(Ordering::Relaxed) {
-                return Err("cancelled".into());
+        loop {
+            let now = self.outcomes();
+            if now.0 > before.0 {
+                break;
+            }
+            if now.1 > before.1 || now.2 > before.2 || self.cancelled() {
+                return Err(transfer::CANCELLED.into());
             }
             if Instant::now() > limit {
-                return Err("the message did not leave (is the host processing?)".into());
+                // Drop the job rather than let it go out later, unasked.
+                self.send.cancel.fetch_add(1, Ordering::Relaxed);
+                self.generation = self.send.cancel.load(Ordering::Relaxed);
+                return Err(
+                    "the message did not leave within 10 s (is the host processing?)".into(),
+                );
             }
             std::thread::sleep(Duration::from_millis(2));
         }
-        std::thread::sleep(Duration::from_secs_f64(
-            self.pacing.chunked_seconds(message.len()),
-        ));
-        Ok(())
+        // The last piece still travels at the wire rate.
+        let last = self
+            .pacing
+            .chunk_lengths(message.len(), None)
+            .last()
+            .copied()
+            .unwrap_or(0);
+        if self.sleep(Duration::from_secs_f64(self.pacing.wire_seconds(last))) {
+            Ok(())
+        } else {
+            Err(transfer::CANCELLED.into())
+        }
     }
 
     fn receive(&mut self, timeout: Duration) -> Option<Vec<u8>> {
         let end = Instant::now() + timeout;
         // In slices, so a cancel is seen within 50 ms.
         loop {
-            if self.cancel.load(Ordering::Relaxed) {
+            if self.cancelled() {
                 return None;
             }
             let left = end.saturating_duration_since(Instant::now());
@@ -113,11 +173,21 @@ impl Link for PluginLink {
             }
         }
     }
+
+    fn drain(&mut self) {
+        while self.incoming.try_recv().is_ok() {}
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+            || self.send.cancel.load(Ordering::Relaxed) != self.generation
+    }
 }
 
-/// Runs a conversation to its end (on its own thread), logging what happened; then tells the
-/// worker it is over.
+/// Runs conversation number `number` to its end (on its own thread), logging what happened;
+/// then tells the worker it is over, whatever happened.
 pub fn run(
+    number: u64,
     c: Conversation,
     store: Arc<LibraryStore>,
     send: Arc<SendShared>,
@@ -125,14 +195,34 @@ pub fn run(
     pacing: impl Fn(Pacing) -> Pacing,
     cancel: Arc<AtomicBool>,
 ) {
-    let reg = devices::registry();
-    let mut link = PluginLink {
+    let generation = send.cancel.load(Ordering::Relaxed);
+    let link = PluginLink {
         store: store.clone(),
         send,
         incoming,
         pacing: Pacing::DIN,
-        cancel: cancel.clone(),
+        cancel,
+        generation,
     };
+    let talked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        talk(c, &store, link, pacing)
+    }));
+    if talked.is_err() {
+        store.log(
+            Level::Error,
+            "Internal error while talking with the synth; stopped".into(),
+        );
+    }
+    store.request(WorkerRequest::ConversationDone(number));
+}
+
+fn talk(
+    c: Conversation,
+    store: &Arc<LibraryStore>,
+    mut link: PluginLink,
+    pacing: impl Fn(Pacing) -> Pacing,
+) {
+    let reg = devices::registry();
     match c {
         Conversation::Get {
             definition,
@@ -146,7 +236,7 @@ pub fn run(
                     Level::Error,
                     format!("Get: no device definition `{definition}`"),
                 );
-                return finish(&store);
+                return;
             };
             link.pacing = pacing(def.pacing);
             let list: Vec<Option<u16>> = match programs {
@@ -256,11 +346,6 @@ pub fn run(
             }
         }
     }
-    finish(&store);
-}
-
-fn finish(store: &LibraryStore) {
-    store.request(WorkerRequest::ConversationDone);
 }
 
 fn now_ms() -> u64 {

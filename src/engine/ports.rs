@@ -24,6 +24,11 @@ use midir::MidiOutputConnection;
 use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
+#[cfg(feature = "jack")]
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
 use std::time::{Duration, Instant};
 
 /// The MIDI API in use.
@@ -254,6 +259,8 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
 pub struct JackOut {
     _client: jack::AsyncClient<(), JackOutHandler>,
     writer: jack::RingBufferWriter,
+    /// Set by the callback when an event did not fit even an empty port buffer (dropped).
+    too_big: Arc<AtomicBool>,
 }
 
 /// Bytes of the ring between the sender and the JACK process callback.
@@ -268,19 +275,34 @@ pub struct JackOutHandler {
     reader: jack::RingBufferReader,
     /// One event, allocated once (no allocation in the callback).
     buf: Box<[u8]>,
+    too_big: Arc<AtomicBool>,
+    /// Cycles in a row in which the first queued event did not fit the empty port buffer.
+    stuck: u32,
 }
+
+/// Cycles an event may fail to fit an empty port buffer before it is dropped (a write can fail
+/// now and then; one that never fits would otherwise block the queue for good).
+#[cfg(feature = "jack")]
+const STUCK_CYCLES: u32 = 256;
 
 #[cfg(feature = "jack")]
 impl jack::ProcessHandler for JackOutHandler {
     fn process(&mut self, _: &jack::Client, ps: &jack::ProcessScope) -> jack::Control {
         let mut writer = self.port.writer(ps);
+        let mut written = 0;
         loop {
             let mut head = [0u8; 4];
             if self.reader.space() < 4 || self.reader.peek(&mut head) < 4 {
                 break;
             }
             let n = u32::from_le_bytes(head) as usize;
-            if 4 + n > self.buf.len() || self.reader.space() < 4 + n {
+            if 4 + n > self.buf.len() {
+                // Never queued by `send`; a corrupt frame would block the ring forever.
+                self.reader.advance(self.reader.space());
+                self.too_big.store(true, Ordering::Relaxed);
+                break;
+            }
+            if self.reader.space() < 4 + n {
                 break;
             }
             self.reader.peek(&mut self.buf[..4 + n]);
@@ -288,10 +310,21 @@ impl jack::ProcessHandler for JackOutHandler {
                 time: 0,
                 bytes: &self.buf[4..4 + n],
             };
-            // A full port buffer keeps the event for the next cycle.
+            // A full port buffer keeps the event for the next cycle; one that does not fit an
+            // empty buffer never will: it is dropped and the sender told.
             if writer.write(&event).is_err() {
+                if written == 0 {
+                    self.stuck += 1;
+                    if self.stuck >= STUCK_CYCLES {
+                        self.stuck = 0;
+                        self.reader.advance(4 + n);
+                        self.too_big.store(true, Ordering::Relaxed);
+                    }
+                }
                 break;
             }
+            self.stuck = 0;
+            written += 1;
             self.reader.advance(4 + n);
         }
         jack::Control::Continue
@@ -311,13 +344,17 @@ impl JackOut {
             .register_port("out", jack::MidiOut::default())
             .map_err(|e| format!("{target}: {e}"))?;
         let ours = port.name().map_err(|e| format!("{target}: {e}"))?;
-        let (reader, writer) = jack::RingBuffer::new(JACK_RING)
-            .map_err(|e| format!("{target}: {e}"))?
-            .into_reader_writer();
+        let mut ring = jack::RingBuffer::new(JACK_RING).map_err(|e| format!("{target}: {e}"))?;
+        // The JACK thread reads it: keep it in memory (no page faults there).
+        ring.mlock();
+        let (reader, writer) = ring.into_reader_writer();
+        let too_big = Arc::new(AtomicBool::new(false));
         let handler = JackOutHandler {
             port,
             reader,
             buf: vec![0u8; 4 + MAX_PIECE.unwrap_or(0)].into_boxed_slice(),
+            too_big: too_big.clone(),
+            stuck: 0,
         };
         let active = c
             .activate_async((), handler)
@@ -329,6 +366,7 @@ impl JackOut {
         Ok(JackOut {
             _client: active,
             writer,
+            too_big,
         })
     }
 
@@ -337,13 +375,30 @@ impl JackOut {
         self.writer.space() >= 4 + len
     }
 
+    /// How long `n` JACK periods last.
+    fn periods(&self, n: u32) -> Duration {
+        let c = self._client.as_client();
+        Duration::from_secs_f64(
+            f64::from(n) * f64::from(c.buffer_size()) / f64::from(c.sample_rate().max(1)),
+        )
+    }
+
     /// Whether everything queued has been written into the port.
     fn drained(&mut self) -> bool {
         self.writer.space() >= JACK_RING - 1
     }
 
-    /// Queues one event (the caller checked the room).
+    /// Queues one event.
     fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+        if self.too_big.swap(false, Ordering::Relaxed) {
+            return Err(format!(
+                "JACK's MIDI port buffer is smaller than a {}-byte piece: a message was dropped (use a larger JACK period, or chunks)",
+                MAX_PIECE.unwrap_or(0)
+            ));
+        }
+        if !self.has_room(bytes.len()) {
+            return Err("the JACK queue had no room".into());
+        }
         let mut frame = Vec::with_capacity(4 + bytes.len());
         frame.extend((bytes.len() as u32).to_le_bytes());
         frame.extend(bytes);
@@ -406,6 +461,9 @@ impl DirectOut {
             while !self.connection.drained() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(1));
             }
+            // The last events are in the port buffer now: let the server hand them on (the
+            // receivers run later in the cycle) before the client goes away.
+            std::thread::sleep(self.connection.periods(3) + Duration::from_millis(2));
         }
     }
 
@@ -435,6 +493,8 @@ pub struct SendReport {
     pub starts: Vec<f64>,
     /// Whether it stopped early because of a cancel.
     pub cancelled: bool,
+    /// A message cut by the cancel: its index and the bytes that had left (then `F7`).
+    pub cut: Option<(usize, usize)>,
 }
 
 /// Sends messages with pacing on the calling (non-real-time) thread. `free_at` is the earliest
@@ -442,10 +502,10 @@ pub struct SendReport {
 /// gap); on return, also after an error or a cancel, it is that moment for the next message, so
 /// pacing holds across jobs. With chunking ([`Pacing::chunk`]) each message leaves in chunks
 /// with a pause after each; a message longer than the backend takes at once ([`MAX_PIECE`])
-/// leaves in pieces at the byte rate. Stops after the message in flight when `cancelled()` turns
-/// true (a message whose first chunk has left is finished, so the synth never gets half of
-/// one); stops with an error (what was sent so far in the message) if the port disappears or
-/// refuses bytes. `progress` is called after each message with (messages sent, bytes sent,
+/// leaves in pieces at the byte rate. When `cancelled()` turns true it stops before the next
+/// message, or inside a long message before its next chunk, ending that message with `F7`
+/// ([`SendReport::cut`]); stops with an error (what was sent so far in the message) if the port
+/// disappears or refuses bytes. `progress` is called after each message with (messages sent, bytes sent,
 /// seconds elapsed).
 pub fn send_paced(
     out: &mut DirectOut,
@@ -464,6 +524,7 @@ pub fn send_paced(
         bytes: 0,
         starts: Vec::with_capacity(messages.len()),
         cancelled: false,
+        cut: None,
     };
     for m in messages {
         if cancelled() {
@@ -481,6 +542,7 @@ pub fn send_paced(
         }
         let pieces = pacing.chunk_lengths(m.len(), MAX_PIECE);
         let mut offset = 0;
+        let mut checked = Instant::now();
         let mut first_at = None;
         for (k, &len) in pieces.iter().enumerate() {
             // A cancel during the wait stops before the message's first chunk: only bytes
@@ -490,8 +552,28 @@ pub fn send_paced(
                 report.cancelled = true;
                 return Ok(report);
             }
-            if k > 0 {
-                wait_until(due, &|| false);
+            // Inside a message a cancel (or the plugin closing) stops it too: the message is
+            // ended with F7 so the synth sees it cut, never a half message run into the next.
+            if k > 0 && !wait_until(due, &cancelled) {
+                if m.first() == Some(&0xF0) {
+                    let _ = out.wait_for_room(1);
+                    let _ = out.send(&[0xF7]);
+                }
+                report.cancelled = true;
+                report.cut = Some((report.messages, offset));
+                return Ok(report);
+            }
+            // A device unplugged in the middle of a long message is noticed within a second.
+            if k > 0 && checked.elapsed() > Duration::from_secs(1) {
+                checked = Instant::now();
+                if !out.present() {
+                    return Err(format!(
+                        "{} disappeared in the middle of message {} (after {offset} of its {} bytes)",
+                        out.port,
+                        report.messages + 1,
+                        m.len()
+                    ));
+                }
             }
             let stopped = |e: String| {
                 format!(

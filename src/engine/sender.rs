@@ -120,6 +120,8 @@ pub struct SendShared {
     pub jobs_done: AtomicU64,
     /// Jobs cancelled since the plugin was created.
     pub jobs_cancelled: AtomicU64,
+    /// Direct-route jobs that stopped on an error since the plugin was created.
+    pub jobs_failed: AtomicU64,
     /// Finished jobs that could not be handed back for freeing and were kept (never expected:
     /// the worker keeps fewer jobs outstanding than the return ring holds).
     pub jobs_unreturned: AtomicU64,

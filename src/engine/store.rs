@@ -99,8 +99,8 @@ pub enum WorkerRequest {
     },
     /// Start a conversation with the synth (get a dump, send with acknowledges or verify).
     Converse(super::conversation::Conversation),
-    /// A conversation ended (sent by its thread).
-    ConversationDone,
+    /// Conversation number N ended (sent by its thread).
+    ConversationDone(u64),
     /// Send a device definition's dump request, or a universal identity request.
     RequestDump {
         /// [`crate::devices::Definition::id`]; [`crate::devices::GENERIC`] asks for identity.

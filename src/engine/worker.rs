@@ -33,6 +33,8 @@ pub struct WorkerContext {
     pub send: Arc<SendShared>,
     /// The saved pacing choice.
     pub pacing: Arc<RwLock<PacingChoice>>,
+    /// Whether the Send trigger waits for acknowledges or verifies.
+    pub send_check: Arc<RwLock<super::conversation::SendCheck>>,
     /// The saved MIDI route (host or direct ports).
     pub route: Arc<RwLock<RouteSettings>>,
 }
@@ -89,6 +91,7 @@ impl Worker {
             outstanding: 0,
             next_job_id: 0,
             conversation: None,
+            conversations: 0,
             ctx,
         };
         let handle = std::thread::Builder::new()
@@ -140,9 +143,19 @@ struct State {
     /// Jobs pushed and not yet returned: kept below the return ring's size.
     outstanding: usize,
     next_job_id: u64,
-    /// While a conversation runs: where incoming SysEx goes instead of the take recorder, and
-    /// its cancel flag.
-    conversation: Option<(crossbeam_channel::Sender<Vec<u8>>, Arc<AtomicBool>)>,
+    /// While a conversation runs: where incoming SysEx goes instead of the take recorder, its
+    /// cancel flag and its number.
+    conversation: Option<(crossbeam_channel::Sender<Vec<u8>>, Arc<AtomicBool>, u64)>,
+    /// Number of the last conversation started.
+    conversations: u64,
+}
+
+/// What the synth sent, for the conversation: SysEx bytes (a direct port also delivers notes
+/// and controllers, which are not an answer), or an empty chunk for bytes lost on the way.
+fn for_conversation(bytes: &[u8]) -> bool {
+    bytes
+        .first()
+        .is_some_and(|&b| b < 0x80 || b == 0xF0 || b == 0xF7)
 }
 
 impl State {
@@ -174,10 +187,7 @@ impl State {
             // The standalone app's library file follows every change (at most once a poll).
             self.ctx.store.save_file();
             if shutdown {
-                if let Some((_, cancel)) = self.conversation.take() {
-                    cancel.store(true, Ordering::Relaxed);
-                }
-                self.ctx.capture.listen.store(false, Ordering::Relaxed);
+                self.end_conversation();
                 self.recorder.stop();
                 self.file_finished();
                 if let Some(mut d) = self.direct.take() {
@@ -209,9 +219,7 @@ impl State {
             }) => self.request_dump(&definition, &request, fields),
             Some(WorkerRequest::Cancel) => {
                 self.ctx.send.cancel.fetch_add(1, Ordering::Relaxed);
-                if let Some((_, cancel)) = &self.conversation {
-                    cancel.store(true, Ordering::Relaxed);
-                }
+                self.cancel_conversation();
             }
             Some(WorkerRequest::SendRaw {
                 label,
@@ -219,9 +227,10 @@ impl State {
                 pacing,
             }) => self.queue_job(label, messages, pacing),
             Some(WorkerRequest::Converse(c)) => self.converse(c),
-            Some(WorkerRequest::ConversationDone) => {
-                self.conversation = None;
-                self.ctx.capture.listen.store(false, Ordering::Relaxed);
+            Some(WorkerRequest::ConversationDone(n)) => {
+                if self.conversation.as_ref().is_some_and(|c| c.2 == n) {
+                    self.end_conversation();
+                }
             }
             // A flush is answered by `run` after the step; a shutdown ends it there.
             Some(WorkerRequest::Flush(_) | WorkerRequest::Shutdown) | None => {}
@@ -246,16 +255,19 @@ impl State {
             match record {
                 Record::SysEx(at, message) => {
                     self.account_drops(at);
-                    match &self.conversation {
-                        Some((tx, _)) => {
-                            let _ = tx.send(message.bytes().to_vec());
-                        }
-                        None => self.recorder.feed(at, message.bytes()),
+                    if self.conversation.is_some() {
+                        self.tell_conversation(message.bytes());
+                    } else {
+                        self.recorder.feed(at, message.bytes());
                     }
                 }
                 Record::Stop(at) => {
                     self.account_drops(at);
                     self.recorder.stop();
+                }
+                Record::Lost(at) | Record::Abort(at) if self.conversation.is_some() => {
+                    self.account_drops(at);
+                    self.tell_conversation(&[]);
                 }
                 Record::Lost(at) => {
                     self.account_drops(at);
@@ -308,6 +320,8 @@ impl State {
         if wanted == self.applied_route {
             return;
         }
+        // A conversation cannot follow the synth to other ports.
+        self.cancel_conversation();
         // Stop a direct send after the message in flight, then close the old ports.
         if self.direct.as_ref().is_some_and(|d| d.output.is_some()) {
             self.ctx.send.cancel.fetch_add(1, Ordering::Relaxed);
@@ -408,15 +422,19 @@ impl State {
             return;
         };
         recorder.set_gap_samples(gap);
+        let mut heard: Vec<Vec<u8>> = Vec::new();
         while let Some(record) = reader.next_record() {
             if let Record::SysEx(at, _) | Record::Lost(at) | Record::Abort(at) = record {
                 account_drops(&direct.drops, &mut direct.drops_seen, recorder, at);
             }
             match record {
                 Record::SysEx(_, message) if self.conversation.is_some() => {
-                    if let Some((tx, _)) = &self.conversation {
-                        let _ = tx.send(message.bytes().to_vec());
+                    if for_conversation(message.bytes()) {
+                        heard.push(message.bytes().to_vec());
                     }
+                }
+                Record::Lost(_) | Record::Abort(_) if self.conversation.is_some() => {
+                    heard.push(Vec::new());
                 }
                 Record::SysEx(at, message) => recorder.feed(at, message.bytes()),
                 Record::Stop(_) => recorder.stop(),
@@ -435,6 +453,49 @@ impl State {
         }
         let takes = recorder.drain_finished();
         self.file_takes(takes);
+        for h in heard {
+            self.tell_conversation(&h);
+        }
+    }
+
+    /// Hands what the synth sent to the running conversation (an empty chunk: bytes lost). A
+    /// conversation whose thread is gone is ended, so capture goes back to takes.
+    fn tell_conversation(&mut self, bytes: &[u8]) {
+        let gone = self
+            .conversation
+            .as_ref()
+            .is_some_and(|(tx, _, _)| tx.send(bytes.to_vec()).is_err());
+        if gone {
+            self.end_conversation();
+        }
+    }
+
+    /// Stops the running conversation (it ends at its next wait).
+    fn cancel_conversation(&mut self) {
+        if let Some((_, cancel, _)) = &self.conversation {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Forgets the conversation: capture is armed by the Record parameter alone again.
+    fn end_conversation(&mut self) {
+        if let Some((_, cancel, _)) = self.conversation.take() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        self.ctx.capture.listen.store(false, Ordering::Relaxed);
+    }
+
+    /// True (after saying so in the log) while a conversation runs: other sends would be
+    /// taken for its messages by the synth, and their answers for its answers.
+    fn busy_talking(&self) -> bool {
+        if self.conversation.is_some() {
+            self.ctx.store.log(
+                Level::Warning,
+                "Not sent: talking with the synth (Get, acknowledge or verify); wait for it or cancel"
+                    .into(),
+            );
+        }
+        self.conversation.is_some()
     }
 
     /// Frees finished jobs (here, not on the audio thread).
@@ -458,9 +519,21 @@ impl State {
                         .ctx
                         .store
                         .read(|l| l.entries.get(slot as usize - 1).map(|e| e.id));
-                    match id {
-                        Some(id) => self.recall(id),
-                        None => self
+                    let check = *self
+                        .ctx
+                        .send_check
+                        .read()
+                        .unwrap_or_else(|e| e.into_inner());
+                    let stored = id.and_then(|id| {
+                        self.ctx
+                            .store
+                            .read(|l| l.get(id).map(|e| e.stored_at.is_some()))
+                    });
+                    match (id, check.conversation(id.into_iter().collect())) {
+                        // A recall by program change has nothing to check.
+                        (Some(_), Some(c)) if stored == Some(false) => self.converse(c),
+                        (Some(id), _) => self.recall(id),
+                        (None, _) => self
                             .ctx
                             .store
                             .log(Level::Warning, format!("Send: slot {slot} is empty")),
@@ -519,6 +592,9 @@ impl State {
     }
 
     fn send_entries(&mut self, ids: &[EntryId], pacing: Option<Pacing>) {
+        if self.busy_talking() {
+            return;
+        }
         let choice = *self.ctx.pacing.read().unwrap_or_else(|e| e.into_inner());
         let built = self.ctx.store.read(|lib| {
             let entries: Vec<&Entry> = ids.iter().filter_map(|id| lib.get(*id)).collect();
@@ -555,6 +631,9 @@ impl State {
         let Some((at, name)) = stored else {
             return self.send_entries(&[id], None);
         };
+        if self.busy_talking() {
+            return;
+        }
         let choice = *self.ctx.pacing.read().unwrap_or_else(|e| e.into_inner());
         let rate = choice.resolve(Pacing::DIN).bytes_per_second;
         self.queue_job(
@@ -575,6 +654,8 @@ impl State {
         }
         let (tx, rx) = crossbeam_channel::unbounded();
         let cancel = Arc::new(AtomicBool::new(false));
+        self.conversations += 1;
+        let number = self.conversations;
         self.ctx.capture.listen.store(true, Ordering::Relaxed);
         let (store, send) = (self.ctx.store.clone(), self.ctx.send.clone());
         let choice = *self.ctx.pacing.read().unwrap_or_else(|e| e.into_inner());
@@ -582,10 +663,10 @@ impl State {
         let started = std::thread::Builder::new()
             .name("sysex-vault conversation".into())
             .spawn(move || {
-                super::conversation::run(c, store, send, rx, |d| choice.resolve(d), flag)
+                super::conversation::run(number, c, store, send, rx, |d| choice.resolve(d), flag)
             });
         match started {
-            Ok(_) => self.conversation = Some((tx, cancel)),
+            Ok(_) => self.conversation = Some((tx, cancel, number)),
             Err(e) => {
                 self.ctx.capture.listen.store(false, Ordering::Relaxed);
                 self.ctx.store.log(
@@ -597,6 +678,9 @@ impl State {
     }
 
     fn send_part(&mut self, id: EntryId, from: usize, to: usize) {
+        if self.busy_talking() {
+            return;
+        }
         let choice = *self.ctx.pacing.read().unwrap_or_else(|e| e.into_inner());
         let built = self.ctx.store.read(|lib| {
             let e = lib.get(id)?;
@@ -620,6 +704,9 @@ impl State {
     }
 
     fn request_dump(&mut self, definition: &str, request: &str, fields: Fields) {
+        if self.busy_talking() {
+            return;
+        }
         let Some(d) = devices::registry().get(definition) else {
             let device = fields
                 .device
@@ -769,10 +856,17 @@ fn direct_sender(
                 send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
                 store.log(
                     Level::Warning,
-                    format!(
-                        "\"{}\" cancelled after {} message(s)",
-                        job.label, r.messages
-                    ),
+                    match r.cut {
+                        Some((m, b)) => format!(
+                            "\"{}\" cancelled in message {} after {b} bytes (ended with F7)",
+                            job.label,
+                            m + 1
+                        ),
+                        None => format!(
+                            "\"{}\" cancelled after {} message(s)",
+                            job.label, r.messages
+                        ),
+                    },
                 );
             }
             Ok(r) => {
@@ -786,10 +880,13 @@ fn direct_sender(
                     ),
                 );
             }
-            Err(e) => store.log(
-                Level::Error,
-                format!("Send of \"{}\" stopped: {e}", job.label),
-            ),
+            Err(e) => {
+                send.jobs_failed.fetch_add(1, Ordering::Relaxed);
+                store.log(
+                    Level::Error,
+                    format!("Send of \"{}\" stopped: {e}", job.label),
+                )
+            }
         }
     }
     let dropped = jobs.try_iter().count();
