@@ -101,6 +101,13 @@ impl Pacing {
         out
     }
 
+    /// Seconds the last chunk of a `len`-byte message (the whole message when not chunked)
+    /// takes on the wire: how long after it was handed over the synth has all of it.
+    pub fn last_piece_seconds(&self, len: usize) -> f64 {
+        let last = self.chunk_lengths(len, None).last().copied().unwrap_or(0);
+        self.wire_seconds(last)
+    }
+
     /// Seconds a message of `len` bytes takes on a direct port: its wire time plus the pauses
     /// between its chunks.
     pub fn chunked_seconds(&self, len: usize) -> f64 {

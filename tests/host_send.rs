@@ -3,6 +3,7 @@
 //! load, cancellable, and retried when the host's queue is full.
 
 mod common;
+mod fixture;
 
 use common::{sysex, In, Out, Session};
 use sysex_vault::library::{Entry, Library, Source};
@@ -386,20 +387,6 @@ fn log_of(s: &mut Session) -> String {
         .to_owned()
 }
 
-/// A Korg MS2000 current-program dump named `name`, packed byte by byte (7 bytes after a byte
-/// of their top bits).
-fn ms2000(name: &str) -> Vec<u8> {
-    let mut data = vec![0u8; 254];
-    data[..name.len()].copy_from_slice(name.as_bytes());
-    let mut m = vec![0xF0, 0x42, 0x30, 0x58, 0x40];
-    for g in data.chunks(7) {
-        m.push(g.iter().enumerate().fold(0, |a, (i, b)| a | (b >> 7) << i));
-        m.extend(g.iter().map(|b| b & 0x7F));
-    }
-    m.push(0xF7);
-    m
-}
-
 /// Runs blocks in real time; the synth (`answer`) sees every SysEx the plugin sends and its
 /// replies come back as input SysEx a few blocks later. Stops when the log says `until`.
 fn converse(
@@ -447,7 +434,10 @@ fn the_send_trigger_waits_for_acknowledges_and_verifies_through_the_host() {
     let fast = usb_fast()[0].clone();
 
     // Acknowledge: the second program leaves only after the first was acknowledged.
-    let two = vec![ms2000("BASS"), ms2000("LEAD")];
+    let two = vec![
+        fixture::ms2000_program("BASS"),
+        fixture::ms2000_program("LEAD"),
+    ];
     let lib = library(vec![Entry::new(two.clone(), Source::Capture, 0)]);
     let mut s = session_with(
         &lib,

@@ -2,6 +2,8 @@
 //! only message is the device definition's dump request (or an identity request), ready for the
 //! audio thread's send engine.
 
+mod fixture;
+
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use sysex_vault::devices::Fields;
@@ -233,19 +235,11 @@ fn conversations_get_dumps_wait_for_acknowledges_and_verify() {
     assert_eq!(rig.store.read(|l| l.entries.len()), 1, "{}", rig.log());
 
     // Wait for acknowledges (the MS2000's definition: 23 = data load completed).
-    let ms = |name: &str| {
-        let mut data = vec![0u8; 254];
-        data[..name.len()].copy_from_slice(name.as_bytes());
-        let mut m = vec![0xF0, 0x42, 0x30, 0x58, 0x40];
-        for g in data.chunks(7) {
-            m.push(g.iter().enumerate().fold(0, |a, (i, b)| a | (b >> 7) << i));
-            m.extend(g.iter().map(|b| b & 0x7F));
-        }
-        m.push(0xF7);
-        m
-    };
     let id = rig.store.add(sysex_vault::library::Entry::new(
-        vec![ms("BASS"), ms("LEAD")],
+        vec![
+            fixture::ms2000_program("BASS"),
+            fixture::ms2000_program("LEAD"),
+        ],
         sysex_vault::library::Source::Capture,
         0,
     ));

@@ -64,13 +64,9 @@ impl Link for PortLink {
             |_, _, _| {},
         )?;
         // The last piece still travels at the wire rate: the synth has it all after that.
-        let last = self
-            .pacing
-            .chunk_lengths(message.len(), None)
-            .last()
-            .copied()
-            .unwrap_or(0);
-        std::thread::sleep(Duration::from_secs_f64(self.pacing.wire_seconds(last)));
+        std::thread::sleep(Duration::from_secs_f64(
+            self.pacing.last_piece_seconds(message.len()),
+        ));
         Ok(())
     }
 

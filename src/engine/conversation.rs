@@ -141,13 +141,8 @@ impl Link for PluginLink {
             std::thread::sleep(Duration::from_millis(2));
         }
         // The last piece still travels at the wire rate.
-        let last = self
-            .pacing
-            .chunk_lengths(message.len(), None)
-            .last()
-            .copied()
-            .unwrap_or(0);
-        if self.sleep(Duration::from_secs_f64(self.pacing.wire_seconds(last))) {
+        let left = self.pacing.last_piece_seconds(message.len());
+        if self.sleep(Duration::from_secs_f64(left)) {
             Ok(())
         } else {
             Err(transfer::CANCELLED.into())
