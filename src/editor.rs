@@ -239,9 +239,9 @@ impl VaultUi {
         self.files.poll(&mut shared);
         self.files.accept_drops(ui, &mut shared);
         egui::Panel::bottom("status").show(ui, |ui| status_line(ui, &shared));
-        // The side panel never takes more than 60 % of the window, so the library list stays
+        // The side panel never takes more than half the window, so the library list stays
         // usable whatever the details show (a bank's 32 names, long Roland details).
-        let max_side = (ui.ctx().content_rect().width() * 0.6).max(240.0);
+        let max_side = (ui.ctx().content_rect().width() * 0.5).max(240.0);
         let side = egui::Panel::right("side")
             .resizable(true)
             .default_size(settings.side_width.min(max_side))
@@ -281,6 +281,29 @@ impl VaultUi {
     }
 }
 
+/// What the plugin is doing, in words: talking with the synth, sending 37/100, recording, idle.
+fn doing(shared: &Shared<'_>) -> String {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (send, capture) = (&shared.handles.send, &shared.handles.capture);
+    if capture.listen.load(Relaxed) {
+        return "Talking with the synth…".into();
+    }
+    if send.job_id.load(Relaxed) != 0 {
+        return format!(
+            "Sending {}/{}",
+            send.sent_messages.load(Relaxed),
+            send.total_messages.load(Relaxed)
+        );
+    }
+    if capture.armed.load(Relaxed) || shared.host.record() {
+        return match capture.live_messages.load(Relaxed) {
+            0 => "Recording: waiting for the synth".into(),
+            n => format!("Recording: {n} message(s) in this take"),
+        };
+    }
+    "Idle".into()
+}
+
 fn status_line(ui: &mut egui::Ui, shared: &Shared<'_>) {
     let c = shared.handles.counters.snapshot();
     let lib = shared
@@ -288,6 +311,9 @@ fn status_line(ui: &mut egui::Ui, shared: &Shared<'_>) {
         .store
         .read(|l| (l.entries.len(), l.byte_len()));
     ui.horizontal(|ui| {
+        ui.label(doing(shared))
+            .on_hover_text("What the plugin is doing");
+        ui.separator();
         ui.label(format!(
             "{} entries, {}",
             lib.0,

@@ -164,12 +164,14 @@ fn send_with_progress_and_cancel() {
         }) => assert_eq!(entries, vec![id]),
         _ => panic!("no send request"),
     }
-    // The audio thread reports progress.
+    // The audio thread reports progress; the status line says it in words.
+    h.get_by_label("Idle");
     let p = &rig.handles.send;
     p.start_job(1, 10, 40, 1.6);
     p.progress(3, 12, 0.5);
     h.run_steps(2);
     h.get_by_label_contains("3 / 10 messages, 12 B / 40 B, ETA 1.1 s");
+    h.get_by_label("Sending 3/10");
     h.get_by_label("Cancel").click();
     h.run();
     assert!(matches!(rig.requests.try_recv(), Ok(WorkerRequest::Cancel)));
@@ -425,4 +427,125 @@ fn get_from_synth_and_checked_sends_start_conversations() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn the_library_keeps_a_usable_width_whatever_is_selected() {
+    let (mut h, rig) = rig();
+    // A DX7 bank (32 names), a voice, 20 Roland DT1 messages, a 100-message bank.
+    add(&rig, vec![fixture::dx7_small_bank()]);
+    add(&rig, vec![voice(b"E.PIANO 1 ")]);
+    let dt1: Vec<Vec<u8>> = (0..20u8)
+        .map(|i| {
+            let mut m = vec![0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x01, i, 0x7F];
+            m.push(fixture::twos(&m[5..]));
+            m.push(0xF7);
+            m
+        })
+        .collect();
+    add(&rig, dt1);
+    add(
+        &rig,
+        (0..100u8).map(|i| vec![0xF0, 0x7D, i, 0xF7]).collect(),
+    );
+    h.run();
+    let names: Vec<String> = rig
+        .handles
+        .store
+        .read(|l| l.entries.iter().map(|e| e.name.clone()).collect());
+    for name in &names {
+        h.get_by_label(name).click();
+        h.run();
+        h.run();
+        // The side panel starts at or right of the middle; the list keeps the rest.
+        let side = h.get_by_label("Details").rect();
+        assert!(
+            side.min.x >= 1100.0 * 0.5 - 16.0,
+            "{name}: side panel from x = {}",
+            side.min.x
+        );
+        // The name shows in the list and as the details' heading: the list's is on the left.
+        let row = h
+            .get_all_by_label(name)
+            .map(|n| n.rect())
+            .min_by(|a, b| a.min.x.total_cmp(&b.min.x))
+            .unwrap();
+        assert!(
+            row.width() >= 120.0,
+            "{name}: name column {} px",
+            row.width()
+        );
+    }
+    // Counted from 1: the 20 DT1 messages read "of 20", starting at message 1.
+    h.get_all_by_label(&names[2]).next().unwrap().click();
+    h.run();
+    h.get_by_label("of 20");
+}
+
+#[test]
+fn the_keyboard_moves_sends_renames_deletes_and_searches() {
+    let (mut h, rig) = rig();
+    let a = add(&rig, vec![voice(b"ALPHA     ")]);
+    let b = add(&rig, vec![voice(b"BRAVO     ")]);
+    add(&rig, vec![voice(b"CHARLIE   ")]);
+    h.run();
+    h.get_by_label("Yamaha DX7: ALPHA").click();
+    h.run();
+    // Arrow down: the next entry is selected and shown.
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    assert!(
+        h.get_all_by_label("Yamaha DX7: BRAVO").count() == 2,
+        "listed and shown"
+    );
+    // Enter sends the selection.
+    while rig.requests.try_recv().is_ok() {}
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(
+        rig.requests
+            .try_iter()
+            .any(|r| matches!(r, WorkerRequest::Send { entries, .. } if entries == vec![b])),
+        "Enter sends the selected entry"
+    );
+    // Delete removes it; Undo brings it back.
+    h.key_press(egui::Key::Delete);
+    h.run();
+    assert!(rig.handles.store.read(|l| l.get(b).is_none()));
+    h.get_by_label("Undo").click();
+    h.run();
+    assert!(rig.handles.store.read(|l| l.get(b).is_some()));
+    // F2 opens the name field of the selected entry.
+    h.get_by_label("Yamaha DX7: ALPHA").click();
+    h.run();
+    h.key_press(egui::Key::F2);
+    h.run();
+    h.get_all(
+        egui_kittest::kittest::By::new()
+            .role(egui::accesskit::Role::TextInput)
+            .value("Yamaha DX7: ALPHA"),
+    )
+    .next()
+    .expect("rename field");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(
+        rig.handles.store.read(|l| l.get(a).map(|e| e.name.clone())),
+        Some("Yamaha DX7: ALPHA".into()),
+        "Escape keeps the name"
+    );
+    // Ctrl+F focuses the search; typing filters the list.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    let filter = h
+        .get_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::TextInput))
+        .find(|n| n.is_focused())
+        .expect("Ctrl+F focuses the search field");
+    filter.type_text("charl");
+    h.run();
+    assert!(
+        h.query_by_label("Yamaha DX7: BRAVO").is_none(),
+        "filtered out"
+    );
+    h.get_by_label("Yamaha DX7: CHARLIE");
 }

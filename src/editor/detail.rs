@@ -125,7 +125,8 @@ impl DetailPanel {
         }
         ui.separator();
         let rows = bytes.len().div_ceil(16);
-        egui::ScrollArea::vertical()
+        // Scrolls sideways too, so the hex rows never widen the panel over the library list.
+        egui::ScrollArea::both()
             .id_salt("hex")
             .auto_shrink([false, false])
             .show_rows(ui, 16.0, rows, |ui, range| {

@@ -158,30 +158,37 @@ impl FilesPanel {
             ui.selectable_value(&mut self.format, Format::Hex, "hex text");
             ui.selectable_value(&mut self.format, Format::Library, "library (.sxvl)");
         });
-        let (selected, all) = s.handles.store.read(|l| {
-            let pick = |f: &dyn Fn(&Entry) -> bool| -> Vec<Entry> {
-                l.entries.iter().filter(|e| f(e)).cloned().collect()
-            };
-            (pick(&|e| s.selection.contains(&e.id)), pick(&|_| true))
-        });
+        // Counted every frame; the entries are copied only when an export is asked for (a
+        // copy of a large library each frame would stall the editor).
+        let count = s.handles.store.read(|l| l.entries.len());
+        let selection = s.selection.clone();
+        let pick = |all: bool| -> Vec<Entry> {
+            s.handles.store.read(|l| {
+                l.entries
+                    .iter()
+                    .filter(|e| all || selection.contains(&e.id))
+                    .cloned()
+                    .collect()
+            })
+        };
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(
-                    !self.busy && !selected.is_empty(),
+                    !self.busy && !selection.is_empty(),
                     egui::Button::new("Export selected…"),
                 )
                 .clicked()
             {
-                self.export(selected, "selection");
+                self.export(pick(false), "selection");
             }
             if ui
                 .add_enabled(
-                    !self.busy && !all.is_empty(),
+                    !self.busy && count > 0,
                     egui::Button::new("Export whole library…"),
                 )
                 .clicked()
             {
-                self.export(all, "sysex-vault-library");
+                self.export(pick(true), "sysex-vault-library");
             }
         });
         ui.small(".mid files space the messages with DIN pacing (3125 B/s, 150 ms), so any sequencer plays them back safely.");

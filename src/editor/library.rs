@@ -109,9 +109,11 @@ impl LibraryPanel {
             ui.label("Filter");
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter)
+                    .id(egui::Id::unique(FILTER_ID))
                     .hint_text("name, device…")
                     .desired_width(120.0),
-            );
+            )
+            .on_hover_text("Search names and devices (Ctrl+F)");
             select_all = ui
                 .button("Select all")
                 .on_hover_text("Select every entry the filter shows, in list order")
@@ -149,6 +151,7 @@ impl LibraryPanel {
         if select_all {
             *s.selection = rows.iter().map(|r| r.id).collect();
         }
+        self.keys(ui, s, &rows.iter().map(|r| r.id).collect::<Vec<_>>());
         // Fixed columns for short values; name, device and notes share the rest.
         let avail = ui.available_width() - 8.0 * ui.spacing().item_spacing.x;
         let flexible = (avail - (24.0 + 56.0 + 40.0 + 64.0 + 118.0)).max(300.0);
@@ -240,8 +243,16 @@ impl LibraryPanel {
                                 [widths[1], ROW_HEIGHT],
                                 egui::TextEdit::singleline(text).hint_text("New name"),
                             );
-                            edit.request_focus();
-                            if edit.lost_focus() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                            // Escape leaves the name as it was.
+                            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                                self.renaming = None;
+                            } else {
+                                edit.request_focus();
+                            }
+                            if self.renaming.is_some()
+                                && (edit.lost_focus()
+                                    || ui.input(|i| i.key_pressed(egui::Key::Enter)))
+                            {
                                 if let Some((id, name)) = self.renaming.take() {
                                     if !name.trim().is_empty() {
                                         s.edit(Edit::Rename(id, name.trim().to_owned()));
@@ -293,6 +304,65 @@ impl LibraryPanel {
             });
     }
 
+    /// Keyboard: arrows move the selection through the shown rows, Enter sends the selection
+    /// (as the Send tab would), F2 renames, Delete deletes (undoable), Ctrl+F searches. Keys a
+    /// text field is using are left to it.
+    fn keys(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, shown: &[EntryId]) {
+        use egui::{Key, Modifiers};
+        let ctx = ui.ctx().clone();
+        if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::F)) {
+            ctx.memory_mut(|m| m.request_focus(egui::Id::unique(FILTER_ID)));
+        }
+        if ctx.egui_wants_keyboard_input() || self.renaming.is_some() {
+            return;
+        }
+        let pressed = |k: Key| ctx.input(|i| i.key_pressed(k));
+        let step = if pressed(Key::ArrowDown) {
+            1
+        } else if pressed(Key::ArrowUp) {
+            -1
+        } else {
+            0
+        };
+        if step != 0 && !shown.is_empty() {
+            let at = s
+                .focus
+                .and_then(|f| shown.iter().position(|id| *id == f))
+                .map_or(0, |p| {
+                    (p as isize + step).clamp(0, shown.len() as isize - 1) as usize
+                });
+            *s.focus = Some(shown[at]);
+            *s.selection = vec![shown[at]];
+        }
+        let selected = s.selection.clone();
+        if pressed(Key::Enter) && !selected.is_empty() {
+            let check = *s
+                .handles
+                .send_check
+                .read()
+                .unwrap_or_else(|e| e.into_inner());
+            s.handles
+                .store
+                .request(match check.conversation(selected.clone()) {
+                    Some(c) => crate::engine::store::WorkerRequest::Converse(c),
+                    None => crate::engine::store::WorkerRequest::Send {
+                        entries: selected.clone(),
+                        pacing: None,
+                    },
+                });
+        }
+        if pressed(Key::F2) && selected.len() == 1 {
+            let name = s
+                .handles
+                .store
+                .read(|l| l.get(selected[0]).map(|e| e.name.clone()));
+            self.renaming = name.map(|n| (selected[0], n));
+        }
+        if pressed(Key::Delete) && !selected.is_empty() {
+            delete(s, &selected);
+        }
+    }
+
     fn actions(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
         let selected = s.selection.clone();
         ui.horizontal(|ui| {
@@ -308,15 +378,7 @@ impl LibraryPanel {
                 .add_enabled(!selected.is_empty(), egui::Button::new("Delete"))
                 .clicked()
             {
-                let mut inverse = Vec::new();
-                for id in &selected {
-                    inverse.extend(s.handles.store.edit(Edit::Remove(*id)));
-                }
-                // Restore in original positions, first removed last.
-                inverse.reverse();
-                s.undo.push(inverse);
-                s.selection.clear();
-                *s.focus = None;
+                delete(s, &selected);
             }
             if ui
                 .add_enabled(!s.undo.is_empty(), egui::Button::new("Undo"))
@@ -455,4 +517,20 @@ impl LibraryPanel {
             }
         });
     }
+}
+
+/// The filter field's id (Ctrl+F focuses it).
+const FILTER_ID: &str = "library filter";
+
+/// Deletes entries as one undoable step.
+fn delete(s: &mut Shared<'_>, ids: &[EntryId]) {
+    let mut inverse = Vec::new();
+    for id in ids {
+        inverse.extend(s.handles.store.edit(Edit::Remove(*id)));
+    }
+    // Restore in original positions, first removed last.
+    inverse.reverse();
+    s.undo.push(inverse);
+    s.selection.clear();
+    *s.focus = None;
 }
