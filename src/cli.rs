@@ -2185,6 +2185,7 @@ fn send_messages(messages: &[Vec<u8>], port: &str, pacing: Pacing) -> Result<Str
         pacing,
         &mut free_at,
         || false,
+        || false,
         |m, b, t| {
             let eta = (total_s - t).max(0.0);
             progress.set(b, &format!("{m}/{total} messages, ETA {eta:.1} s"));

@@ -101,10 +101,11 @@ impl Pacing {
         out
     }
 
-    /// Seconds the last chunk of a `len`-byte message (the whole message when not chunked)
-    /// takes on the wire: how long after it was handed over the synth has all of it.
-    pub fn last_piece_seconds(&self, len: usize) -> f64 {
-        let last = self.chunk_lengths(len, None).last().copied().unwrap_or(0);
+    /// Seconds the last piece of a `len`-byte message (cut at the chunk size or the route's
+    /// `limit`; the whole message otherwise) takes on the wire: how long after it was handed
+    /// over the synth has all of it.
+    pub fn last_piece_seconds(&self, len: usize, limit: Option<usize>) -> f64 {
+        let last = self.chunk_lengths(len, limit).last().copied().unwrap_or(0);
         self.wire_seconds(last)
     }
 

@@ -135,12 +135,14 @@ pub fn send_with_handshake(
     hs: &Handshake,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(), Stopped> {
-    let mut incoming = Incoming::new();
     let matches = |ps: &[Pattern], m: &[u8]| ps.iter().any(|p| p.matches(m).is_some());
     for (index, m) in messages.iter().enumerate() {
         let mut naks = 0;
         'resend: loop {
+            // Only what answers this message counts: earlier replies are dropped, assembled or
+            // not.
             link.drain();
+            let mut incoming = Incoming::new();
             link.send(m).map_err(|reason| Stopped { index, reason })?;
             loop {
                 let Some(reply) = incoming.next(link, hs.timeout) else {
@@ -223,6 +225,10 @@ pub fn request_and_capture(
     let mut got = Vec::new();
     incoming.feed(&first);
     while let Some(m) = incoming.next(link, rules.idle) {
+        // A synth with soft thru echoes the request: that is not its answer.
+        if request.contains(&m) {
+            continue;
+        }
         got.push(m);
         progress(got.len(), incoming.bytes);
     }
@@ -295,20 +301,18 @@ pub fn verify(
     link.send(message)?;
     let back = request_and_capture(link, &request, rules, |_, _| {})
         .map_err(|e| format!("sent, but not verified: {e}"))?;
-    // The synth's copy: of the same kind, and not an echo of the request (a synth with soft
-    // thru; an echo of the patch itself arrived while it was sent and was drained before the
-    // request); else the first other thing that came back.
-    let not_echo = |b: &&Vec<u8>| !request.contains(b);
+    // The copy is the last message of the kind: an echo of the patch itself (soft thru) can
+    // still arrive after the request went out, but always before the synth's answer to it.
     let copy = back
         .iter()
-        .filter(not_echo)
+        .rev()
         .find(|b| {
             registry
                 .identify(b)
                 .is_some_and(|(d, bm, _)| d.id == def.id && bm.kind == md.kind)
         })
-        .or_else(|| back.iter().find(not_echo))
-        .ok_or("the synth only echoed the request")?;
+        .or(back.last())
+        .ok_or("nothing came back")?;
     let same = registry
         .identify(copy)
         .filter(|(d, bm, _)| {
@@ -587,5 +591,40 @@ mod tests {
             assert_eq!(verify(&mut s, &reg, &sent, rules).unwrap(), want);
             assert_eq!(s.sent[0], sent, "the patch goes first, then the request");
         }
+        // Soft thru: the request and the patch come back as echoes before the synth's own,
+        // different copy. The copy is what counts, never the echo of what was sent.
+        let copy = vec![0xF0, 0x7D, 0x10, 5, 1, 2, 7, 4, 0xF7];
+        let (echo, request) = (sent.clone(), vec![0xF0, 0x7D, 0x20, 5, 0xF7]);
+        let mut s = script(move |m, _| {
+            if m == request {
+                vec![
+                    Some(request.clone()),
+                    Some(echo.clone()),
+                    Some(copy.clone()),
+                    None,
+                ]
+            } else {
+                Vec::new()
+            }
+        });
+        assert!(matches!(
+            verify(&mut s, &reg, &sent, rules).unwrap(),
+            Verdict::Differs { at: 6, .. }
+        ));
+    }
+
+    #[test]
+    fn an_echoed_request_is_not_the_answer() {
+        let rules = CaptureRules {
+            answer_within: Duration::from_millis(5),
+            idle: Duration::from_millis(5),
+            retries: 0,
+        };
+        let req = vec![0xF0, 0x01, 0xF7];
+        let echo = req.clone();
+        let mut s =
+            script(move |_, _| vec![Some(echo.clone()), Some(vec![0xF0, 0x10, 0xF7]), None]);
+        let got = request_and_capture(&mut s, &[req], rules, |_, _| {}).unwrap();
+        assert_eq!(got, vec![vec![0xF0, 0x10, 0xF7]]);
     }
 }

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 use sysex_vault::library::{Entry, Library, Source};
 use sysex_vault::pacing::Pacing;
 
+/// JACK period in frames at 48 kHz.
+const PERIOD: u32 = 256;
+
 /// The synth: JACK clients with a MIDI output ("synth-tx:out") and input ("synth-rx:in").
 struct Synth {
     out: midir::MidiOutputConnection,
@@ -71,7 +74,10 @@ fn library(s: &mut Session) -> Library {
 
 #[test]
 fn direct_ports_capture_send_and_fail_clearly() {
-    let _jack = Jack::start();
+    // 256-frame periods (5.3 ms): with 64-frame periods a loaded 2-core CI machine once lost
+    // one whole event of the 12 between the JACK clients (an overrun of the dummy driver; not
+    // reproduced locally). The plugin logic under test does not depend on the period.
+    let _jack = Jack::start_with_period(PERIOD);
     let mut synth = Synth::new();
 
     // 1. Capture: a 12-message bank from the synth's port lands in the project, byte-identical.
@@ -89,7 +95,7 @@ fn direct_ports_capture_send_and_fail_clearly() {
     run_for(&mut s, 0.8, &[]);
     let lib_now = library(&mut s);
     assert_eq!(lib_now.entries.len(), 2, "{}", log_text(&mut s));
-    assert_eq!(lib_now.entries[1].messages, bank);
+    assert_eq!(lib_now.entries[1].messages, bank, "{}", log_text(&mut s));
 
     // 2. Send: the first entry goes out paced at DIN speed, byte-identical.
     run_for(&mut s, 0.1, &[In::Param(0, rec, 0.0)]);
@@ -100,8 +106,8 @@ fn direct_ports_capture_send_and_fail_clearly() {
     let bytes: Vec<Vec<u8>> = arrivals.iter().map(|(_, m)| m.clone()).collect();
     assert_eq!(bytes, sent_bank, "{}", log_text(&mut s));
     let (rate, wire) = arrival_rate(&arrivals, 0.150);
-    // Delivery is quantised to JACK periods (64 frames = 1.3 ms): allow that much on top.
-    let slack = 0.0014 / wire;
+    // Delivery is quantised to JACK periods: allow one period (and a little) on top.
+    let slack = (f64::from(PERIOD) / 48_000.0 + 0.0002) / wire;
     assert!(rate >= 3125.0 * 0.99, "direct send at {rate:.1} B/s");
     assert!(
         rate <= 3125.0 * (1.0 + slack),

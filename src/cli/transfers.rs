@@ -61,11 +61,13 @@ impl Link for PortLink {
             self.pacing,
             &mut self.free_at,
             || false,
+            || false,
             |_, _, _| {},
         )?;
         // The last piece still travels at the wire rate: the synth has it all after that.
         std::thread::sleep(Duration::from_secs_f64(
-            self.pacing.last_piece_seconds(message.len()),
+            self.pacing
+                .last_piece_seconds(message.len(), self.out.max_piece()),
         ));
         Ok(())
     }

@@ -191,16 +191,23 @@ impl SendPanel {
                 ui.add(egui::DragValue::new(&mut ch).range(1..=16))
                     .labelled_by(label.id);
                 at.channel = ch.clamp(1, 16) - 1;
-                let mut bank = at.bank_msb.is_some();
-                ui.checkbox(&mut bank, "Bank select");
+                let mut bank = at.bank_msb.is_some() || at.bank_lsb.is_some();
+                ui.checkbox(&mut bank, "Bank select")
+                    .on_hover_text("Send CC 0 (MSB) and CC 32 (LSB) before the program change");
                 if bank {
                     let mut msb = at.bank_msb.unwrap_or(0);
                     let label = ui.label("MSB");
                     ui.add(egui::DragValue::new(&mut msb).range(0..=127))
                         .labelled_by(label.id);
                     at.bank_msb = Some(msb);
+                    let mut lsb = at.bank_lsb.unwrap_or(0);
+                    let label = ui.label("LSB");
+                    ui.add(egui::DragValue::new(&mut lsb).range(0..=127))
+                        .labelled_by(label.id);
+                    at.bank_lsb = Some(lsb);
                 } else {
                     at.bank_msb = None;
+                    at.bank_lsb = None;
                 }
                 if at != before {
                     s.edit(Edit::SetStoredAt(id, Some(at)));

@@ -141,7 +141,9 @@ impl Link for PluginLink {
             std::thread::sleep(Duration::from_millis(2));
         }
         // The last piece still travels at the wire rate.
-        let left = self.pacing.last_piece_seconds(message.len());
+        // Through the host a message leaves whole: its whole wire time (a safe upper bound on
+        // the direct ports too).
+        let left = self.pacing.last_piece_seconds(message.len(), None);
         if self.sleep(Duration::from_secs_f64(left)) {
             Ok(())
         } else {
@@ -303,6 +305,43 @@ fn talk(
                 idle: timeout.min(Duration::from_secs(1)),
                 retries,
             };
+            // A synth its definition cannot check with is still sent to, plainly, with a
+            // warning: an automated Send never silently sends nothing.
+            let checkable = |m: &Vec<u8>| {
+                reg.identify(m).is_some_and(|(d, md, f)| {
+                    d.requests
+                        .iter()
+                        .any(|r| r.kind == md.kind && (!r.needs_program() || f.program.is_some()))
+                })
+            };
+            let hs = messages
+                .first()
+                .and_then(|m| transfer::definition_handshake(reg, m, timeout, retries));
+            let plain = if verify {
+                !messages.iter().all(checkable)
+            } else {
+                hs.is_none()
+            };
+            if plain {
+                store.log(
+                    Level::Warning,
+                    format!(
+                        "The synth's definition has no {}: sent without checking",
+                        if verify {
+                            "request to ask for it back"
+                        } else {
+                            "acknowledge to wait for"
+                        }
+                    ),
+                );
+                for m in &messages {
+                    if let Err(e) = link.send(m) {
+                        store.log(Level::Error, format!("Send stopped: {e}"));
+                        return;
+                    }
+                }
+                return;
+            }
             if verify {
                 for (i, m) in messages.iter().enumerate() {
                     match transfer::verify(&mut link, reg, m, rules) {
@@ -319,24 +358,13 @@ fn talk(
                         }
                     }
                 }
-            } else {
-                match messages
-                    .first()
-                    .and_then(|m| transfer::definition_handshake(reg, m, timeout, retries))
-                {
-                    None => store.log(
-                        Level::Error,
-                        "Not sent: the synth's definition names no acknowledge to wait for".into(),
+            } else if let Some(hs) = hs {
+                match transfer::send_with_handshake(&mut link, &messages, &hs, |_, _| {}) {
+                    Ok(()) => store.log(
+                        Level::Info,
+                        format!("Sent {} message(s), each acknowledged", messages.len()),
                     ),
-                    Some(hs) => {
-                        match transfer::send_with_handshake(&mut link, &messages, &hs, |_, _| {}) {
-                            Ok(()) => store.log(
-                                Level::Info,
-                                format!("Sent {} message(s), each acknowledged", messages.len()),
-                            ),
-                            Err(e) => store.log(Level::Error, format!("Send {e}")),
-                        }
-                    }
+                    Err(e) => store.log(Level::Error, format!("Send {e}")),
                 }
             }
         }

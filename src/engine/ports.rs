@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 #[cfg(feature = "jack")]
 use std::sync::{
-    atomic::{AtomicBool, Ordering},
+    atomic::{AtomicBool, AtomicUsize, Ordering},
     Arc,
 };
 use std::time::{Duration, Instant};
@@ -259,8 +259,10 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
 pub struct JackOut {
     _client: jack::AsyncClient<(), JackOutHandler>,
     writer: jack::RingBufferWriter,
-    /// Set by the callback when an event did not fit even an empty port buffer (dropped).
+    /// Set by the callback when queued events could not be written for a long time (dropped).
     too_big: Arc<AtomicBool>,
+    /// The largest event the port buffer takes (0 until the first process cycle).
+    max_event: Arc<AtomicUsize>,
 }
 
 /// Bytes of the ring between the sender and the JACK process callback.
@@ -276,6 +278,7 @@ pub struct JackOutHandler {
     /// One event, allocated once (no allocation in the callback).
     buf: Box<[u8]>,
     too_big: Arc<AtomicBool>,
+    max_event: Arc<AtomicUsize>,
     /// Cycles in a row in which the first queued event did not fit the empty port buffer.
     stuck: u32,
 }
@@ -289,6 +292,8 @@ const STUCK_CYCLES: u32 = 256;
 impl jack::ProcessHandler for JackOutHandler {
     fn process(&mut self, _: &jack::Client, ps: &jack::ProcessScope) -> jack::Control {
         let mut writer = self.port.writer(ps);
+        self.max_event
+            .store(writer.max_event_size(), Ordering::Relaxed);
         let mut written = 0;
         loop {
             let mut head = [0u8; 4];
@@ -316,8 +321,10 @@ impl jack::ProcessHandler for JackOutHandler {
                 if written == 0 {
                     self.stuck += 1;
                     if self.stuck >= STUCK_CYCLES {
+                        // Never a hole inside a message: everything queued is dropped and the
+                        // sender stops with an error.
                         self.stuck = 0;
-                        self.reader.advance(4 + n);
+                        self.reader.advance(self.reader.space());
                         self.too_big.store(true, Ordering::Relaxed);
                     }
                 }
@@ -349,11 +356,13 @@ impl JackOut {
         ring.mlock();
         let (reader, writer) = ring.into_reader_writer();
         let too_big = Arc::new(AtomicBool::new(false));
+        let max_event = Arc::new(AtomicUsize::new(0));
         let handler = JackOutHandler {
             port,
             reader,
             buf: vec![0u8; 4 + MAX_PIECE.unwrap_or(0)].into_boxed_slice(),
             too_big: too_big.clone(),
+            max_event: max_event.clone(),
             stuck: 0,
         };
         let active = c
@@ -367,6 +376,7 @@ impl JackOut {
             _client: active,
             writer,
             too_big,
+            max_event,
         })
     }
 
@@ -392,8 +402,7 @@ impl JackOut {
     fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
         if self.too_big.swap(false, Ordering::Relaxed) {
             return Err(format!(
-                "JACK's MIDI port buffer is smaller than a {}-byte piece: a message was dropped (use a larger JACK period, or chunks)",
-                MAX_PIECE.unwrap_or(0)
+                "JACK took none of the queued MIDI for {STUCK_CYCLES} periods: what was queued was dropped (use a larger JACK period, or chunks)"
             ));
         }
         if !self.has_room(bytes.len()) {
@@ -431,6 +440,19 @@ impl DirectOut {
         l.ports()
             .iter()
             .any(|p| l.port_name(p).is_ok_and(|n| n == self.port))
+    }
+
+    /// The largest piece the backend takes at once: [`MAX_PIECE`], or less where the JACK
+    /// server's port buffer is smaller (measured by the process callback).
+    pub fn max_piece(&self) -> Option<usize> {
+        #[cfg(feature = "jack")]
+        {
+            let measured = self.connection.max_event.load(Ordering::Relaxed);
+            if measured > 0 {
+                return MAX_PIECE.map(|m| m.min(measured / 3 * 3).max(3));
+            }
+        }
+        MAX_PIECE
     }
 
     /// Waits until `len` more bytes fit in the backend's queue (at once on backends without a
@@ -501,11 +523,12 @@ pub struct SendReport {
 /// moment the first message may start (the previous job's last message plus its wire time and
 /// gap); on return, also after an error or a cancel, it is that moment for the next message, so
 /// pacing holds across jobs. With chunking ([`Pacing::chunk`]) each message leaves in chunks
-/// with a pause after each; a message longer than the backend takes at once ([`MAX_PIECE`])
-/// leaves in pieces at the byte rate. When `cancelled()` turns true it stops before the next
-/// message, or inside a long message before its next chunk, ending that message with `F7`
-/// ([`SendReport::cut`]); stops with an error (what was sent so far in the message) if the port
-/// disappears or refuses bytes. `progress` is called after each message with (messages sent, bytes sent,
+/// with a pause after each; a message longer than the backend takes at once
+/// ([`DirectOut::max_piece`]) leaves in pieces at the byte rate. When `cancelled()` turns true
+/// it stops before the next message; when `cut()` does (the plugin closing, the user's
+/// Cancel) it also stops inside a long message before its next chunk, ending that message with
+/// `F7` ([`SendReport::cut`]). Stops with an error (what was sent so far in the message) if the
+/// port disappears or refuses bytes. `progress` is called after each message with (messages sent, bytes sent,
 /// seconds elapsed).
 pub fn send_paced(
     out: &mut DirectOut,
@@ -513,6 +536,7 @@ pub fn send_paced(
     pacing: Pacing,
     free_at: &mut Instant,
     cancelled: impl Fn() -> bool,
+    cut: impl Fn() -> bool,
     mut progress: impl FnMut(usize, u64, f64),
 ) -> Result<SendReport, String> {
     let mut plan = Planner::new(pacing);
@@ -540,7 +564,7 @@ pub fn send_paced(
                 messages.len()
             ));
         }
-        let pieces = pacing.chunk_lengths(m.len(), MAX_PIECE);
+        let pieces = pacing.chunk_lengths(m.len(), out.max_piece());
         let mut offset = 0;
         let mut checked = Instant::now();
         let mut first_at = None;
@@ -554,7 +578,7 @@ pub fn send_paced(
             }
             // Inside a message a cancel (or the plugin closing) stops it too: the message is
             // ended with F7 so the synth sees it cut, never a half message run into the next.
-            if k > 0 && !wait_until(due, &cancelled) {
+            if k > 0 && !wait_until(due, &cut) {
                 if m.first() == Some(&0xF0) {
                     let _ = out.wait_for_room(1);
                     let _ = out.send(&[0xF7]);

@@ -91,7 +91,7 @@ impl Worker {
             outstanding: 0,
             next_job_id: 0,
             conversation: None,
-            conversations: 0,
+            conversation_thread: None,
             ctx,
         };
         let handle = std::thread::Builder::new()
@@ -146,9 +146,13 @@ struct State {
     /// While a conversation runs: where incoming SysEx goes instead of the take recorder, its
     /// cancel flag and its number.
     conversation: Option<(crossbeam_channel::Sender<Vec<u8>>, Arc<AtomicBool>, u64)>,
-    /// Number of the last conversation started.
-    conversations: u64,
+    /// The running conversation's thread, joined when the worker stops.
+    conversation_thread: Option<JoinHandle<()>>,
 }
+
+/// Numbers of conversations, unique in the process (a late "done" from a worker that was
+/// replaced never ends another's conversation).
+static NEXT_CONVERSATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// What the synth sent, for the conversation: SysEx bytes (a direct port also delivers notes
 /// and controllers, which are not an answer), or an empty chunk for bytes lost on the way.
@@ -188,6 +192,10 @@ impl State {
             self.ctx.store.save_file();
             if shutdown {
                 self.end_conversation();
+                // Its waits are in short slices and it was told to stop: it ends at once.
+                if let Some(t) = self.conversation_thread.take() {
+                    let _ = t.join();
+                }
                 self.recorder.stop();
                 self.file_finished();
                 if let Some(mut d) = self.direct.take() {
@@ -251,6 +259,7 @@ impl State {
     fn drain_capture(&mut self) {
         let shared = self.ctx.capture.clone();
         self.recorder.set_gap_samples(shared.gap_samples());
+        let dropped_before = shared.dropped_messages.load(Ordering::Relaxed);
         while let Some(record) = self.capture.next_record() {
             match record {
                 Record::SysEx(at, message) => {
@@ -278,6 +287,13 @@ impl State {
                     self.recorder.abort_message();
                 }
             }
+        }
+        // A message the ring had no room for is part of the answer too: the conversation must
+        // not take what arrived for all of it.
+        if self.conversation.is_some()
+            && shared.dropped_messages.load(Ordering::Relaxed) > dropped_before
+        {
+            self.tell_conversation(&[]);
         }
         let now = shared.audio_clock.load(Ordering::Acquire);
         self.account_drops(now);
@@ -546,7 +562,7 @@ impl State {
                             .find(|e| e.program_change == Some(pc))
                             .map(|e| e.id)
                     });
-                    if let Some(id) = id {
+                    if let Some(id) = id.filter(|_| !self.busy_talking()) {
                         // Like SysEx Librarian: a new program change interrupts older sends.
                         send.cancel_below
                             .store(self.next_job_id + 1, Ordering::Relaxed);
@@ -652,10 +668,18 @@ impl State {
             );
             return;
         }
+        self.reclaim();
+        if self.outstanding > 0 || self.ctx.send.job_id.load(Ordering::Relaxed) != 0 {
+            self.ctx.store.log(
+                Level::Warning,
+                "Not started: a send is still under way; talk with the synth when it is done"
+                    .into(),
+            );
+            return;
+        }
         let (tx, rx) = crossbeam_channel::unbounded();
         let cancel = Arc::new(AtomicBool::new(false));
-        self.conversations += 1;
-        let number = self.conversations;
+        let number = NEXT_CONVERSATION.fetch_add(1, Ordering::Relaxed);
         self.ctx.capture.listen.store(true, Ordering::Relaxed);
         let (store, send) = (self.ctx.store.clone(), self.ctx.send.clone());
         let choice = *self.ctx.pacing.read().unwrap_or_else(|e| e.into_inner());
@@ -666,7 +690,10 @@ impl State {
                 super::conversation::run(number, c, store, send, rx, |d| choice.resolve(d), flag)
             });
         match started {
-            Ok(_) => self.conversation = Some((tx, cancel, number)),
+            Ok(handle) => {
+                self.conversation = Some((tx, cancel, number));
+                self.conversation_thread = Some(handle);
+            }
             Err(e) => {
                 self.ctx.capture.listen.store(false, Ordering::Relaxed);
                 self.ctx.store.log(
@@ -740,17 +767,22 @@ impl State {
         if self.applied_route.direct {
             let job = self.new_job(label.clone(), messages, pacing);
             match self.direct.as_ref().and_then(|d| d.output.as_ref()) {
-                Some((tx, _)) if tx.send(job).is_ok() => {
-                    self.ctx.store.log(Level::Info, format!("Sending \"{label}\" through the direct port"))
-                }
-                _ => self.ctx.store.log(
-                    Level::Error,
-                    format!("\"{label}\" not sent: the direct route has no open output port (choose one in the Record tab)"),
+                Some((tx, _)) if tx.send(job).is_ok() => self.ctx.store.log(
+                    Level::Info,
+                    format!("Sending \"{label}\" through the direct port"),
                 ),
+                _ => {
+                    self.refused();
+                    self.ctx.store.log(
+                        Level::Error,
+                        format!("\"{label}\" not sent: the direct route has no open output port (choose one in the Record tab)"),
+                    )
+                }
             }
             return;
         }
         if let Some(big) = messages.iter().find(|m| m.len() > MAX_MESSAGE_LEN) {
+            self.refused();
             self.ctx.store.log(
                 Level::Error,
                 format!(
@@ -762,6 +794,7 @@ impl State {
         }
         self.reclaim();
         if self.outstanding >= JOB_QUEUE {
+            self.refused();
             self.ctx.store.log(
                 Level::Error,
                 format!("Send queue full: \"{label}\" not queued"),
@@ -782,11 +815,19 @@ impl State {
                 self.outstanding += 1;
                 self.ctx.store.log(Level::Info, summary);
             }
-            Err(_) => self.ctx.store.log(
-                Level::Error,
-                format!("Send queue full: \"{label}\" not queued"),
-            ),
+            Err(_) => {
+                self.refused();
+                self.ctx.store.log(
+                    Level::Error,
+                    format!("Send queue full: \"{label}\" not queued"),
+                )
+            }
         }
+    }
+
+    /// Counts a job refused before it was queued, so a conversation waiting for it stops.
+    fn refused(&self) {
+        self.ctx.send.jobs_failed.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -842,12 +883,19 @@ fn direct_sender(
             job.total_seconds,
         );
         let stop = || closing.load(Ordering::Acquire) || cancelled();
+        // Inside a long message only the plugin closing or the user's Cancel stop it (a
+        // program change waits for the message in flight).
+        let cut = || {
+            closing.load(Ordering::Acquire)
+                || send.cancel.load(Ordering::Relaxed) != job.cancel_generation
+        };
         let result = ports::send_paced(
             &mut out,
             &job.messages,
             job.pacing,
             &mut free_at,
             stop,
+            cut,
             |m, b, t| send.progress(m as u64, b, t),
         );
         send.job_id.store(0, Ordering::Relaxed);
