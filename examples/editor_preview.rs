@@ -5,8 +5,10 @@
 //! xvfb-run -s "-screen 0 1100x720x24" scripts/screenshot docs/editor.png
 //! ```
 //!
-//! `cargo run --example editor_preview -- [seconds] [tab]` keeps the window open for `seconds`
-//! (default: until closed) on `tab` (details, record, send, files, log, timing; default send).
+//! `cargo run --example editor_preview -- [seconds] [view]` keeps the window open for `seconds`
+//! (default: until closed) on `view`: a tab (details, record, send, files, log, timing; default
+//! send), `compare` (two captures of a patch side by side), `guide` (the guided first backup on
+//! an empty library) or `library` (10,000 entries, about 100 MiB).
 
 use nice_plug_egui::{EguiWindow, EguiWindowSettings};
 use std::sync::atomic::Ordering;
@@ -51,6 +53,14 @@ fn voice(name: &str) -> Vec<u8> {
     dx7("voice", &data)
 }
 
+fn edited(name: &str) -> Vec<u8> {
+    let mut data: Vec<u8> = (0..155u32).map(|i| (i * 7 % 100) as u8).collect();
+    data[145..155].copy_from_slice(format!("{name:<10}").as_bytes());
+    data[12] = 90;
+    data[134] = 3;
+    dx7("voice", &data)
+}
+
 fn demo(store: &LibraryStore) {
     let t = 1_796_052_331_000;
     let mut bank = vec![0u8; 4096];
@@ -86,7 +96,8 @@ fn demo(store: &LibraryStore) {
             Source::Capture,
             t + 240_000,
         ),
-        Entry::new(vec![voice("E.PIANO 1")], Source::Capture, t + 300_000),
+        // E.PIANO 1 captured again after an edit on the synth: two parameters changed.
+        Entry::new(vec![edited("E.PIANO 1")], Source::Capture, t + 300_000),
     ];
     entries[4].name = "Little Phatty: all presets".into();
     entries[4].lost_messages = 1;
@@ -99,28 +110,88 @@ fn demo(store: &LibraryStore) {
     );
 }
 
+/// A library of 10,000 entries (about 100 MiB): DX7 banks and voices, tagged, some favourites.
+fn big(store: &LibraryStore) {
+    let t = 1_796_052_331_000;
+    let names = [
+        "BRASS", "STRINGS", "E.PIANO", "MARIMBA", "PAD", "BASS", "ORGAN", "BELLS",
+    ];
+    let tags = ["live", "pads", "keys", "studio", "gig 2026"];
+    store.write(|l| {
+        for i in 0..10_000usize {
+            let name = format!("{} {}", names[i % names.len()], i / names.len() + 1);
+            let mut e = if i % 3 == 0 {
+                let mut bank = vec![0u8; 4096];
+                for (k, v) in bank.chunks_mut(128).enumerate() {
+                    v[118..128].copy_from_slice(
+                        format!("{:<10}", format!("{} {k}", names[k % 8])).as_bytes(),
+                    );
+                    v[0] = (i % 100) as u8;
+                }
+                let mut e = Entry::new(
+                    vec![dx7("bank", &bank); 8],
+                    Source::Capture,
+                    t + i as u64 * 60_000,
+                );
+                e.name = format!("Bank {}", i / 3 + 1);
+                e
+            } else {
+                Entry::new(
+                    vec![voice(&name[..name.len().min(10)])],
+                    Source::Capture,
+                    t + i as u64 * 60_000,
+                )
+            };
+            e.tags = vec![tags[i % tags.len()].to_owned()];
+            e.favourite = i % 7 == 0;
+            if i % 11 == 0 {
+                e.note = "used in the second verse".into();
+            }
+            l.add(e);
+        }
+    });
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let seconds: Option<f64> = args.next().and_then(|s| s.parse().ok());
-    let tab = match args.next().as_deref() {
-        Some("details") => Tab::Details,
-        Some("record") => Tab::Record,
-        Some("files") => Tab::Files,
-        Some("log") => Tab::Log,
-        Some("timing") => Tab::Timing,
+    let view = args.next().unwrap_or_default();
+    let tab = match view.as_str() {
+        "details" | "library" => Tab::Details,
+        "record" => Tab::Record,
+        "files" => Tab::Files,
+        "log" => Tab::Log,
+        "timing" => Tab::Timing,
+        "compare" => Tab::Compare,
+        "guide" => Tab::Record,
         _ => Tab::Send,
     };
     let handles = Handles::detached();
     handles.settings.write().expect("settings").tab = tab;
-    demo(&handles.store);
+    match view.as_str() {
+        "guide" => {}
+        "library" => big(&handles.store),
+        _ => demo(&handles.store),
+    }
     // A send in progress (the 100-message Little Phatty bank at DIN pacing) and counters.
     let s = &handles.send;
-    s.start_job(1, 100, 700, 15.22);
-    s.progress(37, 259, 5.63);
+    if view != "guide" {
+        s.start_job(1, 100, 700, 15.22);
+        s.progress(37, 259, 5.63);
+    }
     Counters::add(&handles.counters.sysex_in, 4_410);
     Counters::add(&handles.counters.sysex_out, 137);
-    let mut ui = VaultUi::new(handles, Box::new(Preview(true.into())));
-    ui.select_first();
+    let recording = view != "guide";
+    let ids = handles
+        .store
+        .read(|l| l.entries.iter().map(|e| e.id).collect::<Vec<_>>());
+    let mut ui = VaultUi::new(handles, Box::new(Preview(recording.into())));
+    match view.as_str() {
+        "guide" => ui.open_guide(Some("moog-little-phatty")),
+        // The two E.PIANO 1 captures: the later one was edited on the synth.
+        "compare" => ui.select(vec![ids[1], ids[5]]),
+        _ => ui.select_first(),
+    }
     if let Some(seconds) = seconds {
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_secs_f64(seconds));

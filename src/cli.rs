@@ -363,6 +363,25 @@ pub enum Command {
         #[arg(long)]
         remove: bool,
     },
+    /// Mark an entry as a favourite (or not, with --off).
+    Favourite {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// Unmark it.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Set an entry's note ("" clears it); notes are searched with the names in the editor.
+    Note {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// The note.
+        text: String,
+    },
     /// Compare two dumps message by message: FILE, LIBRARY.sxvl:N (an entry) or LIBRARY.sxvl.
     Diff {
         /// First side.
@@ -693,6 +712,37 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             }
             lib.apply(Edit::SetTags(ids[0], now.clone()));
             format!("entry {entry} tags: {}", now.join(", "))
+        })
+        .map(ok),
+        Command::Favourite {
+            library,
+            entry,
+            off,
+        } => edit(&library, &[entry], |lib, ids| {
+            lib.apply(Edit::SetFavourite(ids[0], !off));
+            format!(
+                "entry {entry} {}",
+                if off {
+                    "is not a favourite"
+                } else {
+                    "is a favourite"
+                }
+            )
+        })
+        .map(ok),
+        Command::Note {
+            library,
+            entry,
+            text,
+        } => edit(&library, &[entry], |lib, ids| {
+            let text = text.trim().to_owned();
+            let said = if text.is_empty() {
+                format!("entry {entry}: note cleared")
+            } else {
+                format!("entry {entry} note: {text}")
+            };
+            lib.apply(Edit::SetNote(ids[0], text));
+            said
         })
         .map(ok),
         Command::Diff { a, b, json } => diff_command(&a, &b, json),
@@ -1232,6 +1282,8 @@ struct EntryJson<'a> {
     messages: usize,
     bytes: usize,
     tags: &'a [String],
+    favourite: bool,
+    note: &'a str,
     recall_on_load: bool,
     /// 1-based program number.
     program_change: Option<u16>,
@@ -1271,6 +1323,8 @@ fn list(path: &Path, json: bool) -> Result<String, Failure> {
                 messages: e.messages.len(),
                 bytes: e.byte_len(),
                 tags: &e.tags,
+                favourite: e.favourite,
+                note: &e.note,
                 recall_on_load: e.recall_on_load,
                 program_change: e.program_change.map(|p| u16::from(p) + 1),
                 recall_by_program_change: e.stored_at.map(|at| at.describe()),
@@ -1311,8 +1365,14 @@ fn list(path: &Path, json: bool) -> Result<String, Failure> {
         if let Some(at) = e.stored_at {
             notes.push(format!("recalled by {}", at.describe()));
         }
+        if e.favourite {
+            notes.push("favourite".into());
+        }
         if !e.tags.is_empty() {
             notes.push(format!("tags: {}", e.tags.join(", ")));
+        }
+        if !e.note.is_empty() {
+            notes.push(format!("note: {}", e.note));
         }
         let _ = writeln!(
             out,

@@ -5,9 +5,11 @@
 //! an [`Edit`] sent to the library owner, and sends go to the worker: the editor never touches
 //! the audio thread.
 
+mod compare;
 mod detail;
 mod files;
 mod format;
+mod guide;
 mod library;
 mod log;
 mod record;
@@ -45,17 +47,34 @@ pub enum Tab {
     Log,
     /// Bytes over time of the last send and capture.
     Timing,
+    /// Two entries (or an entry and a file) side by side.
+    Compare,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [
+    const ALL: [Tab; 7] = [
         Tab::Details,
+        Tab::Compare,
         Tab::Record,
         Tab::Send,
         Tab::Files,
         Tab::Log,
         Tab::Timing,
     ];
+
+    fn tip(self) -> &'static str {
+        match self {
+            Tab::Details => "The selected entry: favourite, tags, note, its messages and bytes",
+            Tab::Compare => "Two selected entries, or an entry and a file, side by side",
+            Tab::Record => "Capture SysEx from the synth, and the MIDI route",
+            Tab::Send => {
+                "Send entries paced, recall, program changes, dump requests, and a scratchpad"
+            }
+            Tab::Files => "Import and export .syx, .mid, hex text and library files",
+            Tab::Log => "Every error and warning",
+            Tab::Timing => "Bytes over time of the last send and capture",
+        }
+    }
 
     fn label(self) -> &'static str {
         match self {
@@ -65,6 +84,7 @@ impl Tab {
             Tab::Files => "Files",
             Tab::Log => "Log",
             Tab::Timing => "Timing",
+            Tab::Compare => "Compare",
         }
     }
 }
@@ -156,6 +176,10 @@ pub struct Shared<'a> {
     pub undo: &'a mut Vec<Vec<Edit>>,
     /// Host parameters.
     pub host: &'a dyn HostParams,
+    /// Entries to export (a file dialog opens after the frame), with a file name stem.
+    pub exports: &'a mut Vec<(Vec<crate::library::Entry>, String)>,
+    /// Set to open the guided backup.
+    pub back_up: &'a mut bool,
 }
 
 impl Shared<'_> {
@@ -184,8 +208,11 @@ pub struct VaultUi {
     selection: Vec<EntryId>,
     focus: Option<EntryId>,
     undo: Vec<Vec<Edit>>,
+    exports: Vec<(Vec<crate::library::Entry>, String)>,
     library: library::LibraryPanel,
     detail: detail::DetailPanel,
+    compare: compare::ComparePanel,
+    guide: guide::GuidePanel,
     record: record::RecordPanel,
     send: send::SendPanel,
     files: files::FilesPanel,
@@ -202,8 +229,11 @@ impl VaultUi {
             selection: Vec::new(),
             focus: None,
             undo: Vec::new(),
+            exports: Vec::new(),
             library: library::LibraryPanel::default(),
             detail: detail::DetailPanel::default(),
+            compare: compare::ComparePanel::default(),
+            guide: guide::GuidePanel::default(),
             record: record::RecordPanel::default(),
             send: send::SendPanel::default(),
             files: files::FilesPanel::default(),
@@ -220,6 +250,17 @@ impl VaultUi {
         }
     }
 
+    /// Selects these entries and shows the first.
+    pub fn select(&mut self, ids: Vec<EntryId>) {
+        self.focus = ids.first().copied();
+        self.selection = ids;
+    }
+
+    /// Opens the guided backup, with the synth of this definition id already chosen.
+    pub fn open_guide(&mut self, definition: Option<&str>) {
+        self.guide.open_for(definition);
+    }
+
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.timing.sample(&self.handles);
@@ -229,14 +270,20 @@ impl VaultUi {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
+        let empty = self.handles.store.read(|l| l.entries.is_empty());
+        self.guide.open_if_empty(empty);
+        let mut back_up = false;
         let mut shared = Shared {
             handles: &self.handles,
             selection: &mut self.selection,
             focus: &mut self.focus,
             undo: &mut self.undo,
             host: self.host.as_ref(),
+            exports: &mut self.exports,
+            back_up: &mut back_up,
         };
         self.files.poll(&mut shared);
+        self.compare.poll(&mut shared);
         self.files.accept_drops(ui, &mut shared);
         egui::Panel::bottom("status").show(ui, |ui| status_line(ui, &shared));
         // The side panel never takes more than half the window, so the library list stays
@@ -249,12 +296,14 @@ impl VaultUi {
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     for tab in Tab::ALL {
-                        ui.selectable_value(&mut settings.tab, tab, tab.label());
+                        ui.selectable_value(&mut settings.tab, tab, tab.label())
+                            .on_hover_text(tab.tip());
                     }
                 });
                 ui.separator();
                 match settings.tab {
                     Tab::Details => self.detail.ui(ui, &mut shared),
+                    Tab::Compare => self.compare.ui(ui, &mut shared),
                     Tab::Record => self.record.ui(ui, &mut shared),
                     Tab::Send => self.send.ui(ui, &mut shared),
                     Tab::Files => self.files.ui(ui, &mut shared),
@@ -263,8 +312,21 @@ impl VaultUi {
                 }
             });
         settings.side_width = side.response.rect.width();
-        egui::CentralPanel::default()
-            .show(ui, |ui| self.library.ui(ui, &mut shared, &mut settings));
+        egui::CentralPanel::default().show(ui, |ui| {
+            if self.guide.open {
+                egui::ScrollArea::vertical()
+                    .id_salt("guide")
+                    .show(ui, |ui| self.guide.ui(ui, &mut shared));
+            } else {
+                self.library.ui(ui, &mut shared, &mut settings);
+            }
+        });
+        if back_up {
+            self.guide.open = true;
+        }
+        for (entries, stem) in std::mem::take(&mut self.exports) {
+            self.files.export(entries, &stem);
+        }
         let size = ui.ctx().content_rect().size();
         if size.x > 100.0 && size.y > 100.0 {
             settings.width = size.x as u32;

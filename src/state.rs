@@ -3,8 +3,8 @@
 //! Layout of a blob: the 4-byte magic `SXVL`, a little-endian `u16` format version, a
 //! little-endian `u64` with the uncompressed payload length, then the payload compressed with
 //! zstd. The payload is the [`Library`] encoded with postcard (compact binary, SysEx bytes stored
-//! as they are); version 3 added where the synth keeps an entry (recall by program change),
-//! version 2 each entry's tags, version 1 had neither. Inside the plugin state
+//! as they are); version 4 added favourites and notes, version 3 where the synth keeps an entry
+//! (recall by program change), version 2 each entry's tags, version 1 had none of these. Inside the plugin state
 //! the blob is stored as base64 text, because the plugin framework keeps persisted fields as JSON
 //! strings.
 //!
@@ -21,7 +21,7 @@ use std::io::Read;
 /// First bytes of every library blob.
 pub const MAGIC: &[u8; 4] = b"SXVL";
 /// The format version this build writes.
-pub const CURRENT_VERSION: u16 = 3;
+pub const CURRENT_VERSION: u16 = 4;
 /// Largest payload a blob may expand to (1 GiB); larger claims are refused before inflating.
 pub const MAX_DECODED_BYTES: u64 = 1 << 30;
 /// zstd level used for saving: fast, and SysEx compresses well at it.
@@ -143,7 +143,10 @@ pub fn decode(blob: &[u8]) -> Result<Library, StateError> {
         2 => postcard::from_bytes::<v2::Library>(&payload)
             .map(Library::from)
             .map_err(corrupt),
-        3 => postcard::from_bytes::<Library>(&payload).map_err(corrupt),
+        3 => postcard::from_bytes::<v3::Library>(&payload)
+            .map(Library::from)
+            .map_err(corrupt),
+        4 => postcard::from_bytes::<Library>(&payload).map_err(corrupt),
         found => Err(StateError::FutureVersion { found }),
     }
 }
@@ -242,6 +245,8 @@ mod v1 {
                         program_change: e.program_change,
                         tags: Vec::new(),
                         stored_at: None,
+                        favourite: false,
+                        note: String::new(),
                     })
                     .collect(),
                 next_id: old.next_id,
@@ -347,6 +352,117 @@ mod v2 {
                         program_change: e.program_change,
                         tags: e.tags,
                         stored_at: None,
+                        favourite: false,
+                        note: String::new(),
+                    })
+                    .collect(),
+                next_id: old.next_id,
+            }
+        }
+    }
+}
+
+/// Format version 3: entries with tags and a program location, without favourites and notes.
+/// Kept to read projects and library files of that version.
+mod v3 {
+    use crate::devices::MessageKind;
+    use crate::library::entry::{EntryId, Source, StoredAt};
+    use serde::Deserialize;
+
+    /// A version 3 entry, field for field.
+    #[derive(Deserialize)]
+    #[cfg_attr(test, derive(serde::Serialize))]
+    pub struct Entry {
+        id: EntryId,
+        name: String,
+        messages: Vec<Vec<u8>>,
+        unterminated: Vec<Vec<u8>>,
+        lost_messages: u64,
+        created_unix_ms: u64,
+        source: Source,
+        device: String,
+        profile: String,
+        kind: MessageKind,
+        invalid_checksums: u32,
+        hash: u64,
+        duplicate_of: Option<EntryId>,
+        recall_on_load: bool,
+        program_change: Option<u8>,
+        tags: Vec<String>,
+        stored_at: Option<StoredAt>,
+    }
+
+    /// A version 3 library.
+    #[derive(Deserialize)]
+    #[cfg_attr(test, derive(serde::Serialize))]
+    pub struct Library {
+        entries: Vec<Entry>,
+        next_id: EntryId,
+    }
+
+    /// The blob a version 3 build wrote for `library` (favourites and notes dropped), for tests.
+    #[cfg(test)]
+    pub fn encode(library: &crate::library::Library) -> Vec<u8> {
+        let old = Library {
+            entries: library
+                .entries
+                .iter()
+                .map(|e| Entry {
+                    id: e.id,
+                    name: e.name.clone(),
+                    messages: e.messages.clone(),
+                    unterminated: e.unterminated.clone(),
+                    lost_messages: e.lost_messages,
+                    created_unix_ms: e.created_unix_ms,
+                    source: e.source.clone(),
+                    device: e.device.clone(),
+                    profile: e.profile.clone(),
+                    kind: e.kind,
+                    invalid_checksums: e.invalid_checksums,
+                    hash: e.hash,
+                    duplicate_of: e.duplicate_of,
+                    recall_on_load: e.recall_on_load,
+                    program_change: e.program_change,
+                    tags: e.tags.clone(),
+                    stored_at: e.stored_at,
+                })
+                .collect(),
+            next_id: library.next_id,
+        };
+        let payload = postcard::to_stdvec(&old).unwrap();
+        let mut blob = super::MAGIC.to_vec();
+        blob.extend(3u16.to_le_bytes());
+        blob.extend((payload.len() as u64).to_le_bytes());
+        blob.extend(zstd::bulk::compress(&payload, 3).unwrap());
+        blob
+    }
+
+    impl From<Library> for crate::library::Library {
+        fn from(old: Library) -> Self {
+            crate::library::Library {
+                entries: old
+                    .entries
+                    .into_iter()
+                    .map(|e| crate::library::Entry {
+                        id: e.id,
+                        name: e.name,
+                        messages: e.messages,
+                        unterminated: e.unterminated,
+                        lost_messages: e.lost_messages,
+                        created_unix_ms: e.created_unix_ms,
+                        source: e.source,
+                        device: e.device,
+                        profile: e.profile,
+                        kind: e.kind,
+                        invalid_checksums: e.invalid_checksums,
+                        hash: e.hash,
+                        duplicate_of: e.duplicate_of,
+                        recall_on_load: e.recall_on_load,
+                        program_change: e.program_change,
+                        tags: e.tags,
+                        stored_at: e.stored_at,
+                        favourite: false,
+                        note: String::new(),
                     })
                     .collect(),
                 next_id: old.next_id,
@@ -446,7 +562,7 @@ mod tests {
     }
 
     #[test]
-    fn version_1_libraries_load_with_no_tags_and_tags_survive_version_2() {
+    fn older_versions_load_and_each_keeps_what_it_had() {
         let mut lib = library();
         let old = v1::encode(&lib);
         assert_eq!(u16::from_le_bytes([old[4], old[5]]), 1);
@@ -461,9 +577,22 @@ mod tests {
             bank_lsb: Some(2),
             program: 9,
         });
+        let v3 = v3::encode(&lib);
+        assert_eq!(u16::from_le_bytes([v3[4], v3[5]]), 3);
+        assert_eq!(
+            decode(&v3).unwrap(),
+            lib,
+            "version 3 keeps its program location"
+        );
+        lib.entries[0].favourite = true;
+        lib.entries[0].note = "second verse, needs aftertouch".into();
         let blob = try_encode(&lib).unwrap();
-        assert_eq!(u16::from_le_bytes([blob[4], blob[5]]), 3);
-        assert_eq!(decode(&blob).unwrap(), lib);
+        assert_eq!(u16::from_le_bytes([blob[4], blob[5]]), 4);
+        assert_eq!(
+            decode(&blob).unwrap(),
+            lib,
+            "version 4 keeps favourites and notes"
+        );
     }
 
     #[test]
@@ -505,6 +634,8 @@ mod tests {
                 e.lost_messages = lost;
                 e.recall_on_load = recall;
                 e.program_change = pc;
+                e.favourite = recall;
+                e.note = format!("{} {lost}", e.name);
                 e
             })
     }
@@ -524,7 +655,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(100_000))]
         #[test]
-        fn decode_never_panics(tail in proptest::collection::vec(any::<u8>(), 0..64), version in 0u16..3, claimed in 0u64..4096) {
+        fn decode_never_panics(tail in proptest::collection::vec(any::<u8>(), 0..64), version in 0u16..6, claimed in 0u64..4096) {
             let mut blob = MAGIC.to_vec();
             blob.extend(version.to_le_bytes());
             blob.extend(claimed.to_le_bytes());

@@ -178,6 +178,23 @@ fn entries_are_edited_inspected_merged_and_tagged() {
     assert_eq!(run_cli(&["tag", s(&lib), "1", "live", "favourite"]).0, 0);
     assert_eq!(run_cli(&["tag", s(&lib), "1", "live", "--remove"]).0, 0);
     assert_eq!(file::load(&lib).unwrap().entries[0].tags, ["favourite"]);
+    assert_eq!(run_cli(&["favourite", s(&lib), "2"]).0, 0);
+    assert_eq!(
+        run_cli(&["note", s(&lib), "2", "second verse, more attack"]).0,
+        0
+    );
+    let noted = &file::load(&lib).unwrap().entries[1];
+    assert!(noted.favourite);
+    assert_eq!(noted.note, "second verse, more attack");
+    let (_, out) = run_cli(&["list", s(&lib)]);
+    assert!(
+        out.contains("favourite, note: second verse, more attack"),
+        "{out}"
+    );
+    assert_eq!(run_cli(&["favourite", s(&lib), "2", "--off"]).0, 0);
+    assert_eq!(run_cli(&["note", s(&lib), "2", ""]).0, 0);
+    let cleared = &file::load(&lib).unwrap().entries[1];
+    assert!(!cleared.favourite && cleared.note.is_empty());
     assert_eq!(run_cli(&["map-pc", s(&lib), "1", "128"]).0, 0);
     assert_eq!(
         file::load(&lib).unwrap().entries[0].program_change,

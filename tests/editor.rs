@@ -4,7 +4,7 @@
 
 mod fixture;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -31,13 +31,17 @@ struct Rig {
 }
 
 fn rig() -> (Harness<'static, VaultUi>, Rig) {
+    rig_sized(1100.0, 720.0)
+}
+
+fn rig_sized(width: f32, height: f32) -> (Harness<'static, VaultUi>, Rig) {
     let handles = Handles::detached();
     let (tx, requests) = crossbeam_channel::unbounded();
     handles.store.connect_worker(Some(tx));
     let record = Arc::new(AtomicBool::new(false));
     let ui = VaultUi::new(handles.clone(), Box::new(FakeHost(record.clone())));
     let harness = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
+        .with_size(egui::vec2(width, height))
         .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);
     (
         harness,
@@ -293,6 +297,8 @@ fn dump_requests_come_from_the_chosen_synth_definition() {
     // The list is longer than the popup: pick the entry as a screen reader would.
     h.get_by_label("Yamaha DX7").click_accesskit();
     h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
     h.get_by_label("Ask for").click();
     h.run();
     h.get_by_label("All 32 voices (TX7, TX816, Dexed; not a DX7 Mk I)")
@@ -337,7 +343,7 @@ fn a_synth_without_a_dump_request_shows_how_to_start_the_dump() {
     h.get_by_label("Moog Little Phatty").click_accesskit();
     h.run();
     h.get_by_label_contains("open the SYSEX menu and choose the single-preset dump");
-    use egui_kittest::kittest::NodeT;
+
     assert!(
         h.get_by_label("Request dump")
             .accesskit_node()
@@ -354,7 +360,7 @@ fn one_message_or_the_rest_of_an_entry_can_be_sent() {
     h.get_by_label("Yamaha other, 20 messages").click();
     h.run();
     // Messages are counted from 1, as people count them.
-    h.get_by_label("of 20");
+    h.get_by_label("Message 1 of 20");
     h.get_by_label("Send this message").click();
     h.run();
     h.get_by_label("Send from here").click();
@@ -476,10 +482,10 @@ fn the_library_keeps_a_usable_width_whatever_is_selected() {
             row.width()
         );
     }
-    // Counted from 1: the 20 DT1 messages read "of 20", starting at message 1.
+    // Counted from 1: the 20 DT1 messages read "Message 1 of 20".
     h.get_all_by_label(&names[2]).next().unwrap().click();
     h.run();
-    h.get_by_label("of 20");
+    h.get_by_label("Message 1 of 20");
 }
 
 #[test]
@@ -548,4 +554,349 @@ fn the_keyboard_moves_sends_renames_deletes_and_searches() {
         "filtered out"
     );
     h.get_by_label("Yamaha DX7: CHARLIE");
+}
+
+/// The entries shown in the list, top to bottom (by their selection boxes).
+fn listed(h: &Harness<'static, VaultUi>) -> Vec<String> {
+    let mut rows: Vec<(f64, String)> = h
+        .get_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::CheckBox))
+        .filter_map(|n| {
+            let label = n.accesskit_node().label()?;
+            let name = label.strip_prefix("Select ")?.to_owned();
+            Some((n.accesskit_node().bounding_box()?.y0, name))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rows.into_iter().map(|r| r.1).collect()
+}
+
+/// Chooses `item` in the combo box labelled `combo`, and closes its list.
+fn pick(h: &mut Harness<'static, VaultUi>, combo: &str, item: &str) {
+    h.get_by_label(combo).click();
+    h.run();
+    // The list's item, not a table cell that reads the same.
+    h.get_all_by_label(item)
+        .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Label)
+        .unwrap_or_else(|| panic!("no {item} in {combo}"))
+        .click_accesskit();
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+}
+
+/// Types into the text field labelled `label`.
+fn type_into(h: &mut Harness<'static, VaultUi>, label: &str, text: &str) {
+    use egui::accesskit::Role;
+    let field = |h: &Harness<'static, VaultUi>| {
+        h.get_all(egui_kittest::kittest::By::new().label(label))
+            .find(|n| {
+                matches!(
+                    n.accesskit_node().role(),
+                    Role::TextInput | Role::MultilineTextInput
+                )
+            })
+            .unwrap_or_else(|| panic!("no {label} field"))
+            .accesskit_node()
+            .id()
+    };
+    let id = field(h);
+    h.get_all(egui_kittest::kittest::By::new().label(label))
+        .find(|n| n.accesskit_node().id() == id)
+        .unwrap()
+        .click();
+    h.run();
+    h.get_all(egui_kittest::kittest::By::new().label(label))
+        .find(|n| n.accesskit_node().id() == id)
+        .unwrap()
+        .type_text(text);
+    h.run();
+}
+
+#[test]
+fn an_empty_library_opens_the_guided_backup_which_records_and_shows_the_entry() {
+    let (mut h, rig) = rig();
+    h.run();
+    h.get_by_label("Back up your synth");
+    pick(&mut h, "Your synth", "Moog Little Phatty");
+    // The definition's own words: where the dump starts on this synth.
+    h.get_by_label_contains("open the SYSEX menu");
+    assert!(
+        h.query_by_label("Get from synth").is_none(),
+        "the Little Phatty answers no request"
+    );
+    h.get_by_label("Start recording").click();
+    h.run();
+    assert!(rig.record.load(Ordering::Relaxed), "Record armed");
+    h.get_by_label("Recording: waiting for the synth…");
+    rig.handles
+        .capture
+        .live_messages
+        .store(2, Ordering::Relaxed);
+    rig.handles.capture.live_bytes.store(700, Ordering::Relaxed);
+    h.run_steps(2);
+    h.get_by_label("Arriving: 2 message(s), 700 B");
+    // The worker files the take: the guide names what arrived.
+    rig.handles.capture.live_bytes.store(0, Ordering::Relaxed);
+    let id = add(&rig, vec![vec![0xF0, 0x04, 0x05, 0x00, 0x01, 0x02, 0xF7]]);
+    let name = rig.handles.store.read(|l| l.get(id).unwrap().name.clone());
+    h.run_steps(2);
+    h.get_by_label(&format!("Got: {name} (1 message(s))"));
+    h.get_by_label("Show it in the library").click();
+    h.run();
+    assert!(!rig.record.load(Ordering::Relaxed), "recording stopped");
+    assert_eq!(listed(&h), [name]);
+    assert!(h.query_by_label("Back up your synth").is_none());
+    // The same guide from the "Back up…" button, and a request where the synth answers one.
+    h.get_by_label("Back up…").click();
+    h.run();
+    pick(&mut h, "Your synth", "Waldorf Blofeld");
+    h.get_by_label("Get from synth").click();
+    h.run();
+    let asked = rig.requests.try_iter().any(|r| {
+        matches!(r, WorkerRequest::Converse(sysex_vault::engine::conversation::Conversation::Get { ref definition, .. }) if definition == "waldorf-blofeld")
+    });
+    assert!(asked, "Get from synth asks the Blofeld");
+}
+
+#[test]
+fn an_import_closes_the_guide_it_opened_by_itself() {
+    let (mut h, rig) = rig();
+    h.run();
+    h.get_by_label("Back up your synth");
+    add(&rig, vec![voice(b"IMPORTED  ")]);
+    h.run_steps(2);
+    assert_eq!(listed(&h), ["Yamaha DX7: IMPORTED"]);
+}
+
+#[test]
+fn favourites_tags_and_notes_are_kept_filtered_and_searched() {
+    let (mut h, rig) = rig();
+    let a = add(&rig, vec![voice(b"ALPHA     ")]);
+    let b = add(&rig, vec![voice(b"BRAVO     ")]);
+    add(
+        &rig,
+        vec![vec![
+            0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7,
+        ]],
+    );
+    h.run();
+    h.get_by_label("Yamaha DX7: BRAVO").click();
+    h.run();
+    h.get_by_label("☆ Favourite").click();
+    h.run();
+    type_into(&mut h, "Tags", "pads, live 2026");
+    type_into(&mut h, "Note", "second verse, slow attack");
+    // Leaving the note field keeps it.
+    h.get_by_label("Yamaha DX7: ALPHA").click();
+    h.run();
+    let (fav, tags, note) = rig.handles.store.read(|l| {
+        let e = l.get(b).unwrap();
+        (e.favourite, e.tags.clone(), e.note.clone())
+    });
+    assert!(fav);
+    assert_eq!(tags, ["pads", "live 2026"]);
+    assert_eq!(note, "second verse, slow attack");
+    // Saved with the project (and in .sxvl files: the same encoding).
+    let saved = sysex_vault::state::decode(&sysex_vault::state::encode(
+        &rig.handles.store.read(|l| l.clone()),
+    ))
+    .unwrap();
+    assert_eq!(saved.get(b).unwrap().note, "second verse, slow attack");
+    // The star in the list toggles too, and can be undone.
+    h.get_by_label("Favourite Yamaha DX7: ALPHA").click();
+    h.run();
+    assert!(rig.handles.store.read(|l| l.get(a).unwrap().favourite));
+    h.get_by_label("Undo").click();
+    h.run();
+    assert!(!rig.handles.store.read(|l| l.get(a).unwrap().favourite));
+    assert_eq!(listed(&h).len(), 3);
+    h.get_by_label("★ Favourites").click();
+    h.run();
+    assert_eq!(listed(&h), ["Yamaha DX7: BRAVO"]);
+    h.get_by_label("★ Favourites").click();
+    h.run();
+    // Tag filter.
+    pick(&mut h, "tag", "live 2026");
+    assert_eq!(listed(&h), ["Yamaha DX7: BRAVO"]);
+    pick(&mut h, "tag", "All tags");
+    assert_eq!(listed(&h).len(), 3);
+    // Kind filter.
+    pick(&mut h, "kind", "edit buffer");
+    assert_eq!(listed(&h), ["Yamaha DX7: ALPHA", "Yamaha DX7: BRAVO"]);
+    pick(&mut h, "kind", "All kinds");
+    // The search finds notes and tags, not only names.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    h.get_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::TextInput))
+        .find(|n| n.is_focused())
+        .expect("search focused")
+        .type_text("slow attack");
+    h.run();
+    assert_eq!(listed(&h), ["Yamaha DX7: BRAVO"]);
+}
+
+#[test]
+fn every_column_sorts_both_ways() {
+    // Wide enough to show every column without scrolling sideways.
+    let (mut h, rig) = rig_sized(1700.0, 720.0);
+    let small = Entry::new(vec![vec![0xF0, 0x43, 0x01, 0xF7]], Source::Capture, 3_000);
+    let mut big = Entry::new(vec![voice(b"ZULU      ")], Source::Capture, 1_000);
+    big.tags = vec!["a-tag".into()];
+    let mut mid = Entry::new(
+        vec![vec![0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7]; 2],
+        Source::Capture,
+        2_000,
+    );
+    mid.favourite = true;
+    mid.note = "zzz".into();
+    for e in [small, big, mid] {
+        rig.handles.store.add(e);
+    }
+    h.run();
+    let names = listed(&h);
+    let (small, big, mid) = (names[0].clone(), names[1].clone(), names[2].clone());
+    for (header, ascending) in [
+        ("Size", [&small, &mid, &big]),
+        ("Captured", [&big, &mid, &small]),
+        ("Msgs", [&small, &big, &mid]),
+        ("★", [&mid, &small, &big]),
+        ("Tags", [&small, &mid, &big]),
+        ("Notes", [&small, &big, &mid]),
+    ] {
+        h.get_by_label(header).click();
+        h.run();
+        assert_eq!(listed(&h), ascending.map(String::clone), "{header}");
+        h.get_by_label(&format!("{header} ⏶")).click();
+        h.run();
+        let mut descending = ascending.map(String::clone);
+        descending.reverse();
+        assert_eq!(listed(&h), descending, "{header}, reversed");
+    }
+    h.get_by_label("#").click();
+    h.run();
+    assert_eq!(listed(&h), [small, big, mid]);
+}
+
+#[test]
+fn compare_shows_what_differs_between_two_entries() {
+    let (mut h, rig) = rig();
+    let mut other = voice(b"BRASS 2   ");
+    other[6 + 3] = 0x33; // a parameter changed
+                         // Checksum of the changed voice.
+    let sum: u32 = other[6..161].iter().map(|&b| u32::from(b)).sum();
+    other[161] = ((128 - sum % 128) % 128) as u8;
+    add(&rig, vec![voice(b"BRASS 1   ")]);
+    add(&rig, vec![other]);
+    h.run();
+    h.get_by_label("Compare").click();
+    h.run();
+    h.get_by_label_contains("Tick two entries");
+    h.get_by_label("Select Yamaha DX7: BRASS 1").click();
+    h.get_by_label("Select Yamaha DX7: BRASS 2").click();
+    h.run();
+    h.get_by_label("1 of 1 message(s) differ (3 byte(s) in messages on both sides)");
+    h.get_by_label("1. 3 byte(s) differ");
+    h.get_by_label("BRASS 1");
+    h.get_by_label("BRASS 2");
+    // Which bytes of the decoded voice differ: parameter 3 and the name's last character.
+    h.get_by_label("decoded bytes 3, 151 of 155 differ");
+    // Side by side, the row holding offset 9.
+    h.get_by_label_contains("000008  00 00 00 00 00 00 00 00  | 00 33");
+}
+
+#[test]
+fn one_message_of_an_entry_is_deleted_with_undo_and_exported_alone() {
+    let (mut h, rig) = rig();
+    let messages: Vec<Vec<u8>> = (0..3).map(|i| vec![0xF0, 0x43, 0x10 + i, 0xF7]).collect();
+    let id = add(&rig, messages.clone());
+    h.run();
+    h.get_by_label("Yamaha other, 3 messages").click();
+    h.run();
+    h.get_by_label_contains("2. ").click();
+    h.run();
+    h.get_by_label("Message 2 of 3");
+    let dir = std::env::temp_dir().join(format!("sxv-export-one-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::env::set_var("SYSEX_VAULT_EXPORT_DIR", &dir);
+    h.get_by_label("Export this message…").click();
+    h.run_steps(3);
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1, "one file");
+    assert_eq!(std::fs::read(files[0].path()).unwrap(), messages[1]);
+    h.get_by_label("Delete this message").click();
+    h.run();
+    let now = rig
+        .handles
+        .store
+        .read(|l| l.get(id).unwrap().messages.clone());
+    assert_eq!(now, [messages[0].clone(), messages[2].clone()]);
+    h.get_by_label("Undo").click();
+    h.run();
+    let back = rig
+        .handles
+        .store
+        .read(|l| l.get(id).unwrap().messages.clone());
+    assert_eq!(back, messages);
+}
+
+#[test]
+fn the_scratchpad_sends_or_keeps_typed_hex_and_refuses_bad_input() {
+    let (mut h, rig) = rig();
+    add(&rig, vec![voice(b"ANY       ")]);
+    h.run();
+    h.get_by_label("Send").click();
+    h.run();
+    type_into(
+        &mut h,
+        "Scratchpad: type or paste SysEx in hex",
+        "F0 7E 7F 06 01 G7",
+    );
+    h.get_by_label_contains("'G' is not a hex digit");
+
+    assert!(h.get_by_label("Send typed").accesskit_node().is_disabled());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::MultilineTextInput))
+        .find(|n| n.is_focused())
+        .expect("the scratchpad keeps the focus")
+        .type_text("F0 7E 7F 06 01 F7");
+    h.run();
+    h.get_by_label("1 message(s), 6 B");
+    h.get_by_label("Send typed").click();
+    h.run();
+    let sent: Vec<Vec<Vec<u8>>> = rig
+        .requests
+        .try_iter()
+        .filter_map(|r| match r {
+            WorkerRequest::SendRaw { messages, .. } => Some(messages),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, [vec![vec![0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]]]);
+    h.get_by_label("Keep typed").click();
+    h.run();
+    assert_eq!(
+        rig.handles.store.read(|l| l.entries[1].messages.clone()),
+        [vec![0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]]
+    );
+}
+
+#[test]
+fn ten_thousand_entries_lay_out_only_the_visible_rows() {
+    let (mut h, rig) = rig();
+    rig.handles.store.write(|l| {
+        for i in 0..10_000u32 {
+            let b = i.to_le_bytes();
+            l.add(Entry::new(
+                vec![vec![0xF0, 0x7D, b[0] & 0x7F, b[1] & 0x7F, 0xF7]],
+                Source::Capture,
+                u64::from(i),
+            ));
+        }
+    });
+    h.run();
+    let rows = listed(&h).len();
+    assert!(rows > 10 && rows < 80, "{rows} rows laid out");
+    h.get_by_label("10000 entries, 48.8 KiB");
 }

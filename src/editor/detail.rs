@@ -1,17 +1,87 @@
-//! Details of the focused entry: what each message is (maker, device, profile, preset number and
-//! names, checksum) and a hex view with offsets.
+//! Details of the focused entry: favourite, tags and note; its messages one by one (show, send,
+//! export or delete one, with undo); what the shown message is (maker, device, definition,
+//! preset number and names, checksum) and a hex view with offsets.
 
 use super::{format, Shared};
 use crate::devices;
-use crate::engine::store::WorkerRequest;
+use crate::engine::store::{Edit, WorkerRequest};
+use crate::library::{Entry, EntryId, Source};
 use crate::sysex::checksum::ChecksumStatus;
 use crate::sysex::manufacturer;
 use crate::sysex::message::SysEx;
 
-/// Which message of the entry is shown.
+/// Which message of the entry is shown, and the tag and note fields being typed in.
 #[derive(Default)]
 pub struct DetailPanel {
     message: usize,
+    /// The entry the fields below were filled from.
+    filled_for: Option<EntryId>,
+    tags: String,
+    note: String,
+    /// Labels of the focused entry's messages, worked out once per library change.
+    labels: (Option<(EntryId, u64)>, Vec<String>),
+}
+
+/// What the panel shows of an entry: everything but the bytes of the other messages (a large
+/// bank is not copied every frame).
+struct Shown {
+    name: String,
+    device: String,
+    kind: &'static str,
+    created: u64,
+    bytes: usize,
+    favourite: bool,
+    tags: Vec<String>,
+    note: String,
+    lengths: Vec<usize>,
+    message: Vec<u8>,
+}
+
+fn shown(e: &Entry, index: usize) -> Shown {
+    Shown {
+        name: e.name.clone(),
+        device: e.device.clone(),
+        kind: e.kind.label(),
+        created: e.created_unix_ms,
+        bytes: e.byte_len(),
+        favourite: e.favourite,
+        tags: e.tags.clone(),
+        note: e.note.clone(),
+        lengths: e.messages.iter().map(Vec::len).collect(),
+        message: e.messages.get(index).cloned().unwrap_or_default(),
+    }
+}
+
+/// "Yamaha DX7 bank [BRASS 1 …]" or the first bytes in hex.
+fn message_label(m: &[u8]) -> String {
+    match SysEx::new(m) {
+        Ok(msg) => {
+            let r = devices::recognise(&msg);
+            match r.preset_names.first() {
+                Some(name) if r.preset_names.len() == 1 => {
+                    format!("{} {}: {name}", r.device, r.kind.label())
+                }
+                _ => format!("{} {}", r.device, r.kind.label()),
+            }
+        }
+        Err(_) => m
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// Tags typed as "pads, live 2026" → ["pads", "live 2026"] (empty ones and repeats dropped).
+pub fn parse_tags(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|x| x == t) {
+            tags.push(t.to_owned());
+        }
+    }
+    tags
 }
 
 impl DetailPanel {
@@ -21,59 +91,194 @@ impl DetailPanel {
             ui.label("Click an entry's name to see what it holds.");
             return;
         };
-        let Some(entry) = s.handles.store.read(|l| l.get(id).cloned()) else {
+        let index = self.message;
+        let generation = s.handles.store.generation();
+        let labels = &mut self.labels;
+        let Some(e) = s.handles.store.read(|l| {
+            let e = l.get(id)?;
+            if labels.0 != Some((id, generation)) {
+                *labels = (
+                    Some((id, generation)),
+                    e.messages.iter().map(|m| message_label(m)).collect(),
+                );
+            }
+            Some(shown(e, index))
+        }) else {
             *s.focus = None;
             return;
         };
-        ui.heading(&entry.name);
+        if self.filled_for != Some(id) {
+            self.filled_for = Some(id);
+            self.tags = e.tags.join(", ");
+            self.note = e.note.clone();
+            self.message = 0;
+        }
+        ui.heading(&e.name);
         ui.label(format!(
             "{} · {} · {} message(s) · {} · {}",
-            entry.device,
-            entry.kind.label(),
-            entry.messages.len(),
-            format::bytes(entry.byte_len() as u64),
-            format::datetime(entry.created_unix_ms)
+            e.device,
+            e.kind,
+            e.lengths.len(),
+            format::bytes(e.bytes as u64),
+            format::datetime(e.created)
         ));
-        if entry.messages.is_empty() {
+        self.about(ui, s, id, &e);
+        ui.separator();
+        if e.lengths.is_empty() {
             ui.label("No complete message in this entry.");
             return;
         }
-        self.message = self.message.min(entry.messages.len() - 1);
+        self.messages(ui, s, id, &e);
+        ui.separator();
+        self.decoded(ui, &e.message);
+    }
+
+    /// Favourite, tags and note.
+    fn about(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, id: EntryId, e: &Shown) {
         ui.horizontal(|ui| {
-            let count = entry.messages.len();
-            let label = ui.label("Message");
-            let mut shown = self.message + 1;
-            ui.add(egui::DragValue::new(&mut shown).range(1..=count))
-                .labelled_by(label.id);
-            self.message = shown.clamp(1, count) - 1;
-            ui.label(format!("of {count}"));
+            let mut fav = e.favourite;
+            let text = if fav {
+                "★ Favourite"
+            } else {
+                "☆ Favourite"
+            };
+            if ui
+                .toggle_value(&mut fav, text)
+                .on_hover_text("Mark it as a favourite (the list can show favourites only)")
+                .changed()
+            {
+                s.edit(Edit::SetFavourite(id, fav));
+            }
+            let label = ui.label("Tags");
+            let tags = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.tags)
+                        .hint_text("pads, live 2026")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id)
+                .on_hover_text("Tags, separated by commas; Enter or leaving the field keeps them");
+            if tags.lost_focus() {
+                let new = parse_tags(&self.tags);
+                if new != e.tags {
+                    s.edit(Edit::SetTags(id, new));
+                }
+            }
+        });
+        let label = ui.label("Note");
+        let note = ui
+            .add(
+                egui::TextEdit::multiline(&mut self.note)
+                    .hint_text("What it is, where you used it…")
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("A note saved with the entry; the list's search finds it");
+        if note.lost_focus() && self.note.trim() != e.note {
+            s.edit(Edit::SetNote(id, self.note.trim().to_owned()));
+        }
+    }
+
+    /// The entry's messages: pick one to show; send, export or delete it.
+    fn messages(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, id: EntryId, e: &Shown) {
+        let count = e.lengths.len();
+        self.message = self.message.min(count - 1);
+        let height = (count.min(6) as f32) * 20.0;
+        egui::ScrollArea::vertical()
+            .id_salt("messages")
+            .max_height(height)
+            .auto_shrink([false, true])
+            .show_rows(ui, 18.0, count, |ui, range| {
+                for i in range {
+                    let text = format!(
+                        "{}. {} ({})",
+                        i + 1,
+                        self.labels.1.get(i).map_or("", String::as_str),
+                        format::bytes(e.lengths[i] as u64)
+                    );
+                    if ui
+                        .selectable_label(self.message == i, text)
+                        .on_hover_text("Show this message below")
+                        .clicked()
+                    {
+                        self.message = i;
+                    }
+                }
+            });
+        let i = self.message;
+        ui.horizontal_wrapped(|ui| {
+            // Messages are counted from 1, as people count them.
+            ui.label(format!("Message {} of {count}", i + 1));
             if ui
                 .button("Send this message")
-                .on_hover_text(
-                    "Send only this message of the entry (the block of a bank that failed), paced",
-                )
+                .on_hover_text("Send only this message, paced (the block of a bank that failed)")
                 .clicked()
             {
                 s.handles.store.request(WorkerRequest::SendPart {
                     entry: id,
-                    from: self.message,
-                    to: self.message + 1,
+                    from: i,
+                    to: i + 1,
                 });
             }
             if count > 1
                 && ui
                     .button("Send from here")
-                    .on_hover_text("Send this message and the ones after it")
+                    .on_hover_text(
+                        "Send this message and the ones after it (a bank that stopped half way)",
+                    )
                     .clicked()
             {
                 s.handles.store.request(WorkerRequest::SendPart {
                     entry: id,
-                    from: self.message,
+                    from: i,
                     to: count,
                 });
             }
+            if ui
+                .button("Export this message…")
+                .on_hover_text("Save only this message to a file (format chosen in the Files tab)")
+                .clicked()
+            {
+                let one = s.handles.store.read(|l| {
+                    l.get(id).and_then(|en| {
+                        let m = en.messages.get(i)?.clone();
+                        let mut one = Entry::new(
+                            vec![m],
+                            Source::Import(en.name.clone()),
+                            en.created_unix_ms,
+                        );
+                        one.name = format!("{} - message {}", en.name, i + 1);
+                        Some(one)
+                    })
+                });
+                if let Some(one) = one {
+                    let stem = file_stem(&one.name);
+                    s.exports.push((vec![one], stem));
+                }
+            }
+            if ui
+                .add_enabled(count > 1, egui::Button::new("Delete this message"))
+                .on_hover_text("Remove this message from the entry (Undo puts it back)")
+                .on_disabled_hover_text("The entry's only message: delete the entry instead")
+                .clicked()
+            {
+                let rest = s.handles.store.read(|l| {
+                    l.get(id).map(|en| {
+                        let mut m = en.messages.clone();
+                        m.remove(i);
+                        m
+                    })
+                });
+                if let Some(rest) = rest {
+                    s.edit(Edit::SetMessages(id, rest));
+                }
+            }
         });
-        let bytes = &entry.messages[self.message];
+    }
+
+    /// What the shown message is, and its bytes.
+    fn decoded(&mut self, ui: &mut egui::Ui, bytes: &[u8]) {
         match SysEx::new(bytes) {
             Ok(msg) => {
                 let r = devices::recognise(&msg);
@@ -131,8 +336,48 @@ impl DetailPanel {
             .auto_shrink([false, false])
             .show_rows(ui, 16.0, rows, |ui, range| {
                 for row in range {
-                    ui.monospace(format::hex_row(bytes, row));
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(format::hex_row(bytes, row)).monospace(),
+                        )
+                        .extend(),
+                    );
                 }
             });
+    }
+}
+
+/// A file name stem from an entry name (no path separators or other awkward characters).
+pub fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match stem.trim() {
+        "" => "message".into(),
+        t => t.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_file_names() {
+        assert_eq!(parse_tags(" pads, live 2026,,pads "), ["pads", "live 2026"]);
+        assert!(parse_tags(" , ").is_empty());
+        assert_eq!(
+            file_stem("Yamaha DX7: E.PIANO 1/2"),
+            "Yamaha DX7_ E.PIANO 1_2"
+        );
+        assert_eq!(file_stem("::"), "__");
+        assert_eq!(file_stem(" "), "message");
     }
 }

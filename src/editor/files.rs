@@ -9,6 +9,10 @@ use crate::library::Entry;
 use crate::pacing::Pacing;
 use crossbeam_channel::{Receiver, Sender};
 
+/// Environment variable naming a folder exports go to without a dialog (scripts and tests); an
+/// existing file there is never replaced.
+pub const EXPORT_DIR_VAR: &str = "SYSEX_VAULT_EXPORT_DIR";
+
 /// What a dialog thread reports back.
 enum Done {
     Imported(Vec<Result<Vec<Imported>, String>>),
@@ -131,6 +135,7 @@ impl FilesPanel {
         ui.label("Import .syx, .mid, hex text (.txt) or SysEx Vault library (.sxvl) files, or drop them onto the window.");
         if ui
             .add_enabled(!self.busy, egui::Button::new("Import files…"))
+            .on_hover_text("Add .syx, .mid, hex text or .sxvl files to the library")
             .clicked()
         {
             self.busy = true;
@@ -153,10 +158,14 @@ impl FilesPanel {
         ui.separator();
         ui.horizontal(|ui| {
             ui.label("Export as");
-            ui.selectable_value(&mut self.format, Format::Syx, ".syx");
-            ui.selectable_value(&mut self.format, Format::Mid, ".mid");
-            ui.selectable_value(&mut self.format, Format::Hex, "hex text");
-            ui.selectable_value(&mut self.format, Format::Library, "library (.sxvl)");
+            ui.selectable_value(&mut self.format, Format::Syx, ".syx")
+                .on_hover_text("Raw SysEx, what every librarian reads");
+            ui.selectable_value(&mut self.format, Format::Mid, ".mid")
+                .on_hover_text("A Standard MIDI File any sequencer can play back, DIN-paced");
+            ui.selectable_value(&mut self.format, Format::Hex, "hex text")
+                .on_hover_text("One message per line in hex");
+            ui.selectable_value(&mut self.format, Format::Library, "library (.sxvl)")
+                .on_hover_text("Entries with names, tags, favourites and notes, for the standalone app or another project");
         });
         // Counted every frame; the entries are copied only when an export is asked for (a
         // copy of a large library each frame would stall the editor).
@@ -177,6 +186,7 @@ impl FilesPanel {
                     !self.busy && !selection.is_empty(),
                     egui::Button::new("Export selected…"),
                 )
+                .on_hover_text("Save the selected entries to one file")
                 .clicked()
             {
                 self.export(pick(false), "selection");
@@ -186,6 +196,7 @@ impl FilesPanel {
                     !self.busy && count > 0,
                     egui::Button::new("Export whole library…"),
                 )
+                .on_hover_text("Save every entry to one file")
                 .clicked()
             {
                 self.export(pick(true), "sysex-vault-library");
@@ -201,18 +212,24 @@ impl FilesPanel {
             ui.horizontal(|ui| {
                 if ui
                     .add_enabled(!self.busy, egui::Button::new("Export it raw…"))
+                    .on_hover_text("Save the unreadable saved library as it is, to recover it with a newer SysEx Vault")
                     .clicked()
                 {
                     self.save_bytes(u.raw.clone().into_bytes(), "unreadable-library.txt");
                 }
-                if ui.button("Discard it (cannot be undone)").clicked() {
+                if ui
+                    .button("Discard it (cannot be undone)")
+                    .on_hover_text("Drop the unreadable saved library for good")
+                    .clicked()
+                {
                     s.handles.store.discard_unreadable();
                 }
             });
         }
     }
 
-    fn export(&mut self, entries: Vec<Entry>, stem: &str) {
+    /// Exports entries in the chosen format through a save dialog (on its own thread).
+    pub fn export(&mut self, entries: Vec<Entry>, stem: &str) {
         match files::export_entries(&entries, self.format, &Pacing::DIN) {
             Ok(bytes) => self.save_bytes(bytes, &format!("{stem}.{}", self.format.extension())),
             Err(e) => {
@@ -225,6 +242,19 @@ impl FilesPanel {
         self.busy = true;
         let tx = self.tx.clone();
         let file_name = file_name.to_owned();
+        if let Some(dir) = std::env::var_os(EXPORT_DIR_VAR) {
+            // No dialog (scripts, tests): a new file in that folder, never over an existing one.
+            let path = std::path::Path::new(&dir).join(&file_name);
+            let done = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+                .map(|()| path.display().to_string())
+                .map_err(|e| format!("{}: {e}", path.display()));
+            let _ = tx.send(Done::Exported(done));
+            return;
+        }
         std::thread::spawn(move || {
             let picked = pollster::block_on(
                 rfd::AsyncFileDialog::new()

@@ -45,6 +45,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Text from a definition file as one paragraph per blank-line-separated block: the file's own
+/// line breaks (made to keep lines short in TOML) are joined with spaces so the text wraps to
+/// the panel.
+pub fn reflow(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 /// One hex-view row: offset, 16 bytes in hex, and their ASCII.
 pub fn hex_row(bytes: &[u8], row: usize) -> String {
     let start = row * 16;
@@ -70,6 +81,10 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(bytes(4104), "4.0 KiB");
+        assert_eq!(
+            reflow(" one\ntwo  three\n\nfour\n"),
+            "one two three\n\nfour"
+        );
         assert_eq!(datetime(0), "1970-01-01 00:00");
         // 2026-11-30 15:25:31 UTC
         assert_eq!(datetime(1_796_052_331_000), "2026-11-30 15:25");

@@ -1,10 +1,14 @@
-//! The library list: virtualised rows with name, device, kind, messages, size, capture time and
-//! markers; sorting, filtering by text and device, multi-select, and the list's actions (rename,
-//! delete with undo, reorder, group into a bank, split a bank).
+//! The library list: a table with resizable columns that lays out only the visible rows (10,000
+//! entries stay smooth), rows rebuilt only when the library changes; sorting by every column;
+//! filtering by text (names, devices, tags and notes), device, kind, tag and favourites;
+//! multi-select; "changed since the last capture" at a glance; and the list's actions (rename,
+//! favourite, delete with undo, reorder, group into a bank, split a bank).
 
 use super::{format, Shared, UiSettings};
 use crate::engine::store::Edit;
-use crate::library::{Entry, EntryId};
+use crate::library::{Entry, EntryId, Library};
+use egui_extras::{Column, TableBuilder};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +18,8 @@ pub enum SortKey {
     /// Library order (the order sends and reorder use).
     #[default]
     Position,
+    /// Favourites first.
+    Favourite,
     /// Name.
     Name,
     /// Device.
@@ -26,45 +32,78 @@ pub enum SortKey {
     Size,
     /// Capture or import time.
     Created,
+    /// Tags.
+    Tags,
+    /// Notes: the user's note, then what the library noticed.
+    Notes,
+}
+
+/// Filters that choose which rows are shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Filters {
+    text: String,
+    device: Option<String>,
+    kind: Option<&'static str>,
+    tag: Option<String>,
+    favourites: bool,
 }
 
 /// The list's own state.
 #[derive(Default)]
 pub struct LibraryPanel {
-    filter: String,
-    device: Option<String>,
+    filters: Filters,
     renaming: Option<(EntryId, String)>,
     bank_name: String,
+    cache: Cache,
+    view: View,
+    scroll_to: Option<EntryId>,
+}
+
+/// Rows of the whole library, rebuilt only when the library changes.
+#[derive(Default)]
+struct Cache {
+    generation: Option<u64>,
+    rows: Vec<Row>,
+    devices: Vec<String>,
+    kinds: Vec<&'static str>,
+    tags: Vec<String>,
+}
+
+/// Which rows are shown, in which order: recomputed only when the library, a filter or the
+/// sort changes.
+#[derive(Default)]
+struct View {
+    key: Option<(u64, Filters, SortKey, bool)>,
+    shown: Vec<usize>,
 }
 
 const ROW_HEIGHT: f32 = 20.0;
 
-/// Adds `widget` left-aligned in a cell of `width`, so columns line up row after row.
-fn cell(ui: &mut egui::Ui, width: f32, widget: impl egui::Widget) -> egui::Response {
-    ui.allocate_ui_with_layout(
-        egui::vec2(width, ROW_HEIGHT),
-        egui::Layout::left_to_right(egui::Align::Center),
-        |ui| {
-            ui.set_width(width);
-            ui.add(widget)
-        },
-    )
-    .inner
-}
-
 struct Row {
     id: EntryId,
+    position: usize,
+    favourite: bool,
     name: String,
     device: String,
     kind: &'static str,
     messages: usize,
     bytes: usize,
     created: u64,
+    tags: String,
+    tag_list: Vec<String>,
+    note: String,
     markers: String,
+    /// Lower-case name, device, tags and note, for the text filter.
+    haystack: String,
 }
 
-fn row(e: &Entry) -> Row {
+/// What the library noticed about an entry: duplicates, damage, recall, and whether it changed
+/// since the previous capture of the same patch (`previous`: its capture time).
+fn markers(e: &Entry, previous: Option<u64>) -> String {
     let mut markers = Vec::new();
+    if let Some(at) = previous {
+        markers.push(format!("changed since {}", format::datetime(at)));
+    }
     if let Some(d) = e.duplicate_of {
         markers.push(format!("duplicate of #{d}"));
     }
@@ -83,145 +122,300 @@ fn row(e: &Entry) -> Row {
     if let Some(pc) = e.program_change {
         markers.push(format!("PC {}", u16::from(pc) + 1));
     }
-    Row {
-        id: e.id,
-        name: e.name.clone(),
-        device: e.device.clone(),
-        kind: e.kind.label(),
-        messages: e.messages.len(),
-        bytes: e.byte_len(),
-        created: e.created_unix_ms,
-        markers: markers.join(", "),
+    if e.stored_at.is_some() {
+        markers.push("recalled by program change".into());
+    }
+    markers.join(", ")
+}
+
+/// For each entry, the capture time of the previous entry holding the same patch (same
+/// definition, kind and name) when its bytes differ: "changed since the last capture".
+pub fn changed_since(lib: &Library) -> Vec<Option<u64>> {
+    let mut last: HashMap<(&str, &'static str, &str), (u64, u64)> = HashMap::new();
+    lib.entries
+        .iter()
+        .map(|e| {
+            let key = (e.profile.as_str(), e.kind.label(), e.name.as_str());
+            let before = last.insert(key, (e.hash, e.created_unix_ms));
+            before.and_then(|(hash, at)| (hash != e.hash).then_some(at))
+        })
+        .collect()
+}
+
+impl Cache {
+    fn refresh(&mut self, generation: u64, lib: &Library) {
+        if self.generation == Some(generation) {
+            return;
+        }
+        let changed = changed_since(lib);
+        self.rows = lib
+            .entries
+            .iter()
+            .zip(changed)
+            .enumerate()
+            .map(|(position, (e, previous))| {
+                let tags = e.tags.join(", ");
+                Row {
+                    id: e.id,
+                    position,
+                    favourite: e.favourite,
+                    haystack: format!("{}\n{}\n{}\n{}", e.name, e.device, tags, e.note)
+                        .to_lowercase(),
+                    name: e.name.clone(),
+                    device: e.device.clone(),
+                    kind: e.kind.label(),
+                    messages: e.messages.len(),
+                    bytes: e.byte_len(),
+                    created: e.created_unix_ms,
+                    tags,
+                    tag_list: e.tags.clone(),
+                    note: e.note.clone(),
+                    markers: markers(e, previous),
+                }
+            })
+            .collect();
+        let mut devices: Vec<String> = self.rows.iter().map(|r| r.device.clone()).collect();
+        devices.sort();
+        devices.dedup();
+        let mut kinds: Vec<&'static str> = self.rows.iter().map(|r| r.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        let mut tags: Vec<String> = self
+            .rows
+            .iter()
+            .flat_map(|r| r.tag_list.iter().cloned())
+            .collect();
+        tags.sort_by_key(|t| t.to_lowercase());
+        tags.dedup();
+        (self.devices, self.kinds, self.tags) = (devices, kinds, tags);
+        self.generation = Some(generation);
+    }
+}
+
+impl View {
+    fn refresh(&mut self, cache: &Cache, filters: &Filters, sort: SortKey, descending: bool) {
+        let key = (
+            cache.generation.unwrap_or_default(),
+            filters.clone(),
+            sort,
+            descending,
+        );
+        if self.key.as_ref() == Some(&key) {
+            return;
+        }
+        let needle = filters.text.trim().to_lowercase();
+        let rows = &cache.rows;
+        let mut shown: Vec<usize> = (0..rows.len())
+            .filter(|&i| {
+                let r = &rows[i];
+                (needle.is_empty() || r.haystack.contains(&needle))
+                    && filters.device.as_ref().is_none_or(|d| &r.device == d)
+                    && filters.kind.is_none_or(|k| r.kind == k)
+                    && filters.tag.as_ref().is_none_or(|t| r.tag_list.contains(t))
+                    && (!filters.favourites || r.favourite)
+            })
+            .collect();
+        let text = |s: &str| s.to_lowercase();
+        // Stable sorts: rows that compare equal keep library order.
+        match sort {
+            SortKey::Position => {}
+            SortKey::Favourite => shown.sort_by_key(|&i| !rows[i].favourite),
+            SortKey::Name => shown.sort_by_cached_key(|&i| text(&rows[i].name)),
+            SortKey::Device => shown.sort_by(|&a, &b| rows[a].device.cmp(&rows[b].device)),
+            SortKey::Kind => shown.sort_by_key(|&i| rows[i].kind),
+            SortKey::Messages => shown.sort_by_key(|&i| rows[i].messages),
+            SortKey::Size => shown.sort_by_key(|&i| rows[i].bytes),
+            SortKey::Created => shown.sort_by_key(|&i| rows[i].created),
+            SortKey::Tags => shown.sort_by_cached_key(|&i| text(&rows[i].tags)),
+            SortKey::Notes => {
+                shown.sort_by_cached_key(|&i| (text(&rows[i].note), text(&rows[i].markers)))
+            }
+        }
+        if descending {
+            shown.reverse();
+        }
+        self.shown = shown;
+        self.key = Some(key);
     }
 }
 
 impl LibraryPanel {
     /// Draws the list and its actions.
     pub fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, settings: &mut UiSettings) {
+        // The generation is read first: a change made between the two reads only causes one
+        // more rebuild, never a stale list.
+        let generation = s.handles.store.generation();
+        let cache = &mut self.cache;
+        s.handles.store.read(|lib| cache.refresh(generation, lib));
         let mut select_all = false;
-        let (mut rows, devices) = s.handles.store.read(|lib| {
-            let mut devices: Vec<String> = lib.entries.iter().map(|e| e.device.clone()).collect();
-            devices.sort();
-            devices.dedup();
-            (lib.entries.iter().map(row).collect::<Vec<_>>(), devices)
-        });
-        ui.horizontal(|ui| {
-            ui.label("Filter");
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Search");
             ui.add(
-                egui::TextEdit::singleline(&mut self.filter)
+                egui::TextEdit::singleline(&mut self.filters.text)
                     .id(egui::Id::unique(FILTER_ID))
-                    .hint_text("name, device…")
-                    .desired_width(120.0),
+                    .hint_text("name, device, tag, note…")
+                    .desired_width(140.0),
             )
-            .on_hover_text("Search names and devices (Ctrl+F)");
+            .on_hover_text("Search names, devices, tags and notes (Ctrl+F)");
+            let any = |v: &Option<String>, all: &str| v.clone().unwrap_or_else(|| all.into());
+            egui::ComboBox::from_label("device")
+                .selected_text(any(&self.filters.device, "All devices"))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filters.device, None, "All devices");
+                    for d in &self.cache.devices {
+                        ui.selectable_value(&mut self.filters.device, Some(d.clone()), d);
+                    }
+                })
+                .response
+                .on_hover_text("Show one device's entries");
+            egui::ComboBox::from_label("kind")
+                .selected_text(self.filters.kind.unwrap_or("All kinds"))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filters.kind, None, "All kinds");
+                    for k in &self.cache.kinds {
+                        ui.selectable_value(&mut self.filters.kind, Some(*k), *k);
+                    }
+                })
+                .response
+                .on_hover_text("Show one kind of dump: presets, banks, globals…");
+            egui::ComboBox::from_label("tag")
+                .selected_text(any(&self.filters.tag, "All tags"))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filters.tag, None, "All tags");
+                    for t in &self.cache.tags {
+                        ui.selectable_value(&mut self.filters.tag, Some(t.clone()), t);
+                    }
+                })
+                .response
+                .on_hover_text("Show the entries with this tag");
+            ui.toggle_value(&mut self.filters.favourites, "★ Favourites")
+                .on_hover_text("Show favourites only");
             select_all = ui
                 .button("Select all")
-                .on_hover_text("Select every entry the filter shows, in list order")
+                .on_hover_text("Select every entry shown, in list order")
                 .clicked();
-            egui::ComboBox::from_label("Device")
-                .selected_text(self.device.clone().unwrap_or_else(|| "All devices".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.device, None, "All devices");
-                    for d in devices {
-                        ui.selectable_value(&mut self.device, Some(d.clone()), d);
-                    }
-                });
-            ui.label(format!("{} selected", s.selection.len()));
+            ui.label(format!("{} selected", s.selection.len()))
+                .on_hover_text("Tick entries to send, export, group or compare them together");
         });
         self.actions(ui, s);
-        let needle = self.filter.to_lowercase();
-        rows.retain(|r| {
-            (needle.is_empty()
-                || r.name.to_lowercase().contains(&needle)
-                || r.device.to_lowercase().contains(&needle))
-                && self.device.as_ref().is_none_or(|d| &r.device == d)
-        });
-        match settings.sort {
-            SortKey::Position => {}
-            SortKey::Name => rows.sort_by_key(|r| r.name.to_lowercase()),
-            SortKey::Device => rows.sort_by(|a, b| a.device.cmp(&b.device)),
-            SortKey::Kind => rows.sort_by(|a, b| a.kind.cmp(b.kind)),
-            SortKey::Messages => rows.sort_by_key(|r| r.messages),
-            SortKey::Size => rows.sort_by_key(|r| r.bytes),
-            SortKey::Created => rows.sort_by_key(|r| r.created),
-        }
-        if settings.descending {
-            rows.reverse();
-        }
+        self.view.refresh(
+            &self.cache,
+            &self.filters,
+            settings.sort,
+            settings.descending,
+        );
+        let shown: Vec<EntryId> = self
+            .view
+            .shown
+            .iter()
+            .map(|&i| self.cache.rows[i].id)
+            .collect();
         if select_all {
-            *s.selection = rows.iter().map(|r| r.id).collect();
+            *s.selection = shown.clone();
         }
-        self.keys(ui, s, &rows.iter().map(|r| r.id).collect::<Vec<_>>());
-        // Fixed columns for short values; name, device and notes share the rest.
-        let avail = ui.available_width() - 8.0 * ui.spacing().item_spacing.x;
-        let flexible = (avail - (24.0 + 56.0 + 40.0 + 64.0 + 118.0)).max(300.0);
-        let widths = [
-            24.0,
-            flexible * 0.5,
-            flexible * 0.22,
-            56.0,
-            40.0,
-            64.0,
-            118.0,
-            flexible * 0.28,
-        ];
-        ui.horizontal(|ui| {
-            ui.add_sized([widths[0], ROW_HEIGHT], egui::Label::new(""));
-            for (i, (key, title)) in [
-                (SortKey::Name, "Name"),
-                (SortKey::Device, "Device"),
-                (SortKey::Kind, "Kind"),
-                (SortKey::Messages, "Msgs"),
-                (SortKey::Size, "Size"),
-                (SortKey::Created, "Captured"),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let arrow = match (settings.sort == key, settings.descending) {
-                    (true, false) => " (up)",
-                    (true, true) => " (down)",
-                    _ => "",
-                };
-                let b = ui.add_sized(
-                    [widths[i + 1], ROW_HEIGHT],
-                    egui::Button::new(format!("{title}{arrow}")).frame(false),
-                );
-                if b.clicked() {
-                    if settings.sort == key {
-                        settings.descending = !settings.descending;
-                    } else {
-                        settings.sort = key;
-                        settings.descending = false;
-                    }
-                }
-            }
-            if cell(
-                ui,
-                widths[7],
-                egui::Button::new("Notes (library order)").frame(false),
-            )
-            .clicked()
-            {
-                settings.sort = SortKey::Position;
-                settings.descending = false;
-            }
-        });
+        self.keys(ui, s, &shown);
         ui.separator();
-        if rows.is_empty() {
-            ui.label("No entries yet. Arm Record (Record tab) and start a dump on your synth, or import a .syx / .mid file (Files tab, or drop it here).");
+        if self.cache.rows.is_empty() {
+            ui.label("No entries yet: press \"Back up\" to get your synth's sounds, or import a .syx / .mid file (Files tab, or drop it here).");
+            return;
         }
-        egui::ScrollArea::both()
-            .id_salt("library rows")
+        if shown.is_empty() {
+            ui.label("No entry matches the search and filters.");
+        }
+        let scroll_to = self
+            .scroll_to
+            .take()
+            .and_then(|id| shown.iter().position(|x| *x == id));
+        // Wider than the panel when every column is shown: the table then scrolls sideways.
+        egui::ScrollArea::horizontal()
+            .id_salt("library sideways")
             .auto_shrink([false, false])
-            .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
-                for r in &rows[range] {
-                    ui.horizontal(|ui| {
+            .show(ui, |ui| self.table(ui, s, settings, scroll_to));
+    }
+
+    /// The table itself: a header that sorts, and only the visible rows laid out.
+    fn table(
+        &mut self,
+        ui: &mut egui::Ui,
+        s: &mut Shared<'_>,
+        settings: &mut UiSettings,
+        scroll_to: Option<usize>,
+    ) {
+        let mut table = TableBuilder::new(ui)
+            .id_salt("library table")
+            .striped(true)
+            .resizable(true)
+            .auto_shrink([false, false])
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::exact(22.0))
+            .column(Column::exact(22.0))
+            .column(Column::initial(34.0).at_least(28.0))
+            .column(Column::initial(180.0).at_least(60.0).clip(true))
+            .column(Column::initial(110.0).at_least(40.0).clip(true))
+            .column(Column::initial(64.0).at_least(30.0).clip(true))
+            .column(Column::initial(40.0).at_least(30.0))
+            .column(Column::initial(64.0).at_least(40.0))
+            .column(Column::initial(118.0).at_least(40.0).clip(true))
+            .column(Column::initial(90.0).at_least(30.0).clip(true))
+            .column(Column::remainder().at_least(60.0).clip(true));
+        if let Some(row) = scroll_to {
+            table = table.scroll_to_row(row, None);
+        }
+        let header = [
+            (None, "", ""),
+            (Some(SortKey::Favourite), "★", "Sort favourites first"),
+            (
+                Some(SortKey::Position),
+                "#",
+                "Library order (the order sends use)",
+            ),
+            (Some(SortKey::Name), "Name", "Sort by name"),
+            (Some(SortKey::Device), "Device", "Sort by device"),
+            (Some(SortKey::Kind), "Kind", "Sort by kind"),
+            (Some(SortKey::Messages), "Msgs", "Sort by message count"),
+            (Some(SortKey::Size), "Size", "Sort by size"),
+            (
+                Some(SortKey::Created),
+                "Captured",
+                "Sort by capture or import time",
+            ),
+            (Some(SortKey::Tags), "Tags", "Sort by tags"),
+            (Some(SortKey::Notes), "Notes", "Sort by note"),
+        ];
+        let rows = &self.cache.rows;
+        let order = &self.view.shown;
+        let renaming = &mut self.renaming;
+        table
+            .header(ROW_HEIGHT, |mut h| {
+                for (key, title, tip) in header {
+                    h.col(|ui| {
+                        let Some(key) = key else { return };
+                        let arrow = match (settings.sort == key, settings.descending) {
+                            (true, false) => " ⏶",
+                            (true, true) => " ⏷",
+                            _ => "",
+                        };
+                        let b = ui
+                            .add(egui::Button::new(format!("{title}{arrow}")).frame(false))
+                            .on_hover_text(format!("{tip} (click again to reverse)"));
+                        if b.clicked() {
+                            if settings.sort == key {
+                                settings.descending = !settings.descending;
+                            } else {
+                                settings.sort = key;
+                                settings.descending = false;
+                            }
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(ROW_HEIGHT, order.len(), |mut row| {
+                    let r = &rows[order[row.index()]];
+                    row.set_selected(s.selection.contains(&r.id));
+                    row.col(|ui| {
                         let mut checked = s.selection.contains(&r.id);
-                        let check = ui.add_sized(
-                            [widths[0], ROW_HEIGHT],
-                            egui::Checkbox::without_text(&mut checked),
-                        );
+                        let check = ui.add(egui::Checkbox::without_text(&mut checked));
                         check.widget_info(|| {
                             egui::WidgetInfo::selected(
                                 egui::Role::CheckBox,
@@ -237,35 +431,60 @@ impl LibraryPanel {
                                 s.selection.retain(|x| *x != r.id);
                             }
                         }
-                        if self.renaming.as_ref().is_some_and(|(id, _)| *id == r.id) {
-                            let (_, text) = self.renaming.as_mut().expect("checked above");
-                            let edit = ui.add_sized(
-                                [widths[1], ROW_HEIGHT],
-                                egui::TextEdit::singleline(text).hint_text("New name"),
+                    });
+                    row.col(|ui| {
+                        let star = ui
+                            .add(
+                                egui::Button::new(if r.favourite { "★" } else { "☆" })
+                                    .frame(false),
+                            )
+                            .on_hover_text("Favourite (click to change)");
+                        star.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::Role::CheckBox,
+                                true,
+                                r.favourite,
+                                format!("Favourite {}", r.name),
+                            )
+                        });
+                        if star.clicked() {
+                            s.edit(Edit::SetFavourite(r.id, !r.favourite));
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label((r.position + 1).to_string());
+                    });
+                    row.col(|ui| {
+                        if renaming.as_ref().is_some_and(|(id, _)| *id == r.id) {
+                            let (_, text) = renaming.as_mut().expect("checked above");
+                            let edit = ui.add(
+                                egui::TextEdit::singleline(text)
+                                    .hint_text("New name")
+                                    .desired_width(f32::INFINITY),
                             );
                             // Escape leaves the name as it was.
                             if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                                self.renaming = None;
+                                *renaming = None;
                             } else {
                                 edit.request_focus();
                             }
-                            if self.renaming.is_some()
+                            if renaming.is_some()
                                 && (edit.lost_focus()
                                     || ui.input(|i| i.key_pressed(egui::Key::Enter)))
                             {
-                                if let Some((id, name)) = self.renaming.take() {
+                                if let Some((id, name)) = renaming.take() {
                                     if !name.trim().is_empty() {
                                         s.edit(Edit::Rename(id, name.trim().to_owned()));
                                     }
                                 }
                             }
                         } else {
-                            let name = cell(
-                                ui,
-                                widths[1],
-                                egui::Button::selectable(*s.focus == Some(r.id), r.name.as_str())
-                                    .truncate(),
-                            );
+                            let name = ui
+                                .add(
+                                    egui::Button::selectable(*s.focus == Some(r.id), r.name.as_str())
+                                        .truncate(),
+                                )
+                                .on_hover_text("Click to show it, Ctrl/Shift-click to add it to the selection, double-click to rename");
                             if name.clicked() {
                                 *s.focus = Some(r.id);
                                 if !ui.input(|i| i.modifiers.command || i.modifiers.shift) {
@@ -276,31 +495,43 @@ impl LibraryPanel {
                                 }
                             }
                             if name.double_clicked() {
-                                self.renaming = Some((r.id, r.name.clone()));
+                                *renaming = Some((r.id, r.name.clone()));
                             }
                         }
-                        ui.add_sized(
-                            [widths[2], ROW_HEIGHT],
-                            egui::Label::new(&r.device).truncate(),
-                        );
-                        ui.add_sized([widths[3], ROW_HEIGHT], egui::Label::new(r.kind));
-                        ui.add_sized(
-                            [widths[4], ROW_HEIGHT],
-                            egui::Label::new(r.messages.to_string()),
-                        );
-                        ui.add_sized(
-                            [widths[5], ROW_HEIGHT],
-                            egui::Label::new(format::bytes(r.bytes as u64)),
-                        );
-                        ui.add_sized(
-                            [widths[6], ROW_HEIGHT],
-                            egui::Label::new(format::datetime(r.created)),
-                        );
+                    });
+                    row.col(|ui| {
+                        ui.add(egui::Label::new(&r.device).truncate());
+                    });
+                    row.col(|ui| {
+                        ui.label(r.kind);
+                    });
+                    row.col(|ui| {
+                        ui.label(r.messages.to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(format::bytes(r.bytes as u64));
+                    });
+                    row.col(|ui| {
+                        ui.add(egui::Label::new(format::datetime(r.created)).truncate());
+                    });
+                    row.col(|ui| {
+                        ui.add(egui::Label::new(&r.tags).truncate());
+                    });
+                    row.col(|ui| {
+                        if !r.note.is_empty() {
+                            ui.add(egui::Label::new(&r.note).truncate());
+                        }
                         if !r.markers.is_empty() {
-                            ui.colored_label(egui::Color32::from_rgb(230, 160, 40), &r.markers);
+                            ui.add(
+                                egui::Label::new(
+                                    egui::RichText::new(&r.markers)
+                                        .color(egui::Color32::from_rgb(230, 160, 40)),
+                                )
+                                .truncate(),
+                            );
                         }
                     });
-                }
+                });
             });
     }
 
@@ -333,6 +564,7 @@ impl LibraryPanel {
                 });
             *s.focus = Some(shown[at]);
             *s.selection = vec![shown[at]];
+            self.scroll_to = Some(shown[at]);
         }
         let selected = s.selection.clone();
         if pressed(Key::Enter) && !selected.is_empty() {
@@ -365,9 +597,20 @@ impl LibraryPanel {
 
     fn actions(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
         let selected = s.selection.clone();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button("Back up…")
+                .on_hover_text("Get sounds from your synth, step by step")
+                .clicked()
+            {
+                *s.back_up = true;
+            }
             let one = selected.len() == 1;
-            if ui.add_enabled(one, egui::Button::new("Rename")).clicked() {
+            if ui
+                .add_enabled(one, egui::Button::new("Rename"))
+                .on_hover_text("Rename the selected entry (F2)")
+                .clicked()
+            {
                 let name = s
                     .handles
                     .store
@@ -376,29 +619,43 @@ impl LibraryPanel {
             }
             if ui
                 .add_enabled(!selected.is_empty(), egui::Button::new("Delete"))
+                .on_hover_text("Delete the selected entries (Delete key; Undo brings them back)")
                 .clicked()
             {
                 delete(s, &selected);
             }
             if ui
                 .add_enabled(!s.undo.is_empty(), egui::Button::new("Undo"))
+                .on_hover_text("Undo the last change to the library")
                 .clicked()
             {
                 s.undo();
             }
-            if ui.add_enabled(one, egui::Button::new("Up")).clicked() {
+            if ui
+                .add_enabled(one, egui::Button::new("Up"))
+                .on_hover_text("Move the entry up in library order (the order sends use)")
+                .clicked()
+            {
                 s.edit(Edit::Move(selected[0], -1));
             }
-            if ui.add_enabled(one, egui::Button::new("Down")).clicked() {
+            if ui
+                .add_enabled(one, egui::Button::new("Down"))
+                .on_hover_text("Move the entry down in library order")
+                .clicked()
+            {
                 s.edit(Edit::Move(selected[0], 1));
             }
             ui.add(
                 egui::TextEdit::singleline(&mut self.bank_name)
                     .hint_text("bank name")
                     .desired_width(90.0),
-            );
+            )
+            .on_hover_text("Name of the bank \"Group into bank\" makes");
             if ui
                 .add_enabled(selected.len() >= 2, egui::Button::new("Group into bank"))
+                .on_hover_text(
+                    "One entry holding the selected entries' messages, in selection order",
+                )
                 .clicked()
             {
                 let name = if self.bank_name.trim().is_empty() {
@@ -439,7 +696,7 @@ impl LibraryPanel {
                         || picked[0].messages.len() > 1),
             )
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .add_enabled(one && bank_like, egui::Button::new("Split into patches"))
                 .on_hover_text("A bank dump into its patches (DX7 32 voices, Kawai blocks, ...), by the synth's definition")

@@ -12,7 +12,8 @@ pub struct LogPanel {
 impl LogPanel {
     /// Draws the panel.
     pub fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
-        ui.checkbox(&mut self.errors_only, "Errors and warnings only");
+        ui.checkbox(&mut self.errors_only, "Errors and warnings only")
+            .on_hover_text("Hide the information lines");
         let lines = s.handles.store.log_lines();
         egui::ScrollArea::vertical()
             .id_salt("log")

@@ -32,7 +32,11 @@ impl RecordPanel {
         } else {
             egui::Color32::from_gray(60)
         });
-        if ui.add(button).clicked() {
+        if ui
+            .add(button)
+            .on_hover_text("Arm or disarm the Record parameter (the host can automate it too)")
+            .clicked()
+        {
             s.host.set_record(!armed);
         }
         ui.label(if armed {
@@ -95,15 +99,24 @@ impl RecordPanel {
         let before = route.clone();
         ui.horizontal_wrapped(|ui| {
             ui.label("MIDI route");
-            ui.selectable_value(&mut route.direct, false, "Through the host");
+            ui.selectable_value(&mut route.direct, false, "Through the host")
+                .on_hover_text("SysEx in and out through the track's MIDI, as the host passes it");
             ui.selectable_value(
                 &mut route.direct,
                 true,
                 format!("Direct ports ({})", ports::BACKEND),
+            )
+            .on_hover_text(
+                "Open the synth's MIDI ports from the plugin, for hosts that strip SysEx",
             );
         });
         if route.direct {
-            if self.ports.is_none() || ui.button("Refresh ports").clicked() {
+            if self.ports.is_none()
+                || ui
+                    .button("Refresh ports")
+                    .on_hover_text("List the MIDI ports again (after plugging a device in)")
+                    .clicked()
+            {
                 self.ports =
                     Some(ports::input_ports().and_then(|i| ports::output_ports().map(|o| (i, o))));
             }
@@ -142,7 +155,9 @@ fn port_choice(ui: &mut egui::Ui, label: &str, choice: &mut Option<String>, avai
             for p in available {
                 ui.selectable_value(choice, Some(p.clone()), p);
             }
-        });
+        })
+        .response
+        .on_hover_text("The port is saved with the project by its exact name");
     if missing {
         ui.colored_label(
             egui::Color32::from_rgb(220, 80, 60),

@@ -24,6 +24,24 @@ pub struct SendPanel {
     dump_program: u16,
     /// Last program of a walk ("Get from synth" for several programs); `None`: one request.
     walk_to: Option<u16>,
+    /// The scratchpad's text: hex typed or pasted.
+    scratch: String,
+}
+
+/// Reads the scratchpad: hex bytes forming whole SysEx messages. Anything else (a stray byte,
+/// a message without F7, a character that is not hex) is refused with the reason.
+pub fn read_scratch(text: &str) -> Result<Vec<Vec<u8>>, String> {
+    let imported = crate::files::import("scratchpad.txt", text.as_bytes(), 0)?;
+    if let Some(w) = imported.warnings.first() {
+        return Err(w.clone());
+    }
+    if !imported.entry.unterminated.is_empty() {
+        return Err("a message has no F7 at its end".into());
+    }
+    if imported.entry.messages.is_empty() {
+        return Err("no complete message (F0 … F7) yet".into());
+    }
+    Ok(imported.entry.messages)
 }
 
 impl SendPanel {
@@ -44,6 +62,9 @@ impl SendPanel {
                     !selected.is_empty(),
                     egui::Button::new(format!("Send selected ({})", selected.len())),
                 )
+                .on_hover_text(
+                    "Send the selected entries in library order, paced (Enter in the list)",
+                )
                 .clicked()
             {
                 let check = *s
@@ -62,6 +83,7 @@ impl SendPanel {
             }
             if ui
                 .add_enabled(!all.is_empty(), egui::Button::new("Send whole library"))
+                .on_hover_text("Send every entry in library order, paced")
                 .clicked()
             {
                 s.handles.store.request(WorkerRequest::Send {
@@ -109,12 +131,14 @@ impl SendPanel {
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(focus.is_some(), egui::Button::new("Recall this on load"))
+                .on_hover_text("Send this entry once when the project loads (total recall)")
                 .clicked()
             {
                 s.edit(Edit::SetRecall(focus));
             }
             if ui
                 .add_enabled(recall.is_some(), egui::Button::new("No recall"))
+                .on_hover_text("Send nothing when the project loads")
                 .clicked()
             {
                 s.edit(Edit::SetRecall(None));
@@ -124,10 +148,12 @@ impl SendPanel {
             let label = ui.label("Program change");
             let mut shown = u16::from(self.program) + 1;
             ui.add(egui::DragValue::new(&mut shown).range(1..=128))
-                .labelled_by(label.id);
+                .labelled_by(label.id)
+                .on_hover_text("Program change number, 1-128, as synths display it");
             self.program = (shown - 1) as u8;
             if ui
                 .add_enabled(focus.is_some(), egui::Button::new("Map"))
+                .on_hover_text("This program change arriving on the track sends the selected entry")
                 .clicked()
             {
                 if let Some(id) = focus {
@@ -136,6 +162,7 @@ impl SendPanel {
             }
             if ui
                 .add_enabled(pc.is_some(), egui::Button::new("Clear"))
+                .on_hover_text("Remove the entry's program-change mapping")
                 .clicked()
             {
                 if let Some(id) = focus {
@@ -151,6 +178,8 @@ impl SendPanel {
         }
         ui.separator();
         self.dump_request_ui(ui, s);
+        ui.separator();
+        self.scratchpad(ui, s);
     }
 
     /// Recall mode of the focused entry: its dump, or bank select and program change where the
@@ -184,12 +213,14 @@ impl SendPanel {
                 let label = ui.label("Program");
                 let mut shown = u16::from(at.program) + 1;
                 ui.add(egui::DragValue::new(&mut shown).range(1..=128))
-                    .labelled_by(label.id);
+                    .labelled_by(label.id)
+                    .on_hover_text("Where the synth keeps this patch, 1-128");
                 at.program = (shown.clamp(1, 128) - 1) as u8;
                 let label = ui.label("Channel");
                 let mut ch = at.channel + 1;
                 ui.add(egui::DragValue::new(&mut ch).range(1..=16))
-                    .labelled_by(label.id);
+                    .labelled_by(label.id)
+                    .on_hover_text("The synth's MIDI channel");
                 at.channel = ch.clamp(1, 16) - 1;
                 let mut bank = at.bank_msb.is_some() || at.bank_lsb.is_some();
                 ui.checkbox(&mut bank, "Bank select")
@@ -198,12 +229,14 @@ impl SendPanel {
                     let mut msb = at.bank_msb.unwrap_or(0);
                     let label = ui.label("MSB");
                     ui.add(egui::DragValue::new(&mut msb).range(0..=127))
-                        .labelled_by(label.id);
+                        .labelled_by(label.id)
+                        .on_hover_text("Bank select MSB (CC 0)");
                     at.bank_msb = Some(msb);
                     let mut lsb = at.bank_lsb.unwrap_or(0);
                     let label = ui.label("LSB");
                     ui.add(egui::DragValue::new(&mut lsb).range(0..=127))
-                        .labelled_by(label.id);
+                        .labelled_by(label.id)
+                        .on_hover_text("Bank select LSB (CC 32)");
                     at.bank_lsb = Some(lsb);
                 } else {
                     at.bank_msb = None;
@@ -216,17 +249,83 @@ impl SendPanel {
         });
     }
 
+    /// Type or paste a message in hex and send it (or keep it).
+    fn scratchpad(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
+        let label = ui.label("Scratchpad: type or paste SysEx in hex");
+        ui.add(
+            egui::TextEdit::multiline(&mut self.scratch)
+                .hint_text("F0 7E 7F 06 01 F7")
+                .font(egui::TextStyle::Monospace)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(
+            "Hex bytes, spaces or commas between them; several messages are sent one after another",
+        );
+        if self.scratch.trim().is_empty() {
+            return;
+        }
+        let read = read_scratch(&self.scratch);
+        match &read {
+            Ok(m) => ui.label(format!(
+                "{} message(s), {}",
+                m.len(),
+                format::bytes(m.iter().map(Vec::len).sum::<usize>() as u64)
+            )),
+            Err(e) => ui.colored_label(egui::Color32::from_rgb(220, 80, 60), e),
+        };
+        let ok = read.as_ref().ok();
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(ok.is_some(), egui::Button::new("Send typed"))
+                .on_hover_text("Send it now, with the pacing above")
+                .clicked()
+            {
+                let choice = *s.handles.pacing.read().unwrap_or_else(|e| e.into_inner());
+                if let Some(m) = ok {
+                    s.handles.store.request(WorkerRequest::SendRaw {
+                        label: "typed message".into(),
+                        messages: m.clone(),
+                        pacing: choice.resolve(Pacing::DIN),
+                    });
+                }
+            }
+            if ui
+                .add_enabled(ok.is_some(), egui::Button::new("Keep typed"))
+                .on_hover_text("Add it to the library as an entry")
+                .clicked()
+            {
+                if let Some(m) = ok {
+                    let mut e = crate::library::Entry::new(
+                        m.clone(),
+                        crate::library::Source::Import("scratchpad".into()),
+                        crate::engine::store::now_unix_ms(),
+                    );
+                    if !e.kind.is_patch() {
+                        e.name = "Typed message".into();
+                    }
+                    s.edit(Edit::Add(vec![e]));
+                }
+            }
+        });
+    }
+
     fn pacing(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>) {
         let mut choice = *s.handles.pacing.read().unwrap_or_else(|e| e.into_inner());
         ui.horizontal_wrapped(|ui| {
             ui.label("Pacing");
-            ui.selectable_value(&mut choice, PacingChoice::Din, "DIN (3125 B/s, 150 ms)");
-            ui.selectable_value(&mut choice, PacingChoice::UsbFast, "USB / fast");
+            ui.selectable_value(&mut choice, PacingChoice::Din, "DIN (3125 B/s, 150 ms)")
+                .on_hover_text("The speed of a 5-pin MIDI cable, with 150 ms after each message: safe for any synth");
+            ui.selectable_value(&mut choice, PacingChoice::UsbFast, "USB / fast")
+                .on_hover_text("For synths on USB MIDI that keep up (no pause between messages)");
             ui.selectable_value(&mut choice, PacingChoice::Slow, "Slow / firmware")
                 .on_hover_text("255-byte chunks at 3125 B/s, 20 ms after each chunk, 500 ms after each message (direct MIDI ports)");
-            ui.selectable_value(&mut choice, PacingChoice::Device, "Device default");
+            ui.selectable_value(&mut choice, PacingChoice::Device, "Device default")
+                .on_hover_text("The pacing the synth's definition gives (DIN where it gives none)");
             if ui
                 .selectable_label(matches!(choice, PacingChoice::Custom(_)), "Custom")
+                .on_hover_text("Your own rate, gap and chunks")
                 .clicked()
             {
                 choice = PacingChoice::Custom(choice.resolve(Pacing::DIN));
@@ -240,14 +339,16 @@ impl SendPanel {
                         .range(10..=1_000_000)
                         .suffix(" B/s"),
                 )
-                .labelled_by(rate.id);
+                .labelled_by(rate.id)
+                .on_hover_text("Most bytes per second (DIN MIDI carries 3125)");
                 let gap = ui.label("Gap after each message");
                 ui.add(
                     egui::DragValue::new(&mut p.gap_after_message_ms)
                         .range(0..=5_000)
                         .suffix(" ms"),
                 )
-                .labelled_by(gap.id);
+                .labelled_by(gap.id)
+                .on_hover_text("Silence after each message, for the synth to store it");
             });
             ui.horizontal(|ui| {
                 let mut chunked = p.chunk_bytes > 0;
@@ -265,14 +366,16 @@ impl SendPanel {
                             .range(crate::pacing::MIN_CHUNK..=crate::pacing::MAX_CHUNK)
                             .suffix(" B"),
                     )
-                    .labelled_by(size.id);
+                    .labelled_by(size.id)
+                    .on_hover_text("Bytes per chunk (rounded down to a multiple of 3)");
                     let pause = ui.label("Pause after each chunk");
                     ui.add(
                         egui::DragValue::new(&mut p.chunk_pause_ms)
                             .range(0..=1_000)
                             .suffix(" ms"),
                     )
-                    .labelled_by(pause.id);
+                    .labelled_by(pause.id)
+                    .on_hover_text("Pause after each chunk");
                 }
             });
             choice = PacingChoice::Custom(p);
@@ -315,7 +418,11 @@ impl SendPanel {
             format::bytes(total_b),
             p.eta_seconds()
         )));
-        if ui.button("Cancel").clicked() {
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop after the message in flight (a long message is ended with F7) and drop what is queued")
+            .clicked()
+        {
             s.handles.store.request(WorkerRequest::Cancel);
         }
     }
@@ -326,7 +433,7 @@ impl SendPanel {
         let defs: Vec<&devices::Definition> = devices::registry().all().iter().collect();
         self.dump_definition = self.dump_definition.min(defs.len());
         let def = defs.get(self.dump_definition).copied();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_label("Synth")
                 .selected_text(def.map_or("Any device (identity request)", |d| d.name.as_str()))
                 .show_ui(ui, |ui| {
@@ -355,21 +462,23 @@ impl SendPanel {
                         for (i, r) in d.requests.iter().enumerate() {
                             ui.selectable_value(&mut self.dump_request, i, &r.label);
                         }
-                    });
+                    })
+                    .response
+                    .on_hover_text("What to ask the synth for");
             }
         });
         if let Some(d) = def.filter(|d| !d.guide.is_empty()) {
             egui::CollapsingHeader::new("How to start a dump on the synth")
                 .id_salt(("guide", &d.id))
                 .default_open(d.requests.is_empty())
-                .show(ui, |ui| ui.label(&d.guide));
+                .show(ui, |ui| ui.label(format::reflow(&d.guide)));
         }
         let request = def.and_then(|d| d.requests.get(self.dump_request));
         let uses = |t: devices::pattern::Token| {
             request.is_some_and(|r| r.messages.iter().any(|p| p.has(t)))
         };
         use devices::pattern::Token;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if self.dump_channel == 0 {
                 self.dump_channel = 1;
             }
@@ -401,7 +510,8 @@ impl SendPanel {
             if uses(Token::Bank) {
                 let label = ui.label("Bank");
                 ui.add(egui::DragValue::new(&mut self.dump_bank).range(0..=127))
-                    .labelled_by(label.id);
+                    .labelled_by(label.id)
+                    .on_hover_text("As the synth numbers its banks in SysEx, from 0");
             }
             if uses(Token::Program) {
                 let label = ui.label("Program");

@@ -36,6 +36,10 @@ pub enum Edit {
     SetMessages(EntryId, Vec<Vec<u8>>),
     /// Recall an entry by program change (where the synth keeps it), or by its dump (`None`).
     SetStoredAt(EntryId, Option<crate::library::StoredAt>),
+    /// Mark an entry as a favourite, or not.
+    SetFavourite(EntryId, bool),
+    /// Replace an entry's note.
+    SetNote(EntryId, String),
 }
 
 impl Library {
@@ -148,6 +152,20 @@ impl Library {
                 }
                 _ => vec![],
             },
+            Edit::SetFavourite(id, on) => match self.get_mut(id) {
+                Some(e) if e.favourite != on => {
+                    e.favourite = on;
+                    vec![Edit::SetFavourite(id, !on)]
+                }
+                _ => vec![],
+            },
+            Edit::SetNote(id, note) => match self.get_mut(id) {
+                Some(e) if e.note != note => {
+                    let old = std::mem::replace(&mut e.note, note);
+                    vec![Edit::SetNote(id, old)]
+                }
+                _ => vec![],
+            },
             Edit::SetMessages(id, messages) => {
                 let Some(e) = self.get_mut(id) else {
                     return vec![];
@@ -197,6 +215,8 @@ mod tests {
             Edit::SetRecall(Some(ids[2])),
             Edit::SetProgram(ids[0], Some(7)),
             Edit::SetTags(ids[1], vec!["favourite".into()]),
+            Edit::SetFavourite(ids[0], true),
+            Edit::SetNote(ids[2], "second verse".into()),
             Edit::Replace(ids[1], vec![e(7), e(8)]),
             Edit::InsertAfter(ids[0], e(9)),
             Edit::SetMessages(ids[2], vec![vec![0xF0, 0x09, 0xF7]]),

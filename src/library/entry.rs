@@ -64,6 +64,13 @@ pub struct Entry {
     /// program change instead of the dump (library format version 3 on).
     #[serde(default)]
     pub stored_at: Option<StoredAt>,
+    /// Marked as a favourite (library format version 4 on).
+    #[serde(default)]
+    pub favourite: bool,
+    /// The user's free-text note ("used in the second verse", "needs the aftertouch fix"),
+    /// searched with the names (library format version 4 on).
+    #[serde(default)]
+    pub note: String,
 }
 
 /// A program location in the synth: MIDI channel, optional bank select (CC 0 and CC 32) and
@@ -167,6 +174,8 @@ impl Entry {
             program_change: None,
             tags: Vec::new(),
             stored_at: None,
+            favourite: false,
+            note: String::new(),
         }
     }
 

@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 #[cfg(feature = "jack")]
+pub mod fake;
+#[cfg(feature = "jack")]
 pub mod jack;
 
 use clack_extensions::note_ports::{NoteDialects, NotePortInfoBuffer, PluginNotePorts};
