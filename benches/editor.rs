@@ -62,7 +62,11 @@ fn frame(ctx: &egui::Context, ui: &mut VaultUi) -> usize {
 fn open(handles: &Handles) -> (egui::Context, VaultUi) {
     let ctx = egui::Context::default();
     let mut ui = VaultUi::new(handles.clone(), Box::new(NoHost));
-    ui.select_first();
+    // Two entries selected: the Compare tab compares them (the Details tab shows the first).
+    let ids = handles
+        .store
+        .read(|l| l.entries.iter().take(2).map(|e| e.id).collect::<Vec<_>>());
+    ui.select(ids);
     frame(&ctx, &mut ui);
     (ctx, ui)
 }

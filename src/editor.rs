@@ -180,6 +180,10 @@ pub struct Shared<'a> {
     pub exports: &'a mut Vec<(Vec<crate::library::Entry>, String)>,
     /// Set to open the guided backup.
     pub back_up: &'a mut bool,
+    /// A text field had the keyboard when the frame began: keys (Enter, Delete, arrows) are
+    /// the field's, even if it gives the focus up during this frame (Enter commits a field and
+    /// must never also send the selection).
+    pub typing: bool,
 }
 
 impl Shared<'_> {
@@ -256,6 +260,12 @@ impl VaultUi {
         self.selection = ids;
     }
 
+    /// Writes exports into this folder instead of asking with a dialog (scripts, tests); an
+    /// existing file there is never replaced.
+    pub fn set_export_dir(&mut self, dir: Option<std::path::PathBuf>) {
+        self.files.export_dir = dir;
+    }
+
     /// Opens the guided backup, with the synth of this definition id already chosen.
     pub fn open_guide(&mut self, definition: Option<&str>) {
         self.guide.open_for(definition);
@@ -273,6 +283,7 @@ impl VaultUi {
         let empty = self.handles.store.read(|l| l.entries.is_empty());
         self.guide.open_if_empty(empty);
         let mut back_up = false;
+        let typing = ui.ctx().egui_wants_keyboard_input();
         let mut shared = Shared {
             handles: &self.handles,
             selection: &mut self.selection,
@@ -281,6 +292,7 @@ impl VaultUi {
             host: self.host.as_ref(),
             exports: &mut self.exports,
             back_up: &mut back_up,
+            typing,
         };
         self.files.poll(&mut shared);
         self.compare.poll(&mut shared);

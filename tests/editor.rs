@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
 use sysex_vault::engine::store::WorkerRequest;
+use sysex_vault::library::edit::Edit;
 use sysex_vault::library::{Entry, Source};
 
 /// The host's Record parameter, as the editor sees it.
@@ -232,7 +233,12 @@ fn direct_route_is_chosen_in_the_record_tab() {
 fn a_bank_splits_into_patches_builds_back_and_checksums_are_fixed_on_request() {
     let (mut h, rig) = rig();
     let bank = fixture::dx7_small_bank();
-    add(&rig, vec![bank.clone()]);
+    let id = add(&rig, vec![bank.clone()]);
+    // What the user said about the bank is kept on its patches.
+    rig.handles.store.edit(Edit::SetFavourite(id, true));
+    rig.handles
+        .store
+        .edit(Edit::SetNote(id, "factory bank".into()));
     h.run();
     h.get_by_label("Yamaha DX7 bank, 32 presets (VOICE 00…)")
         .click();
@@ -246,6 +252,10 @@ fn a_bank_splits_into_patches_builds_back_and_checksums_are_fixed_on_request() {
     assert_eq!(names.len(), 32);
     assert_eq!(names[0], "Yamaha DX7: VOICE 00");
     assert_eq!(names[31], "Yamaha DX7: VOICE 31");
+    assert!(rig.handles.store.read(|l| l
+        .entries
+        .iter()
+        .all(|e| e.favourite && e.note == "factory bank")));
     h.get_by_label("Select all").click();
     h.run();
     h.get_by_label("32 selected");
@@ -724,6 +734,11 @@ fn favourites_tags_and_notes_are_kept_filtered_and_searched() {
     pick(&mut h, "kind", "edit buffer");
     assert_eq!(listed(&h), ["Yamaha DX7: ALPHA", "Yamaha DX7: BRAVO"]);
     pick(&mut h, "kind", "All kinds");
+    pick(&mut h, "device", "Roland (DT1/RQ1)");
+    assert_eq!(listed(&h).len(), 1);
+    assert!(listed(&h)[0].starts_with("Roland"));
+    pick(&mut h, "device", "All devices");
+    assert_eq!(listed(&h).len(), 3);
     // The search finds notes and tags, not only names.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     h.run();
@@ -755,6 +770,34 @@ fn every_column_sorts_both_ways() {
     h.run();
     let names = listed(&h);
     let (small, big, mid) = (names[0].clone(), names[1].clone(), names[2].clone());
+    let field = |f: fn(&Entry) -> String| {
+        let mut by: Vec<(String, String)> = rig
+            .handles
+            .store
+            .read(|l| l.entries.iter().map(|e| (f(e), e.name.clone())).collect());
+        by.sort_by(|a, b| a.0.cmp(&b.0));
+        by.into_iter().map(|x| x.1).collect::<Vec<_>>()
+    };
+    // Text columns: names without regard to case, devices and kinds as written.
+    for (header, ascending) in [
+        ("Name", field(|e| e.name.to_lowercase())),
+        ("Device", field(|e| e.device.clone())),
+        ("Kind", field(|e| e.kind.label().to_owned())),
+    ] {
+        h.get_by_label(header).click();
+        h.run();
+        assert_eq!(listed(&h), ascending, "{header}");
+        h.get_by_label(&format!("{header} ⏶")).click();
+        h.run();
+        let mut descending = ascending.clone();
+        descending.reverse();
+        assert_eq!(listed(&h), descending, "{header}, reversed");
+    }
+    assert_ne!(
+        field(|e| e.kind.label().to_owned()),
+        names,
+        "the kinds reorder the list"
+    );
     for (header, ascending) in [
         ("Size", [&small, &mid, &big]),
         ("Captured", [&big, &mid, &small]),
@@ -774,7 +817,10 @@ fn every_column_sorts_both_ways() {
     }
     h.get_by_label("#").click();
     h.run();
-    assert_eq!(listed(&h), [small, big, mid]);
+    assert_eq!(listed(&h), [&small, &big, &mid].map(String::clone));
+    h.get_by_label("# ⏶").click();
+    h.run();
+    assert_eq!(listed(&h), [mid, big, small]);
 }
 
 #[test]
@@ -818,12 +864,22 @@ fn one_message_of_an_entry_is_deleted_with_undo_and_exported_alone() {
     let dir = std::env::temp_dir().join(format!("sxv-export-one-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    std::env::set_var("SYSEX_VAULT_EXPORT_DIR", &dir);
+    h.state_mut().set_export_dir(Some(dir.clone()));
     h.get_by_label("Export this message…").click();
     h.run_steps(3);
     let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
     assert_eq!(files.len(), 1, "one file");
     assert_eq!(std::fs::read(files[0].path()).unwrap(), messages[1]);
+    // The same export again never replaces the file: it fails with the reason in the log.
+    h.get_by_label("Export this message…").click();
+    h.run_steps(3);
+    assert_eq!(std::fs::read(files[0].path()).unwrap(), messages[1]);
+    assert!(rig
+        .handles
+        .store
+        .log_lines()
+        .iter()
+        .any(|l| l.text.starts_with("Export failed:")));
     h.get_by_label("Delete this message").click();
     h.run();
     let now = rig
@@ -899,4 +955,60 @@ fn ten_thousand_entries_lay_out_only_the_visible_rows() {
     let rows = listed(&h).len();
     assert!(rows > 10 && rows < 80, "{rows} rows laid out");
     h.get_by_label("10000 entries, 48.8 KiB");
+}
+
+#[test]
+fn typed_tags_and_notes_are_kept_at_once_and_enter_in_a_field_never_sends() {
+    let (mut h, rig) = rig();
+    let id = add(&rig, vec![voice(b"ALPHA     ")]);
+    h.run();
+    h.get_by_label("Yamaha DX7: ALPHA").click();
+    h.run();
+    // Enter commits the tags field: it must not also send the selected entry to the synth.
+    type_into(&mut h, "Tags", "pads");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let sends = rig
+        .requests
+        .try_iter()
+        .filter(|r| matches!(r, WorkerRequest::Send { .. } | WorkerRequest::Converse(_)))
+        .count();
+    assert_eq!(sends, 0, "Enter in a text field sent the selection");
+    assert_eq!(
+        rig.handles.store.read(|l| l.get(id).unwrap().tags.clone()),
+        ["pads"]
+    );
+    // Typed and then another tab: kept, without leaving the field first.
+    type_into(&mut h, "Note", "for the intro");
+    h.get_by_label("Send").click();
+    h.run();
+    assert_eq!(
+        rig.handles.store.read(|l| l.get(id).unwrap().note.clone()),
+        "for the intro"
+    );
+    // One burst of typing is one undo step, and the field shows what Undo restored.
+    h.get_by_label("Details").click();
+    h.run();
+    type_into(&mut h, "Note", "");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::End);
+    h.run();
+    h.get_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::MultilineTextInput))
+        .find(|n| n.is_focused())
+        .expect("note field focused")
+        .type_text(" and the outro");
+    h.run();
+    assert_eq!(
+        rig.handles.store.read(|l| l.get(id).unwrap().note.clone()),
+        "for the intro and the outro"
+    );
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_eq!(
+        rig.handles.store.read(|l| l.get(id).unwrap().note.clone()),
+        "for the intro"
+    );
+    h.run();
+    h.get_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::MultilineTextInput))
+        .find(|n| n.value().as_deref() == Some("for the intro"))
+        .expect("the note field shows the restored note");
 }

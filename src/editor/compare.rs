@@ -32,6 +32,17 @@ struct Compared {
     a: Side,
     b: Side,
     diffs: Vec<MessageDiff>,
+    /// What is shown of one message pair: its index, the names each side decodes, and which
+    /// decoded patch bytes differ.
+    shown: Option<Shown>,
+}
+
+/// Names and decoded differences of one message pair.
+struct Shown {
+    index: usize,
+    names_a: String,
+    names_b: String,
+    data: Option<(Vec<Range<usize>>, usize)>,
 }
 
 /// The Compare tab.
@@ -207,11 +218,7 @@ impl ComparePanel {
                 self.busy = true;
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
-                    let picked = pollster::block_on(
-                        rfd::AsyncFileDialog::new()
-                            .add_filter("SysEx", &["syx", "mid", "midi", "txt", "hex", "sxvl"])
-                            .pick_file(),
-                    );
+                    let picked = pollster::block_on(super::files::open_dialog().pick_file());
                     let _ = tx.send(match picked {
                         Some(f) => read_side(f.path()),
                         None => Err(String::new()),
@@ -262,9 +269,15 @@ impl ComparePanel {
                     .position(|d| !matches!(d, MessageDiff::Same))
                     .unwrap_or(0);
             }
-            self.compared = Some(Compared { key, a, b, diffs });
+            self.compared = Some(Compared {
+                key,
+                a,
+                b,
+                diffs,
+                shown: None,
+            });
         }
-        let Some(c) = &self.compared else { return };
+        let Some(c) = &mut self.compared else { return };
         egui::Grid::new("compare sides")
             .num_columns(2)
             .show(ui, |ui| {
@@ -300,14 +313,23 @@ impl ComparePanel {
         let empty = Vec::new();
         let a = c.a.messages.get(self.message).unwrap_or(&empty);
         let b = c.b.messages.get(self.message).unwrap_or(&empty);
+        if c.shown.as_ref().is_none_or(|sh| sh.index != self.message) {
+            c.shown = Some(Shown {
+                index: self.message,
+                names_a: names(a),
+                names_b: names(b),
+                data: data_difference(a, b),
+            });
+        }
+        let Some(shown) = &c.shown else { return };
         egui::Grid::new("compare names").num_columns(2).show(ui, |ui| {
             ui.label("Names in A");
-            ui.add(egui::Label::new(names(a)).wrap());
+            ui.add(egui::Label::new(&shown.names_a).wrap());
             ui.end_row();
             ui.label("Names in B");
-            ui.add(egui::Label::new(names(b)).wrap());
+            ui.add(egui::Label::new(&shown.names_b).wrap());
             ui.end_row();
-            if let Some((ranges, len)) = data_difference(a, b) {
+            if let Some((ranges, len)) = &shown.data {
                 ui.label("Patch data");
                 ui.add(
                     egui::Label::new(if ranges.is_empty() {
@@ -315,7 +337,7 @@ impl ComparePanel {
                     } else {
                         format!(
                             "decoded bytes {} of {len} differ",
-                            ranges_text(&ranges)
+                            ranges_text(ranges)
                         )
                     })
                     .wrap(),
@@ -382,6 +404,19 @@ pub fn side_from_file(name: &str, bytes: &[u8]) -> Result<Side, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_a_side_and_a_bad_one_says_why() {
+        let side =
+            side_from_file("two.syx", &[0xF0, 0x7D, 0x01, 0xF7, 0xF0, 0x7D, 0x02, 0xF7]).unwrap();
+        assert_eq!(
+            side.messages,
+            [vec![0xF0, 0x7D, 0x01, 0xF7], vec![0xF0, 0x7D, 0x02, 0xF7]]
+        );
+        assert_eq!(side.about, "file · 2 message(s) · 8 B");
+        let err = side_from_file("bad.txt", b"F0 7D GG F7").unwrap_err();
+        assert!(err.starts_with("bad.txt: "), "{err}");
+    }
 
     #[test]
     fn rows_mark_differing_bytes_on_both_sides() {

@@ -14,10 +14,15 @@ use crate::sysex::message::SysEx;
 #[derive(Default)]
 pub struct DetailPanel {
     message: usize,
-    /// The entry the fields below were filled from.
+    /// The entry the panel showed last frame.
     filled_for: Option<EntryId>,
     tags: String,
     note: String,
+    /// The entry whose tags or note are being typed: every keystroke is saved at once (nothing
+    /// typed waits for the field to lose focus, which a tab switch never reports), and one
+    /// burst of typing is one undo step.
+    typing_tags: Option<EntryId>,
+    typing_note: Option<EntryId>,
     /// Labels of the focused entry's messages, worked out once per library change.
     labels: (Option<(EntryId, u64)>, Vec<String>),
 }
@@ -73,6 +78,18 @@ fn message_label(m: &[u8]) -> String {
     }
 }
 
+/// Keeps the undo step of a burst of typing: the first change of the burst is undoable (back to
+/// the text before it), later keystrokes of the same burst add no step of their own.
+fn typed(s: &mut Shared<'_>, burst: &mut Option<EntryId>, id: EntryId, inverse: Vec<Edit>) {
+    if inverse.is_empty() {
+        return;
+    }
+    if *burst != Some(id) {
+        s.undo.push(inverse);
+        *burst = Some(id);
+    }
+}
+
 /// Tags typed as "pads, live 2026" → ["pads", "live 2026"] (empty ones and repeats dropped).
 pub fn parse_tags(text: &str) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
@@ -91,6 +108,11 @@ impl DetailPanel {
             ui.label("Click an entry's name to see what it holds.");
             return;
         };
+        // A newly focused entry shows its first message (never the previous entry's index).
+        if self.filled_for != Some(id) {
+            self.filled_for = Some(id);
+            self.message = 0;
+        }
         let index = self.message;
         let generation = s.handles.store.generation();
         let labels = &mut self.labels;
@@ -107,12 +129,6 @@ impl DetailPanel {
             *s.focus = None;
             return;
         };
-        if self.filled_for != Some(id) {
-            self.filled_for = Some(id);
-            self.tags = e.tags.join(", ");
-            self.note = e.note.clone();
-            self.message = 0;
-        }
         ui.heading(&e.name);
         ui.label(format!(
             "{} · {} · {} message(s) · {} · {}",
@@ -150,33 +166,55 @@ impl DetailPanel {
                 s.edit(Edit::SetFavourite(id, fav));
             }
             let label = ui.label("Tags");
+            let field = egui::Id::unique("detail tags");
+            // Not being typed in: show what the library holds (after an undo, another entry).
+            if !ui.memory(|m| m.has_focus(field)) {
+                self.tags = e.tags.join(", ");
+            }
             let tags = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.tags)
+                        .id(field)
                         .hint_text("pads, live 2026")
                         .desired_width(f32::INFINITY),
                 )
                 .labelled_by(label.id)
-                .on_hover_text("Tags, separated by commas; Enter or leaving the field keeps them");
-            if tags.lost_focus() {
-                let new = parse_tags(&self.tags);
-                if new != e.tags {
-                    s.edit(Edit::SetTags(id, new));
-                }
+                .on_hover_text("Tags, separated by commas; kept as you type");
+            if tags.changed() {
+                let inverse = s
+                    .handles
+                    .store
+                    .edit(Edit::SetTags(id, parse_tags(&self.tags)));
+                typed(s, &mut self.typing_tags, id, inverse);
+            }
+            if !tags.has_focus() {
+                self.typing_tags = None;
             }
         });
         let label = ui.label("Note");
+        let field = egui::Id::unique("detail note");
+        if !ui.memory(|m| m.has_focus(field)) {
+            self.note = e.note.clone();
+        }
         let note = ui
             .add(
                 egui::TextEdit::multiline(&mut self.note)
+                    .id(field)
                     .hint_text("What it is, where you used it…")
                     .desired_rows(2)
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id)
-            .on_hover_text("A note saved with the entry; the list's search finds it");
-        if note.lost_focus() && self.note.trim() != e.note {
-            s.edit(Edit::SetNote(id, self.note.trim().to_owned()));
+            .on_hover_text("A note saved with the entry as you type; the list's search finds it");
+        if note.changed() {
+            let inverse = s
+                .handles
+                .store
+                .edit(Edit::SetNote(id, self.note.trim().to_owned()));
+            typed(s, &mut self.typing_note, id, inverse);
+        }
+        if !note.has_focus() {
+            self.typing_note = None;
         }
     }
 
@@ -263,8 +301,9 @@ impl DetailPanel {
                 .on_disabled_hover_text("The entry's only message: delete the entry instead")
                 .clicked()
             {
+                // Read again: the entry may have changed since the frame began.
                 let rest = s.handles.store.read(|l| {
-                    l.get(id).map(|en| {
+                    l.get(id).filter(|en| i < en.messages.len()).map(|en| {
                         let mut m = en.messages.clone();
                         m.remove(i);
                         m

@@ -26,6 +26,8 @@ pub struct FilesPanel {
     rx: Receiver<Done>,
     busy: bool,
     format: Format,
+    /// A folder exports go to without a dialog ([`EXPORT_DIR_VAR`], or set by the host app).
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for FilesPanel {
@@ -36,8 +38,14 @@ impl Default for FilesPanel {
             rx,
             busy: false,
             format: Format::Syx,
+            export_dir: std::env::var_os(EXPORT_DIR_VAR).map(Into::into),
         }
     }
+}
+
+/// A file dialog showing the files SysEx Vault reads (`.syx`, `.mid`, hex text, `.sxvl`).
+pub fn open_dialog() -> rfd::AsyncFileDialog {
+    rfd::AsyncFileDialog::new().add_filter("SysEx", &["syx", "mid", "midi", "txt", "hex", "sxvl"])
 }
 
 /// Imports files (name, bytes) into the library, logging every problem.
@@ -141,11 +149,7 @@ impl FilesPanel {
             self.busy = true;
             let tx = self.tx.clone();
             std::thread::spawn(move || {
-                let picked = pollster::block_on(
-                    rfd::AsyncFileDialog::new()
-                        .add_filter("SysEx", &["syx", "mid", "midi", "txt", "hex", "sxvl"])
-                        .pick_files(),
-                );
+                let picked = pollster::block_on(open_dialog().pick_files());
                 let done = match picked {
                     Some(files) => Done::Imported(read_paths(
                         files.iter().map(|f| f.path().to_path_buf()).collect(),
@@ -242,9 +246,9 @@ impl FilesPanel {
         self.busy = true;
         let tx = self.tx.clone();
         let file_name = file_name.to_owned();
-        if let Some(dir) = std::env::var_os(EXPORT_DIR_VAR) {
+        if let Some(dir) = &self.export_dir {
             // No dialog (scripts, tests): a new file in that folder, never over an existing one.
-            let path = std::path::Path::new(&dir).join(&file_name);
+            let path = dir.join(&file_name);
             let done = std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)

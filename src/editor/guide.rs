@@ -68,6 +68,7 @@ impl GuidePanel {
             {
                 self.open = false;
                 self.auto = false;
+                self.since = None;
             }
         });
         ui.label("Three steps: say which synth, start the dump, and the sounds arrive here as named entries saved with the project.");

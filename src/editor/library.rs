@@ -128,18 +128,29 @@ fn markers(e: &Entry, previous: Option<u64>) -> String {
     markers.join(", ")
 }
 
-/// For each entry, the capture time of the previous entry holding the same patch (same
-/// definition, kind and name) when its bytes differ: "changed since the last capture".
+/// For each entry, the capture time of the previous capture of the same patch (same definition,
+/// kind and name; a patch or bank a definition recognised) when its bytes differ: "changed
+/// since the last capture". Captures are taken in time order, whatever the library order.
 pub fn changed_since(lib: &Library) -> Vec<Option<u64>> {
+    let mut order: Vec<usize> = (0..lib.entries.len()).collect();
+    order.sort_by_key(|&i| lib.entries[i].created_unix_ms);
     let mut last: HashMap<(&str, &'static str, &str), (u64, u64)> = HashMap::new();
-    lib.entries
-        .iter()
-        .map(|e| {
-            let key = (e.profile.as_str(), e.kind.label(), e.name.as_str());
-            let before = last.insert(key, (e.hash, e.created_unix_ms));
-            before.and_then(|(hash, at)| (hash != e.hash).then_some(at))
-        })
-        .collect()
+    let mut out = vec![None; lib.entries.len()];
+    for i in order {
+        let e = &lib.entries[i];
+        let known = e.profile != crate::devices::GENERIC
+            && (e.kind.is_patch() || e.kind == crate::devices::MessageKind::Bank);
+        if !known {
+            continue;
+        }
+        let key = (e.profile.as_str(), e.kind.label(), e.name.as_str());
+        if let Some((hash, at)) = last.insert(key, (e.hash, e.created_unix_ms)) {
+            if hash != e.hash {
+                out[i] = Some(at);
+            }
+        }
+    }
+    out
 }
 
 impl Cache {
@@ -544,7 +555,7 @@ impl LibraryPanel {
         if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::F)) {
             ctx.memory_mut(|m| m.request_focus(egui::Id::unique(FILTER_ID)));
         }
-        if ctx.egui_wants_keyboard_input() || self.renaming.is_some() {
+        if s.typing || ctx.egui_wants_keyboard_input() || self.renaming.is_some() {
             return;
         }
         let pressed = |k: Key| ctx.input(|i| i.key_pressed(k));
@@ -790,4 +801,44 @@ fn delete(s: &mut Shared<'_>, ids: &[EntryId]) {
     s.undo.push(inverse);
     s.selection.clear();
     *s.focus = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::Source;
+
+    /// A DX7 single voice named `name` whose first parameter is `p`.
+    fn voice(name: &str, p: u8) -> Vec<u8> {
+        let mut data = vec![0u8; 155];
+        data[0] = p;
+        data[145..155].copy_from_slice(format!("{name:<10}").as_bytes());
+        let sum: u32 = data.iter().map(|&b| u32::from(b)).sum();
+        let mut m = vec![0xF0, 0x43, 0x00, 0x00, 0x01, 0x1B];
+        m.extend(&data);
+        m.push(((128 - sum % 128) % 128) as u8);
+        m.push(0xF7);
+        m
+    }
+
+    #[test]
+    fn changed_since_follows_capture_time_and_only_recognised_patches() {
+        let mut lib = Library::default();
+        // Library order differs from capture order: the edit (t = 3) sits first.
+        for (bytes, at) in [
+            (voice("PIANO", 9), 3),
+            (voice("PIANO", 1), 1),
+            (voice("PIANO", 1), 2),
+            (vec![0xF0, 0x7D, 0x01, 0xF7], 4),
+            (vec![0xF0, 0x7D, 0x02, 0xF7], 5),
+        ] {
+            lib.add(Entry::new(vec![bytes], Source::Capture, at));
+        }
+        assert_eq!(
+            changed_since(&lib),
+            // The edit changed since the capture at t = 2; the same bytes again are no change;
+            // unknown dumps with the same default name are not "the same patch".
+            [Some(2), None, None, None, None]
+        );
+    }
 }

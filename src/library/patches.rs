@@ -44,7 +44,10 @@ pub fn split_into_patches(registry: &Registry, e: &Entry) -> Result<Vec<Entry>, 
         .into_iter()
         .map(|g| {
             let mut p = Entry::new(g, e.source.clone(), e.created_unix_ms);
+            // What the user said about the bank holds for its patches.
             p.tags = e.tags.clone();
+            p.favourite = e.favourite;
+            p.note = e.note.clone();
             p
         })
         .collect())

@@ -18,6 +18,7 @@ pub struct Fake {
 }
 
 impl Fake {
+    /// Starts the synth's JACK clients (it answers nothing until [`Fake::script`]).
     pub fn start() -> Fake {
         let out: Arc<Mutex<MidiOutputConnection>> = Arc::new(Mutex::new(
             MidiOutput::new("fake-tx")
@@ -69,6 +70,7 @@ impl Fake {
         self.seen.lock().unwrap().clear();
     }
 
+    /// The whole messages the synth received since the last script.
     pub fn seen(&self) -> Vec<Vec<u8>> {
         self.seen.lock().unwrap().clone()
     }
