@@ -190,6 +190,16 @@ pub struct CaptureRules {
     pub retries: u32,
 }
 
+impl CaptureRules {
+    /// What the editor's "Get from synth" uses: ask again after 2 s of silence (never while
+    /// bytes arrive), the dump ends after 1 s of silence, at most 2 more requests.
+    pub const EDITOR: CaptureRules = CaptureRules {
+        answer_within: Duration::from_secs(2),
+        idle: Duration::from_secs(1),
+        retries: 2,
+    };
+}
+
 /// Sends a dump request and captures the answer: every complete message until the synth has
 /// been silent for `idle`. The request is sent again only after `answer_within` of silence
 /// (never while bytes are arriving), up to `retries` times. `progress` gets (messages, bytes)

@@ -149,11 +149,7 @@ impl GuidePanel {
                                 sub: None,
                             },
                             programs: None,
-                            rules: crate::transfer::CaptureRules {
-                                answer_within: std::time::Duration::from_secs(2),
-                                idle: std::time::Duration::from_secs(1),
-                                retries: 2,
-                            },
+                            rules: crate::transfer::CaptureRules::EDITOR,
                         }));
                 }
             });

@@ -808,17 +808,16 @@ mod tests {
     use super::*;
     use crate::library::Source;
 
-    /// A DX7 single voice named `name` whose first parameter is `p`.
+    /// A DX7 single voice named `name` whose first parameter is `p`, written by the shipped
+    /// definition.
     fn voice(name: &str, p: u8) -> Vec<u8> {
+        let d = crate::devices::registry().get("yamaha-dx7").unwrap();
         let mut data = vec![0u8; 155];
         data[0] = p;
         data[145..155].copy_from_slice(format!("{name:<10}").as_bytes());
-        let sum: u32 = data.iter().map(|&b| u32::from(b)).sum();
-        let mut m = vec![0xF0, 0x43, 0x00, 0x00, 0x01, 0x1B];
-        m.extend(&data);
-        m.push(((128 - sum % 128) % 128) as u8);
-        m.push(0xF7);
-        m
+        let fields = d.default_fields(crate::devices::Fields::default());
+        d.build(d.message("voice").unwrap(), &fields, &data)
+            .unwrap()
     }
 
     #[test]

@@ -577,11 +577,7 @@ impl SendPanel {
                         sub: None,
                     },
                     programs,
-                    rules: crate::transfer::CaptureRules {
-                        answer_within: std::time::Duration::from_secs(2),
-                        idle: std::time::Duration::from_secs(1),
-                        retries: 2,
-                    },
+                    rules: crate::transfer::CaptureRules::EDITOR,
                 }));
             }
         }
