@@ -108,7 +108,10 @@ fn direct_ports_capture_send_and_fail_clearly() {
     let (rate, wire) = arrival_rate(&arrivals, 0.150);
     // Delivery is quantised to JACK periods: allow one period (and a little) on top.
     let slack = (f64::from(PERIOD) / 48_000.0 + 0.0002) / wire;
-    assert!(rate >= 3125.0 * 0.99, "direct send at {rate:.1} B/s");
+    // The sender thread can only wake late, never early: on a loaded machine the rate falls a
+    // little below the cap (98.9 % measured with two busy loops on this 2-core machine), while a
+    // pacing bug (wrong unit, gap counted twice) would be far slower.
+    assert!(rate >= 3125.0 * 0.9, "direct send at {rate:.1} B/s");
     assert!(
         rate <= 3125.0 * (1.0 + slack),
         "direct send at {rate:.1} B/s, above the cap"

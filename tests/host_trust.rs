@@ -123,20 +123,26 @@ fn two_send_triggers_within_one_worker_poll_are_both_served() {
         let mut s = loaded(&state, 64);
         s.settle();
         let (send, slot_id) = (s.param_id("Send"), s.param_id("Slot"));
-        // Three blocks back to back, far faster than the worker's 5 ms poll.
-        s.process(
+        // Three blocks back to back, usually faster than the worker's 5 ms poll. On a loaded
+        // machine the worker may still wake between them and the first message leave in the
+        // second or third block: what those blocks emit counts too.
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        let mut keep = |events: Vec<Out>| {
+            out.extend(events.into_iter().filter_map(|e| match e {
+                Out::SysEx(_, m) => Some(m),
+                _ => None,
+            }))
+        };
+        keep(s.process(
             64,
             &[In::Param(0, slot_id, slot(1)), In::Param(0, send, 1.0)],
-        );
-        s.process(64, &[In::Param(0, send, 0.0)]);
-        s.process(
+        ));
+        keep(s.process(64, &[In::Param(0, send, 0.0)]));
+        keep(s.process(
             64,
             &[In::Param(0, slot_id, slot(2)), In::Param(0, send, 1.0)],
-        );
-        let out: Vec<Vec<u8>> = sysex_over(&mut s, 64, 400, &[])
-            .into_iter()
-            .map(|(_, m)| m)
-            .collect();
+        ));
+        out.extend(sysex_over(&mut s, 64, 400, &[]).into_iter().map(|(_, m)| m));
         assert_eq!(out, vec![sysex(20, 1), sysex(20, 2)], "trial {trial}");
     }
 }

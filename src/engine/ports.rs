@@ -17,11 +17,21 @@
 //! - A port opened by one instance is refused to another instance in the same process with a
 //!   clear message (some platforms open MIDI ports exclusively, and two librarians on one synth
 //!   would interleave dumps).
+//! - JACK clients are few and rarely closed: closing one while the server is notifying it (a port
+//!   registered or connected by another client, an xrun) can kill its notification thread while
+//!   it holds libjack's process-wide lock, after which every JACK call in the process hangs
+//!   (jack2 issue #395, still in 1.9.21; seen here as `sysex-vault get` hanging while opening
+//!   its ports). So on JACK port lists come from one client per process that is never closed
+//!   (never activated either, so the server drops it quietly when the process ends), and an
+//!   output port is one client (`JackOut`) that also answers whether the port is still there;
+//!   an input port is midir's one client. Active clients are still closed when their port is:
+//!   one left to die with its process stalls the server's graph (tried: the next command's
+//!   requests went unanswered).
 
 use crate::pacing::{Pacing, Planner};
+use midir::{Ignore, MidiInput, MidiInputConnection};
 #[cfg(not(feature = "jack"))]
-use midir::MidiOutputConnection;
-use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput};
+use midir::{MidiOutput, MidiOutputConnection};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 #[cfg(feature = "jack")]
@@ -129,6 +139,7 @@ pub fn resolve(kind: &str, wanted: &str, available: &[String]) -> Result<String,
 }
 
 /// Input port names.
+#[cfg(not(feature = "jack"))]
 pub fn input_ports() -> Result<Vec<String>, String> {
     let m = MidiInput::new("SysEx Vault port list").map_err(backend_error)?;
     Ok(m.ports()
@@ -138,12 +149,49 @@ pub fn input_ports() -> Result<Vec<String>, String> {
 }
 
 /// Output port names.
+#[cfg(not(feature = "jack"))]
 pub fn output_ports() -> Result<Vec<String>, String> {
     let m = MidiOutput::new("SysEx Vault port list").map_err(backend_error)?;
     Ok(m.ports()
         .iter()
         .filter_map(|p| m.port_name(p).ok())
         .collect())
+}
+
+/// Input port names (JACK MIDI ports that send, as midir lists them).
+#[cfg(feature = "jack")]
+pub fn input_ports() -> Result<Vec<String>, String> {
+    jack_midi_ports(jack::PortFlags::IS_OUTPUT)
+}
+
+/// Output port names (JACK MIDI ports that receive, as midir lists them).
+#[cfg(feature = "jack")]
+pub fn output_ports() -> Result<Vec<String>, String> {
+    jack_midi_ports(jack::PortFlags::IS_INPUT)
+}
+
+/// JACK MIDI ports with `flags`, listed by one client per process that is opened on first use
+/// and never closed (see the module notes: closing it could hang every JACK call in the
+/// process). It has no ports and is never activated.
+#[cfg(feature = "jack")]
+fn jack_midi_ports(flags: jack::PortFlags) -> Result<Vec<String>, String> {
+    static LISTER: Mutex<Option<jack::Client>> = Mutex::new(None);
+    let mut lister = LISTER.lock().unwrap_or_else(|e| e.into_inner());
+    let client = match lister.as_ref() {
+        Some(c) => c,
+        None => {
+            let (c, _) = jack::Client::new(
+                "SysEx Vault port list",
+                jack::ClientOptions::NO_START_SERVER,
+            )
+            .map_err(backend_error)?;
+            lister.insert(c)
+        }
+    };
+    // The type as midir matches it: JACK's default MIDI type.
+    let spec = jack::MidiIn::default();
+    let midi = jack::PortSpec::jack_port_type(&spec);
+    Ok(client.ports(None, Some(midi), flags))
 }
 
 /// An open input port; closes when dropped.
@@ -211,7 +259,9 @@ pub struct DirectOut {
     connection: MidiOutputConnection,
     #[cfg(feature = "jack")]
     connection: JackOut,
-    /// A second client kept open to check cheaply that the port still exists.
+    /// A second client kept open to check cheaply that the port still exists (on JACK the
+    /// connection's own client answers).
+    #[cfg(not(feature = "jack"))]
     lister: MidiOutput,
     _claim: Claim,
     /// The port's name.
@@ -219,6 +269,7 @@ pub struct DirectOut {
 }
 
 /// Opens output port `port`.
+#[cfg(not(feature = "jack"))]
 pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, String> {
     let m = MidiOutput::new(client).map_err(backend_error)?;
     let names: Vec<String> = m
@@ -233,19 +284,27 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
         .into_iter()
         .find(|p| m.port_name(p).is_ok_and(|n| n == port))
         .ok_or_else(|| missing("output", &port, output_ports()))?;
-    #[cfg(not(feature = "jack"))]
     let connection = m
         .connect(&found, "out")
         .map_err(|e| format!("{port}: {e}"))?;
-    #[cfg(feature = "jack")]
-    let connection = {
-        let _ = found;
-        JackOut::connect(client, &port)?
-    };
     let lister = MidiOutput::new(&format!("{client} monitor")).map_err(backend_error)?;
     Ok(DirectOut {
         connection,
         lister,
+        _claim: claim,
+        port,
+    })
+}
+
+/// Opens output port `port`: one JACK client of our own, never a second one opened and closed
+/// next to it (see the module notes).
+#[cfg(feature = "jack")]
+pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, String> {
+    let port = find_port("output", port, how, &output_ports()?)?;
+    let claim = Claim::take(format!("out {port}"))?;
+    let connection = JackOut::connect(client, &port)?;
+    Ok(DirectOut {
+        connection,
         _claim: claim,
         port,
     })
@@ -257,7 +316,7 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
 /// the rest for the next cycle when the buffer is full. Nothing is ever cut.
 #[cfg(feature = "jack")]
 pub struct JackOut {
-    _client: jack::AsyncClient<(), JackOutHandler>,
+    client: jack::AsyncClient<(), JackOutHandler>,
     writer: jack::RingBufferWriter,
     /// Set by the callback when queued events could not be written for a long time (dropped).
     too_big: Arc<AtomicBool>,
@@ -373,7 +432,7 @@ impl JackOut {
             .connect_ports_by_name(&ours, target)
             .map_err(|e| format!("{target}: {e}"))?;
         Ok(JackOut {
-            _client: active,
+            client: active,
             writer,
             too_big,
             max_event,
@@ -387,7 +446,7 @@ impl JackOut {
 
     /// How long `n` JACK periods last.
     fn periods(&self, n: u32) -> Duration {
-        let c = self._client.as_client();
+        let c = self.client.as_client();
         Duration::from_secs_f64(
             f64::from(n) * f64::from(c.buffer_size()) / f64::from(c.sample_rate().max(1)),
         )
@@ -436,10 +495,21 @@ fn missing(kind: &str, port: &str, available: Result<Vec<String>, String>) -> St
 impl DirectOut {
     /// Whether the port is still there (false after the device was unplugged).
     pub fn present(&self) -> bool {
-        let l = &self.lister;
-        l.ports()
-            .iter()
-            .any(|p| l.port_name(p).is_ok_and(|n| n == self.port))
+        #[cfg(not(feature = "jack"))]
+        {
+            let l = &self.lister;
+            l.ports()
+                .iter()
+                .any(|p| l.port_name(p).is_ok_and(|n| n == self.port))
+        }
+        #[cfg(feature = "jack")]
+        {
+            self.connection
+                .client
+                .as_client()
+                .port_by_name(&self.port)
+                .is_some()
+        }
     }
 
     /// The largest piece the backend takes at once: [`MAX_PIECE`], or less where the JACK
