@@ -212,6 +212,8 @@ pub struct VaultUi {
     selection: Vec<EntryId>,
     focus: Option<EntryId>,
     undo: Vec<Vec<Edit>>,
+    /// [`crate::engine::store::LibraryStore::history`] the undo stack belongs to.
+    history_seen: u64,
     exports: Vec<(Vec<crate::library::Entry>, String)>,
     library: library::LibraryPanel,
     detail: detail::DetailPanel,
@@ -228,6 +230,7 @@ impl VaultUi {
     /// An editor for these handles.
     pub fn new(handles: Handles, host: Box<dyn HostParams>) -> VaultUi {
         VaultUi {
+            history_seen: handles.store.history(),
             handles,
             host,
             selection: Vec::new(),
@@ -274,6 +277,13 @@ impl VaultUi {
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.timing.sample(&self.handles);
+        // The library was replaced (a state load) or changed from outside: the undo history
+        // refers to another library, and undoing it there would delete or duplicate entries.
+        let history = self.handles.store.history();
+        if history != self.history_seen {
+            self.history_seen = history;
+            self.undo.clear();
+        }
         let mut settings = self
             .handles
             .settings
@@ -396,16 +406,18 @@ fn status_line(ui: &mut egui::Ui, shared: &Shared<'_>) {
         ui.separator();
         ui.label(format!("SysEx in {} / out {}", c.sysex_in, c.sysex_out));
         let refused = c.rejected();
-        if refused + c.host_refused > 0 {
+        if refused + c.host_refused + c.pass_through_cut > 0 {
             ui.separator();
             ui.colored_label(
                 egui::Color32::from_rgb(220, 80, 60),
                 format!(
-                    "Refused {refused} (last {}), host refused {}",
+                    "Refused {refused} (last {}), host refused {}, passed-through messages cut {}",
                     format::bytes(c.last_rejected_len),
-                    c.host_refused
+                    c.host_refused,
+                    c.pass_through_cut
                 ),
-            );
+            )
+            .on_hover_text("A passed-through message is cut (ended with F7, the rest dropped) when the host refuses one of its pieces or never finishes it: the synth then ignores it rather than taking a damaged one");
         }
         if let Some(u) = shared.handles.store.unreadable() {
             ui.separator();

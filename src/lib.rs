@@ -75,6 +75,15 @@ pub struct SysExVault {
     discarding: bool,
     /// Audio clock of the last SysEx handed to capture (a take may be open until a gap later).
     last_capture: Option<u64>,
+    /// Pass-through: a message whose start went out and whose `F7` has not, with the audio
+    /// clock of its last fragment. Nothing is sent while it is open, so a sent message never
+    /// lands between its fragments.
+    pass_open: Option<u64>,
+    /// Pass-through: the rest of a message that was cut (a fragment refused by the host, or
+    /// never closed) is dropped, up to its `F7` or the next `F0`.
+    pass_discarding: bool,
+    /// Pass-through: the `F7` that ends a cut message is still to go out (the host refused it).
+    pass_owes_end: bool,
 }
 
 impl Default for SysExVault {
@@ -104,6 +113,9 @@ impl Default for SysExVault {
             in_fragment: false,
             discarding: false,
             last_capture: None,
+            pass_open: None,
+            pass_discarding: false,
+            pass_owes_end: false,
         }
     }
 }
@@ -207,7 +219,14 @@ impl SysExVault {
             self.clock <= at + self.capture_shared.gap_samples() + margin
         });
         let listening = self.capture_shared.listen.load(Ordering::Relaxed);
-        sending || recall || take_open || listening
+        // An owed take stop, or a passed-through message to end after its idle gap.
+        let owed = self
+            .capture
+            .as_ref()
+            .is_some_and(CaptureProducer::owes_stop)
+            || self.pass_open.is_some()
+            || self.pass_owes_end;
+        sending || recall || take_open || listening || owed
     }
 
     /// Emits the sender's due messages that start at or before `until`, from `from` on; returns
@@ -219,9 +238,18 @@ impl SysExVault {
         until: u32,
         from: usize,
     ) -> usize {
+        let open = self.pass_open.is_some() || self.pass_owes_end;
         let Some(sender) = self.sender.as_mut() else {
             return from;
         };
+        if open {
+            // A passed-through message is open: what is due waits for the next block (the
+            // rest of this block's events stay in time order).
+            if from < sender.due().len() {
+                sender.defer(from);
+            }
+            return sender.due().len();
+        }
         let mut i = from;
         while i < sender.due().len() && sender.due()[i].offset <= until {
             if !sender.may_emit(i) {
@@ -272,6 +300,90 @@ impl SysExVault {
             i += 1;
         }
         i
+    }
+
+    /// Passes a SysEx message or fragment on to the host, keeping messages whole: the rest of a
+    /// message the host refused a fragment of is dropped, and one whose start went out is ended
+    /// with `F7` (counted in [`engine::counters::Counters::pass_through_cut`]).
+    fn pass_sysex(
+        &mut self,
+        context: &mut impl ProcessContext<Self>,
+        timing: u32,
+        message: VaultSysEx,
+    ) {
+        let bytes = message.bytes();
+        let (starts, ends) = (bytes.first() == Some(&0xF0), bytes.last() == Some(&0xF7));
+        if self.pass_discarding {
+            if !starts {
+                self.pass_discarding = !ends;
+                return;
+            }
+            self.pass_discarding = false;
+        }
+        if self.pass_owes_end && !self.end_cut_message(context, timing) {
+            // The host takes nothing now: this message could not go out whole either.
+            Counters::add(&self.params.counters.host_refused, 1);
+            self.pass_discarding = !ends;
+            return;
+        }
+        let at = self.clock + u64::from(timing);
+        let event = NoteEvent::MidiSysEx {
+            timing,
+            message: message.clone(),
+        };
+        match context.try_send_event(event) {
+            Ok(()) => {
+                sent_sysex(&self.params.counters, &mut self.keepalive, message);
+                self.pass_open = (!ends).then_some(at);
+            }
+            Err(_) => {
+                Counters::add(&self.params.counters.host_refused, 1);
+                self.pass_discarding = !ends;
+                // Its start went out (this was a continuation): end it so the synth sees a cut
+                // message, never one joined from the fragments around the refused one.
+                if self.pass_open.take().is_some() && !starts {
+                    self.pass_owes_end = true;
+                    self.end_cut_message(context, timing);
+                }
+            }
+        }
+    }
+
+    /// Sends the `F7` that ends a cut pass-through message; false when the host refused it (it
+    /// is tried again before the next event).
+    fn end_cut_message(&mut self, context: &mut impl ProcessContext<Self>, timing: u32) -> bool {
+        let end = VaultSysEx::store(&[0xF7]);
+        let sent = end.rejection().is_none()
+            && context
+                .try_send_event(NoteEvent::MidiSysEx {
+                    timing,
+                    message: end.clone(),
+                })
+                .is_ok();
+        if sent {
+            self.pass_owes_end = false;
+            Counters::add(&self.params.counters.pass_through_cut, 1);
+            sent_sysex(&self.params.counters, &mut self.keepalive, end);
+        }
+        sent
+    }
+
+    /// Ends a passed-through message the host has left open for longer than the idle gap, so
+    /// that sending can go on; its late fragments are dropped.
+    fn end_abandoned_pass_through(&mut self, context: &mut impl ProcessContext<Self>) {
+        if self.pass_owes_end {
+            self.end_cut_message(context, 0);
+            return;
+        }
+        let Some(last) = self.pass_open else {
+            return;
+        };
+        if self.clock.saturating_sub(last) > self.capture_shared.gap_samples() {
+            self.pass_open = None;
+            self.pass_discarding = true;
+            self.pass_owes_end = true;
+            self.end_cut_message(context, 0);
+        }
     }
 
     /// Sends an event to the host, counting refusals; SysEx handles are kept for one block.
@@ -405,6 +517,9 @@ impl Plugin for SysExVault {
         self.last_capture = None;
         self.in_fragment = false;
         self.discarding = false;
+        self.pass_open = None;
+        self.pass_discarding = false;
+        self.pass_owes_end = false;
         // The host has read the last block's output; give the pool slots back.
         self.keepalive.clear();
     }
@@ -425,6 +540,10 @@ impl Plugin for SysExVault {
         }
         let settling = self.settle.settling();
         self.triggers(settling);
+        if let Some(capture) = self.capture.as_mut() {
+            capture.retry();
+        }
+        self.end_abandoned_pass_through(context);
         if let Some(sender) = self.sender.as_mut() {
             sender.begin_block(frames);
         }
@@ -489,7 +608,12 @@ impl Plugin for SysExVault {
                 }
             }
             if pass_through {
-                self.send(context, event);
+                match event {
+                    NoteEvent::MidiSysEx { timing, message } => {
+                        self.pass_sysex(context, timing, message)
+                    }
+                    event => self.send(context, event),
+                }
             }
         }
         self.emit_due(context, u32::MAX, next_due);

@@ -213,6 +213,38 @@ fn dropped_files_are_imported_and_bad_ones_logged() {
     h.get_by_label_contains("Import refused: junk.syx: no complete SysEx message in 5 bytes");
 }
 
+/// The host loads another state (a host undo, a preset, a project revert) after an import: the
+/// editor's undo history belonged to the old library, so Undo must change nothing in the new
+/// one (before: it deleted the loaded library's entry that had the imported entry's id).
+#[test]
+fn undo_after_a_state_load_never_reaches_into_the_loaded_library() {
+    let (mut h, rig) = rig();
+    h.run();
+    h.input_mut().dropped_files.push(Arc::new(Dropped(
+        "/tmp/pad.syx".into(),
+        voice(b"WARM PAD  "),
+    )));
+    h.run();
+    assert_eq!(rig.handles.store.read(|l| l.entries.len()), 1);
+    // Another project state, whose entry #1 is a different sound.
+    let mut other = sysex_vault::library::Library::default();
+    other.add(Entry::new(vec![voice(b"BRASS 1   ")], Source::Capture, 0));
+    other.add(Entry::new(vec![voice(b"BELLS     ")], Source::Capture, 0));
+    let loaded = other.clone();
+    let text = sysex_vault::state::encode_text(&other);
+    rig.handles
+        .store
+        .load_text(&sysex_vault::engine::store::StateText(text));
+    h.run();
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_eq!(
+        rig.handles.store.read(|l| l.clone()),
+        loaded,
+        "Undo changed the library that was just loaded"
+    );
+}
+
 #[test]
 fn direct_route_is_chosen_in_the_record_tab() {
     let (mut h, rig) = rig();

@@ -97,6 +97,28 @@ fn saved_send_and_cancel_triggers_do_not_fire_on_load_or_activation() {
     assert_eq!(out.len(), 1);
 }
 
+/// The project opening recalls its sound; a later state load into the same instance (a host
+/// undo, a preset load, a project revert) sends nothing (before: every load re-sent it).
+#[test]
+fn only_the_first_state_load_of_an_instance_recalls() {
+    let mut recall = Entry::new(vec![sysex(40, 3)], Source::Capture, 0);
+    recall.recall_on_load = true;
+    let state = state_with(&library(vec![recall]), &[pacing(PacingChoice::UsbFast)]);
+    let mut s = loaded(&state, 512);
+    let first = sysex_over(&mut s, 512, 60, &[]);
+    assert_eq!(first.len(), 1, "the project opening recalls: {first:?}");
+    // A host undo restores the same state while the plugin runs.
+    assert!(s.load_state(&state));
+    let again = sysex_over(&mut s, 512, 60, &[]);
+    assert!(
+        again.is_empty(),
+        "a second load re-sent the recall: {again:?}"
+    );
+    // A duplicated track is a new instance: it recalls.
+    let mut dup = loaded(&state, 512);
+    assert_eq!(sysex_over(&mut dup, 512, 60, &[]).len(), 1);
+}
+
 #[test]
 fn a_block_of_2100_events_passes_whole() {
     // A VST3 host restoring nice-plug's 16 × 130 hidden MIDI parameters delivers over 2,000
@@ -525,4 +547,92 @@ fn keep_alive_is_reported_only_while_needed() {
     // DIN: three 100-byte messages take 3 × 182 ms; asleep only after the job.
     let _ = Pacing::DIN;
     assert_eq!(s.last_status, Some(ProcessStatus::ContinueIfNotQuiet));
+}
+
+// ---- Messages stay whole ----------------------------------------------------------------------
+
+/// What the synth receives: the SysEx output of every block, joined in order.
+fn wire(out: &[(u64, Vec<u8>)]) -> Vec<u8> {
+    out.iter().flat_map(|(_, m)| m.clone()).collect()
+}
+
+/// A message the host passes through in pieces is never split by a sent one: the recall waits
+/// until the piece with `F7` has gone out (before: it went out between the pieces, and the synth
+/// got two damaged messages). A piece the host never finishes is ended with `F7` after the idle
+/// gap, counted, and sending goes on.
+#[test]
+fn a_sent_message_never_lands_between_the_pieces_of_a_passed_through_one() {
+    let recalled = sysex(40, 5);
+    let mut recall = Entry::new(vec![recalled.clone()], Source::Capture, 0);
+    recall.recall_on_load = true;
+    let state = state_with(&library(vec![recall]), &[pacing(PacingChoice::UsbFast)]);
+    let mut s = loaded(&state, 512);
+    let head = vec![0xF0, 0x7D, 0x01, 0x02];
+    let tail = vec![0x03, 0x04, 0xF7];
+    // The piece opens the message in the very first block, before the worker queues the recall.
+    let mut out = sysex_over(&mut s, 512, 30, &[In::SysEx(0, head.clone())]);
+    assert_eq!(
+        out,
+        vec![(0, head.clone())],
+        "nothing may follow an open piece"
+    );
+    out.extend(sysex_over(&mut s, 512, 30, &[In::SysEx(9, tail.clone())]));
+    let bytes: Vec<Vec<u8>> = out.iter().map(|(_, m)| m.clone()).collect();
+    assert_eq!(bytes, vec![head.clone(), tail, recalled.clone()]);
+
+    // Never finished: ended after the idle gap (1 s), then the next send goes out.
+    let send = s.param_id("Send");
+    let mut out = sysex_over(&mut s, 512, 1, &[In::SysEx(0, head.clone())]);
+    out.extend(sysex_over(&mut s, 512, 1, &[In::Param(0, send, 1.0)]));
+    out.extend(sysex_over(&mut s, 512, 40, &[]));
+    assert_eq!(wire(&out), head, "sent into an open message: {out:?}");
+    out.extend(sysex_over(&mut s, 512, 100, &[]));
+    let late = sysex_over(&mut s, 512, 5, &[In::SysEx(0, vec![0x05, 0xF7])]);
+    assert!(
+        late.is_empty(),
+        "a late piece of the cut message went out: {late:?}"
+    );
+    let mut expected = head;
+    expected.push(0xF7);
+    expected.extend(&recalled);
+    assert_eq!(wire(&out), expected, "{out:?}");
+    let counters = &decode_state(&s.save_state())["fields"]["counters"];
+    let counters: serde_json::Value =
+        serde_json::from_str(counters.as_str().unwrap_or("{}")).unwrap_or_default();
+    assert_eq!(counters["pass_through_cut"], 1, "{counters}");
+}
+
+/// The host refuses the middle piece of a passed-through message: its remaining pieces are
+/// dropped and the message is ended with `F7`, so the synth never gets a well-framed message
+/// joined from the pieces around the gap (before: the last piece went out and closed it).
+#[test]
+fn a_refused_piece_of_a_passed_through_message_cuts_it_cleanly() {
+    let mut s = Session::start(48_000.0, 512);
+    let first = vec![0xF0, 0x7D, 0x10, 0x11];
+    let mut out = s
+        .process_limited(512, &[In::SysEx(0, first.clone())], 0.0, usize::MAX)
+        .0;
+    // The host's output queue is full for the second piece (and for an F7 right after it).
+    out.extend(
+        s.process_limited(512, &[In::SysEx(0, vec![0x12, 0x13])], 0.0, 0)
+            .0,
+    );
+    out.extend(
+        s.process_limited(512, &[In::SysEx(0, vec![0x14, 0xF7])], 0.0, usize::MAX)
+            .0,
+    );
+    out.extend(s.process(512, &[In::SysEx(0, vec![0xF0, 0x7D, 0x20, 0xF7])]));
+    let wire: Vec<u8> = out
+        .iter()
+        .filter_map(|e| match e {
+            Out::SysEx(_, m) => Some(m.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(
+        wire,
+        vec![0xF0, 0x7D, 0x10, 0x11, 0xF7, 0xF0, 0x7D, 0x20, 0xF7],
+        "the cut message ends right after what went out"
+    );
 }

@@ -117,6 +117,9 @@ pub struct CaptureProducer {
     pushed_messages: [u64; 4],
     /// A dropped message left the one in progress incomplete: an [`Record::Abort`] is due.
     owe_abort: bool,
+    /// A [`Record::Stop`] that found the ring full: it is written before any later record, and
+    /// nothing is queued until it is, so two takes never merge into one.
+    owe_stop: Option<u64>,
     taken: Arc<Taken>,
     shared: Arc<CaptureShared>,
 }
@@ -127,6 +130,11 @@ impl CaptureProducer {
     /// budget or its [`WAITING_PER_CLASS`] cap is reached.
     pub fn push_sysex(&mut self, at: u64, message: &VaultSysEx) -> bool {
         let len = message.len() as u64;
+        if !self.pay_stop() {
+            self.count_drop(len);
+            self.owe_abort = true;
+            return false;
+        }
         let class = message.class().unwrap_or(0).min(3);
         let bytes = self.pushed_bytes - self.taken.bytes.load(Ordering::Acquire);
         let waiting =
@@ -165,16 +173,50 @@ impl CaptureProducer {
         self.push_sysex(at, &message)
     }
 
-    /// Marks that recording stopped at `at` (ends the take). Real-time safe.
+    /// Marks that recording stopped at `at` (ends the take). Real-time safe. When the ring is
+    /// full the stop is owed: [`CaptureProducer::retry`] and every later push write it first,
+    /// and nothing else is queued before it. Returns whether it is in the ring now.
     pub fn push_stop(&mut self, at: u64) -> bool {
-        self.ring.push(Record::Stop(at)).is_ok()
+        if !self.pay_stop() {
+            // The take already ended at the owed stop.
+            return false;
+        }
+        if self.ring.push(Record::Stop(at)).is_ok() {
+            true
+        } else {
+            self.owe_stop = Some(at);
+            false
+        }
+    }
+
+    /// Writes an owed stop if the ring has room now (call once per block). Real-time safe.
+    pub fn retry(&mut self) {
+        self.pay_stop();
+    }
+
+    /// Whether a stop still waits for room in the ring.
+    pub fn owes_stop(&self) -> bool {
+        self.owe_stop.is_some()
+    }
+
+    /// Writes the owed stop, if any; false while it still finds no room.
+    fn pay_stop(&mut self) -> bool {
+        let Some(at) = self.owe_stop else {
+            return true;
+        };
+        if self.ring.push(Record::Stop(at)).is_ok() {
+            self.owe_stop = None;
+            true
+        } else {
+            false
+        }
     }
 
     /// Marks that a SysEx message (or fragment) arriving at `at` was refused before it could be
     /// captured. Real-time safe; when even this record has no room, the loss is counted as a
     /// dropped message instead, so it is reported either way.
     pub fn push_lost(&mut self, at: u64) -> bool {
-        if self.ring.push(Record::Lost(at)).is_ok() {
+        if self.pay_stop() && self.ring.push(Record::Lost(at)).is_ok() {
             true
         } else {
             self.count_drop(0);
@@ -218,6 +260,7 @@ pub fn ring(budget_bytes: u32, shared: Arc<CaptureShared>) -> (CaptureProducer, 
             pushed_bytes: 0,
             pushed_messages: [0; 4],
             owe_abort: false,
+            owe_stop: None,
             taken: taken.clone(),
             shared,
         },
@@ -285,6 +328,37 @@ mod tests {
             Some(true)
         );
         assert_eq!(r.next_record(), None);
+    }
+
+    #[test]
+    fn a_stop_that_finds_the_ring_full_still_ends_the_take() {
+        // Before: the stop was simply dropped, and the next take's messages joined the first.
+        let shared = Arc::new(CaptureShared::default());
+        let (mut p, mut r) = ring(DEFAULT_RING_BYTES, shared.clone());
+        let m = message(10, 2);
+        let mut filled = 0u64;
+        while p.push_lost(filled) {
+            filled += 1;
+        }
+        assert!(!p.push_stop(1_000), "the ring is full");
+        assert!(p.owes_stop());
+        // Still no room: nothing of the next take may overtake the stop.
+        assert!(!p.push_sysex(1_001, &m));
+        for _ in 0..3 {
+            assert!(matches!(r.next_record(), Some(Record::Lost(_))));
+        }
+        p.retry();
+        assert!(!p.owes_stop());
+        assert!(p.push_sysex(1_002, &m));
+        let rest: Vec<Record> = std::iter::from_fn(|| r.next_record()).collect();
+        let stop = rest.iter().position(|r| *r == Record::Stop(1_000));
+        let next = rest
+            .iter()
+            .position(|r| matches!(r, Record::SysEx(1_002, _)));
+        assert!(
+            matches!((stop, next), (Some(s), Some(n)) if s < n),
+            "the next take's message came before the stop"
+        );
     }
 
     #[test]

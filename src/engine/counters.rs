@@ -23,6 +23,9 @@ pub struct Counters {
     pub last_rejected_len: AtomicU64,
     /// Output events the host refused (its queue was full).
     pub host_refused: AtomicU64,
+    /// Passed-through messages ended early with `F7` (the host refused one of their fragments,
+    /// or left them open longer than the idle gap); their remaining fragments were dropped.
+    pub pass_through_cut: AtomicU64,
 }
 
 /// A plain copy of [`Counters`], for display and saving.
@@ -42,6 +45,9 @@ pub struct CounterSnapshot {
     pub last_rejected_len: u64,
     /// See [`Counters::host_refused`].
     pub host_refused: u64,
+    /// See [`Counters::pass_through_cut`] (saved from version 0.2 on).
+    #[serde(default)]
+    pub pass_through_cut: u64,
 }
 
 impl CounterSnapshot {
@@ -68,6 +74,7 @@ impl Counters {
             rejected_pool_full: get(&self.rejected_pool_full),
             last_rejected_len: get(&self.last_rejected_len),
             host_refused: get(&self.host_refused),
+            pass_through_cut: get(&self.pass_through_cut),
         }
     }
 
@@ -81,6 +88,7 @@ impl Counters {
         set(&self.rejected_pool_full, s.rejected_pool_full);
         set(&self.last_rejected_len, s.last_rejected_len);
         set(&self.host_refused, s.host_refused);
+        set(&self.pass_through_cut, s.pass_through_cut);
     }
 }
 

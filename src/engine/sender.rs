@@ -328,6 +328,14 @@ impl SendEngine {
         }
     }
 
+    /// Holds due message `i` and everything after it for the next block without counting a
+    /// refusal (a passed-through message is open).
+    pub fn defer(&mut self, i: usize) {
+        if self.refused_at.is_none() {
+            self.refused_at = Some(i);
+        }
+    }
+
     /// Whether due message `i` may still be emitted (nothing before it was refused).
     pub fn may_emit(&self, i: usize) -> bool {
         self.refused_at.is_none_or(|r| i < r)

@@ -127,6 +127,9 @@ pub struct LibraryStore {
     pub recall_pending: AtomicBool,
     /// Project states loaded so far (the audio thread restarts its settling window on a change).
     loads: AtomicU64,
+    /// Moves whenever the library is replaced by one an undo history does not know (a state
+    /// load, changes merged from the library file): the editor then starts a fresh history.
+    history: AtomicU64,
     /// Changes so far (every `write`, counted while the write lock is held), so the library
     /// file is saved only when needed.
     generation: AtomicU64,
@@ -165,6 +168,18 @@ impl LibraryStore {
     /// Project states loaded so far.
     pub fn loads(&self) -> u64 {
         self.loads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Moves each time the library is replaced or changed from outside the editor's history
+    /// (a state load, a merge of the library file's outside changes): an undo history made
+    /// before refers to another library and must be dropped.
+    pub fn history(&self) -> u64 {
+        self.history.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn new_history(&self) {
+        self.history
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Uses a library file (the standalone app): loads it, and [`LibraryStore::save_file`] writes
@@ -389,18 +404,32 @@ impl LibraryStore {
         }
     }
 
-    /// Loads the `library` field.
+    /// Loads the `library` field. Only the first load of an instance (the project opening)
+    /// arms the recall: a later one (a host undo, a preset load, a project revert) sends nothing.
+    /// Every load starts a fresh undo history ([`LibraryStore::history`]).
     pub fn load_text(&self, text: &StateText) {
-        self.loads
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let first = self
+            .loads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            == 0;
         match state::decode_text(&text.0) {
             Ok(lib) => {
                 let n = lib.entries.len();
+                let recall = lib.recall_entry().map(|e| e.name.clone());
                 self.write(|l| *l = lib);
+                self.new_history();
                 *self.unreadable.write().unwrap_or_else(|e| e.into_inner()) = None;
-                self.recall_pending
-                    .store(true, std::sync::atomic::Ordering::Release);
                 self.note(Level::Info, format!("Loaded {n} entries from the project"));
+                match recall {
+                    Some(_) if first => self
+                        .recall_pending
+                        .store(true, std::sync::atomic::Ordering::Release),
+                    Some(name) => self.note(
+                        Level::Info,
+                        format!("State loaded again: \"{name}\" was not sent to the synth (press Send to send it)"),
+                    ),
+                    None => {}
+                }
             }
             Err(error) => {
                 self.note(
@@ -408,6 +437,7 @@ impl LibraryStore {
                     format!("{error}. It is kept unchanged and saved back as it was; export it raw or discard it."),
                 );
                 self.write(|l| *l = Library::default());
+                self.new_history();
                 *self.unreadable.write().unwrap_or_else(|e| e.into_inner()) = Some(Unreadable {
                     raw: text.0.clone(),
                     error,

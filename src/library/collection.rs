@@ -49,10 +49,17 @@ impl Library {
         Some((pos, self.entries.remove(pos)))
     }
 
-    /// Puts a removed entry back at its position (undo of [`Library::remove`]).
-    pub fn restore(&mut self, pos: usize, entry: Entry) {
+    /// Puts a removed entry back at its position (undo of [`Library::remove`]). Refused (false)
+    /// when an entry with its id is already there; `next_id` moves past it, so an id handed out
+    /// once is never handed out again in this library.
+    pub fn restore(&mut self, pos: usize, entry: Entry) -> bool {
+        if self.get(entry.id).is_some() {
+            return false;
+        }
+        self.next_id = self.next_id.max(entry.id);
         let pos = pos.min(self.entries.len());
         self.entries.insert(pos, entry);
+        true
     }
 
     /// Moves an entry `delta` places up (negative) or down (positive), clamped to the list.
@@ -189,10 +196,30 @@ mod tests {
             .collect();
         let (pos, e) = lib.remove(ids[1]).unwrap();
         assert_eq!(lib.entries.len(), 2);
-        lib.restore(pos, e);
+        assert!(lib.restore(pos, e.clone()));
+        assert!(
+            !lib.restore(0, e),
+            "an id already there is never restored twice"
+        );
         assert_eq!(lib.entries.iter().map(|e| e.id).collect::<Vec<_>>(), ids);
         assert!(lib.rename(ids[0], "Pad"));
         assert_eq!(lib.get(ids[0]).unwrap().name, "Pad");
         assert!(!lib.rename(99, "x"));
+    }
+
+    #[test]
+    fn a_restored_entry_from_elsewhere_never_lets_its_id_be_handed_out_again() {
+        let mut other = Library::default();
+        for i in 1..=5u8 {
+            other.add(entry(&[0xF0, i, 0xF7]));
+        }
+        let (_, stranger) = other.remove(5).unwrap();
+        let mut lib = Library::default();
+        lib.add(entry(&[0xF0, 0x10, 0xF7]));
+        assert!(lib.restore(1, stranger));
+        let next = lib.add(entry(&[0xF0, 0x11, 0xF7]));
+        assert_eq!(next, 6, "id 5 is taken: the next one is past it");
+        let ids: Vec<_> = lib.entries.iter().map(|e| e.id).collect();
+        assert_eq!(ids, vec![1, 5, 6]);
     }
 }

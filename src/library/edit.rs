@@ -56,8 +56,11 @@ impl Library {
                 .unwrap_or_default(),
             Edit::Restore(pos, entry) => {
                 let id = entry.id;
-                self.restore(pos, entry);
-                vec![Edit::Remove(id)]
+                if self.restore(pos, entry) {
+                    vec![Edit::Remove(id)]
+                } else {
+                    vec![]
+                }
             }
             Edit::Move(id, delta) => {
                 let before = self.position(id);
