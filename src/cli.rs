@@ -1185,8 +1185,34 @@ fn load_or_create(path: &Path, create: bool) -> Result<Library, Failure> {
     file::load(path).map_err(input)
 }
 
-fn save(path: &Path, lib: &Library) -> Result<(), Failure> {
-    file::save(path, lib).map_err(output)
+/// A library to change: its lock is taken before it is read and held until it is written
+/// ([`save`]), so another writer (the app, another command) never loses this change or has
+/// its own lost.
+/// `create`: `None` for a command without `--create` (the library must exist).
+fn load_for_change(
+    path: &Path,
+    create: Option<bool>,
+) -> Result<(file::LibraryLock, Library), Failure> {
+    // A missing library is refused before the lock file is made: a mistyped name leaves
+    // nothing behind.
+    if !path.exists() {
+        match create {
+            Some(create) => load_or_create(path, create)?,
+            None => load(path)?,
+        };
+    }
+    library_path(path)?;
+    let lock = file::lock(path).map_err(output)?;
+    let lib = match create {
+        Some(create) => load_or_create(path, create)?,
+        None => load(path)?,
+    };
+    Ok((lock, lib))
+}
+
+/// Writes a library read with [`load_for_change`], under its lock.
+fn save(lock: &file::LibraryLock, lib: &Library) -> Result<(), Failure> {
+    lock.save(lib).map_err(output)
 }
 
 /// Refuses to replace `path` unless `force`.
@@ -1234,10 +1260,10 @@ fn edit_checked(
     numbers: &[usize],
     change: impl FnOnce(&mut Library, &[EntryId]) -> Result<String, Failure>,
 ) -> Result<String, Failure> {
-    let mut lib = load(path)?;
+    let (lock, mut lib) = load_for_change(path, None)?;
     let ids = ids_of(&lib, numbers)?;
     let text = change(&mut lib, &ids)?;
-    save(path, &lib)?;
+    save(&lock, &lib)?;
     Ok(text)
 }
 
@@ -1246,17 +1272,17 @@ fn edit(
     numbers: &[usize],
     change: impl FnOnce(&mut Library, &[EntryId]) -> String,
 ) -> Result<String, Failure> {
-    let mut lib = load(path)?;
+    let (lock, mut lib) = load_for_change(path, None)?;
     let ids = ids_of(&lib, numbers)?;
     let text = change(&mut lib, &ids);
-    save(path, &lib)?;
+    save(&lock, &lib)?;
     Ok(text)
 }
 
 fn init(path: &Path, force: bool) -> Result<String, Failure> {
     library_path(path)?;
     may_write(path, force)?;
-    save(path, &Library::default())?;
+    file::save(path, &Library::default()).map_err(output)?;
     Ok(format!("created {} (empty library)", path.display()))
 }
 
@@ -1612,7 +1638,7 @@ fn import_within(
     strict: bool,
     limit: u64,
 ) -> Result<String, Failure> {
-    let mut lib = load_or_create(lib_path, create)?;
+    let (lock, mut lib) = load_for_change(lib_path, Some(create))?;
     let mut size: u64 = lib.entries.iter().map(payload_estimate).sum();
     let mut out = String::new();
     let mut bad = Vec::new();
@@ -1677,7 +1703,7 @@ fn import_within(
             bad.len()
         )));
     }
-    save_and_count(lib_path, &lib, out)
+    save_and_count(&lock, &lib, out)
 }
 
 /// Keeps a library's one recall entry and one entry per program number when `entry` comes in
@@ -1706,8 +1732,13 @@ fn fit_settings(lib: &Library, entry: &mut Entry, from: &Path) -> Vec<String> {
 }
 
 /// Saves the library and ends `out` with its new size.
-fn save_and_count(lib_path: &Path, lib: &Library, mut out: String) -> Result<String, Failure> {
-    save(lib_path, lib)?;
+fn save_and_count(
+    lock: &file::LibraryLock,
+    lib: &Library,
+    mut out: String,
+) -> Result<String, Failure> {
+    let lib_path = lock.path();
+    save(lock, lib)?;
     let _ = write!(
         out,
         "{} now holds {} entries",
@@ -1723,7 +1754,7 @@ fn merge(
     create: bool,
     keep_duplicates: bool,
 ) -> Result<String, Failure> {
-    let mut lib = load_or_create(lib_path, create)?;
+    let (lock, mut lib) = load_for_change(lib_path, Some(create))?;
     let mut out = String::new();
     let mut size: u64 = lib.entries.iter().map(payload_estimate).sum();
     for src in sources {
@@ -1767,7 +1798,7 @@ fn merge(
             }
         );
     }
-    save_and_count(lib_path, &lib, out)
+    save_and_count(&lock, &lib, out)
 }
 
 // ---- Writing out ---------------------------------------------------------------------------
@@ -1798,7 +1829,7 @@ fn export(
     // A library file keeps entries as entries: names, tags, recall and program changes.
     let bytes = files::export_entries(entries.iter().copied(), format, &Pacing::DIN)
         .map_err(|e| output(format!("{}: {e}", out_path.display())))?;
-    file::write_atomic(out_path, &bytes).map_err(output)?;
+    file::write_file(out_path, &bytes).map_err(output)?;
     Ok(if format == Format::Library {
         format!("wrote {} entries to {}", entries.len(), out_path.display())
     } else {
@@ -1962,7 +1993,7 @@ fn extract(
                 .map_err(|e| output(format!("{}: {e}", plan.folder.display())))?;
         }
         for (path, bytes) in &plan.files {
-            file::write_atomic(path, bytes).map_err(output)?;
+            file::write_file(path, bytes).map_err(output)?;
         }
         let _ = writeln!(out, "{}", plan.line);
     }
@@ -2330,9 +2361,9 @@ fn capture(
             ""
         }
     );
-    let mut lib = load_or_create(lib_path, create)?;
+    let (lock, mut lib) = load_for_change(lib_path, Some(create))?;
     lib.add(entry);
-    save(lib_path, &lib)?;
+    save(&lock, &lib)?;
     Ok(format!(
         "{summary}; {} now holds {} entries",
         lib_path.display(),

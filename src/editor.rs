@@ -419,6 +419,10 @@ fn status_line(ui: &mut egui::Ui, shared: &Shared<'_>) {
             )
             .on_hover_text("A passed-through message is cut (ended with F7, the rest dropped) when the host refuses one of its pieces or never finishes it: the synth then ignores it rather than taking a damaged one");
         }
+        if let Some(note) = shared.handles.store.file_note() {
+            ui.separator();
+            ui.colored_label(egui::Color32::from_rgb(220, 80, 60), note);
+        }
         if let Some(u) = shared.handles.store.unreadable() {
             ui.separator();
             ui.colored_label(

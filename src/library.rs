@@ -7,6 +7,7 @@ pub mod diff;
 pub mod edit;
 pub mod entry;
 pub mod file;
+pub mod merge;
 pub mod patches;
 pub mod take;
 

@@ -76,9 +76,79 @@ fn starts_headless_with_the_dummy_backend_and_exits_on_request() {
         before,
         "library file untouched"
     );
-    assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
-        1,
-        "no temporary files left"
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        left.iter()
+            .all(|n| n == "library.sxvl" || n == "library.sxvl.lock"),
+        "no temporary files left: {left:?}"
     );
+}
+
+/// Runs the app headless on the dummy backend with this library file for a moment, then quits
+/// it with Ctrl-C; returns what it printed.
+fn run_app_briefly(lib_path: &std::path::Path) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sysex_vault"))
+        .args([
+            "--backend",
+            "dummy",
+            "--library",
+            lib_path.to_str().unwrap(),
+        ])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("did not exit within 10 s of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    err
+}
+
+/// A library file the app cannot read (damaged, or from a newer version) is left untouched, and
+/// the app says where its captures go instead; the next start uses the same recovery file.
+#[test]
+fn an_unreadable_library_file_sends_captures_to_a_recovery_file() {
+    let dir = std::env::temp_dir().join(format!("sxv-standalone-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let lib_path = dir.join("library.sxvl");
+    std::fs::write(&lib_path, b"damaged").unwrap();
+    let err = run_app_briefly(&lib_path);
+    let said = |err: &str| {
+        err.lines()
+            .find_map(|l| {
+                l.split_once("captures are saved to ")
+                    .map(|(_, p)| p.to_owned())
+            })
+            .unwrap_or_else(|| panic!("no recovery file named: {err}"))
+    };
+    let recovery = said(&err);
+    assert!(recovery.contains("library (recovered "), "{recovery}");
+    let err = run_app_briefly(&lib_path);
+    assert!(err.contains("still unreadable"), "{err}");
+    assert_eq!(said(&err), recovery, "the same recovery file again");
+    assert_eq!(std::fs::read(&lib_path).unwrap(), b"damaged");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,7 +1,7 @@
 //! The command line's transfers that talk with the synth both ways: `get` (ask for a dump and
 //! capture the answer, one program after another), and `send --handshake` / `--verify`.
 
-use super::{load_or_create, midi, save, usage, Failure};
+use super::{load_for_change, load_or_create, midi, save, usage, Failure};
 use crate::devices::pattern::Pattern;
 use crate::devices::{self, Fields};
 use crate::engine::ports::{self, DirectIn, DirectOut};
@@ -167,9 +167,9 @@ pub fn get(g: Get<'_>) -> Result<String, Failure> {
                     e.byte_len()
                 );
                 // Saved one by one: an interrupted walk keeps what it got.
-                let mut lib = load_or_create(g.library, g.create)?;
+                let (lock, mut lib) = load_for_change(g.library, Some(g.create))?;
                 lib.add(e);
-                save(g.library, &lib)?;
+                save(&lock, &lib)?;
                 got += 1;
             }
             Err(why) => {

@@ -270,7 +270,7 @@ impl FilesPanel {
                     let path = f.path().to_path_buf();
                     // The dialog has asked before replacing a file; the write itself is atomic.
                     Done::Exported(
-                        crate::library::file::write_atomic(&path, &bytes)
+                        crate::library::file::write_file(&path, &bytes)
                             .map(|()| path.display().to_string()),
                     )
                 }

@@ -7,7 +7,8 @@ use super::Library;
 use crate::state;
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The extension of library files.
 pub const EXTENSION: &str = "sxvl";
@@ -35,10 +36,142 @@ pub fn load(path: &Path) -> Result<Library, String> {
     }
 }
 
-/// Writes a library file atomically; refuses (writing nothing) a library too large to read back.
+/// Writes a library file atomically under its lock ([`lock`]), keeping the previous version as
+/// a backup; refuses (writing nothing) a library too large to read back. For a
+/// read-modify-write, hold the [`LibraryLock`] from the read to the write instead.
 pub fn save(path: &Path, library: &Library) -> Result<(), String> {
-    let blob = state::try_encode(library).map_err(|e| format!("{}: {e}", path.display()))?;
-    write_atomic(path, &blob)
+    lock(path)?.save(library)
+}
+
+/// Backups kept beside a library file: `library.sxvl.1` (the newest) to `library.sxvl.5`.
+pub const BACKUPS: usize = 5;
+/// Backups rotate at most this often, so a burst of saves keeps older versions.
+pub const BACKUP_EVERY: Duration = Duration::from_secs(60);
+/// How long a writer waits for another program to finish with the same library file.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The lock file beside a library: `library.sxvl.lock`. The library itself is replaced by a
+/// rename on every save, so a lock on it would guard a stale file.
+pub fn lock_path(path: &Path) -> PathBuf {
+    beside(path, "lock")
+}
+
+/// Backup `n` (1 = the newest) of a library file: `library.sxvl.1`.
+pub fn backup_path(path: &Path, n: usize) -> PathBuf {
+    beside(path, &n.to_string())
+}
+
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// A library file held for reading and writing by this process: an advisory lock on its lock
+/// file, which every SysEx Vault writer (the app, the command line, the editor's exports) takes
+/// for each read-modify-write. Released when dropped.
+pub struct LibraryLock {
+    path: PathBuf,
+    _file: fs::File,
+}
+
+/// Takes the lock of the library at `path`, waiting up to [`LOCK_WAIT`] for another program
+/// that holds it.
+pub fn lock(path: &Path) -> Result<LibraryLock, String> {
+    let lock = lock_path(path);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock)
+        .map_err(|e| format!("{}: {e}", lock.display()))?;
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "{}: another program (the SysEx Vault app or command line) is changing this library; nothing was written, try again",
+                    path.display()
+                ))
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(format!("{}: {e}", lock.display())),
+        }
+    }
+    Ok(LibraryLock {
+        path: path.to_owned(),
+        _file: file,
+    })
+}
+
+impl LibraryLock {
+    /// The library file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the library; a missing file is an empty library.
+    pub fn load(&self) -> Result<Library, String> {
+        load(&self.path)
+    }
+
+    /// Writes the library atomically, first rotating the backups ([`BACKUPS`], at most once
+    /// every [`BACKUP_EVERY`]); refuses a library too large to read back.
+    pub fn save(&self, library: &Library) -> Result<(), String> {
+        let blob =
+            state::try_encode(library).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        self.save_blob(&blob)
+    }
+
+    /// Writes an encoded library ([`state::try_encode`]) as [`LibraryLock::save`] does.
+    pub fn save_blob(&self, blob: &[u8]) -> Result<(), String> {
+        rotate_backups(&self.path).map_err(|e| format!("{}: backup: {e}", self.path.display()))?;
+        write_atomic(&self.path, blob)
+    }
+}
+
+/// Keeps the file about to be replaced as backup 1, shifting older ones up to [`BACKUPS`];
+/// skipped when backup 1 is younger than [`BACKUP_EVERY`].
+fn rotate_backups(path: &Path) -> std::io::Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let newest = backup_path(path, 1);
+    let recent = fs::metadata(&newest)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age < BACKUP_EVERY);
+    if recent {
+        return Ok(());
+    }
+    for n in (1..BACKUPS).rev() {
+        let from = backup_path(path, n);
+        if from.exists() {
+            fs::rename(&from, backup_path(path, n + 1))?;
+        }
+    }
+    fs::copy(path, &newest)?;
+    // Copies keep the original's time on some platforms: the backup's time is when it was made.
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&newest)?
+        .set_modified(SystemTime::now())
+}
+
+/// Writes an exported file atomically; a library file ([`is_library_path`]) is written under
+/// its lock, keeping the version it replaces as a backup.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if is_library_path(path) {
+        lock(path)?.save_blob(bytes)
+    } else {
+        write_atomic(path, bytes)
+    }
 }
 
 /// Writes any file atomically: a temporary file beside it, fsync, rename. A crash leaves the old
@@ -89,8 +222,76 @@ mod tests {
         assert!(load(&path)
             .unwrap_err()
             .contains("not a SysEx Vault library"));
-        // No temporary files are left behind.
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+        // No temporary files are left behind: the library and its lock file.
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn saves_keep_five_backups_rotated_at_most_once_a_minute() {
+        let dir = std::env::temp_dir().join(format!("sxv-backups-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("lib.sxvl");
+        let version = |n: u8| {
+            let mut lib = Library::default();
+            lib.add(Entry::new(vec![vec![0xF0, n, 0xF7]], Source::Capture, 0));
+            lib
+        };
+        save(&path, &version(1)).unwrap();
+        assert!(!backup_path(&path, 1).exists(), "nothing to back up yet");
+        save(&path, &version(2)).unwrap();
+        assert_eq!(load(&backup_path(&path, 1)).unwrap(), version(1));
+        // Within the minute: no rotation, the backup keeps the older version.
+        save(&path, &version(3)).unwrap();
+        assert_eq!(load(&backup_path(&path, 1)).unwrap(), version(1));
+        // Once the backup is older than a minute, saves rotate.
+        let age = |p: &Path| {
+            let old = SystemTime::now() - BACKUP_EVERY - Duration::from_secs(1);
+            fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        };
+        for n in 4..=10u8 {
+            age(&backup_path(&path, 1));
+            save(&path, &version(n)).unwrap();
+        }
+        assert_eq!(load(&path).unwrap(), version(10));
+        for k in 1..=BACKUPS {
+            assert_eq!(
+                load(&backup_path(&path, k)).unwrap(),
+                version(10 - k as u8),
+                "backup {k}"
+            );
+        }
+        assert!(!backup_path(&path, BACKUPS + 1).exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_held_lock_makes_another_writer_wait() {
+        let dir = std::env::temp_dir().join(format!("sxv-lock-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("lib.sxvl");
+        let held = lock(&path).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        let waiter = std::thread::spawn(move || {
+            let l = lock(&p).unwrap();
+            tx.send(()).unwrap();
+            drop(l);
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_millis(200)).is_err(),
+            "a second writer got the lock while it was held"
+        );
+        drop(held);
+        rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        waiter.join().unwrap();
         fs::remove_dir_all(&dir).unwrap();
     }
 }
