@@ -18,6 +18,13 @@
 # The last line is "RESULT status=pass" (exit 0), "RESULT status=fail" (exit 1) or
 # "RESULT status=skip" (exit 77: Ardour 7 not installed).
 #
+# Opening a saved session instead (SXV_ARDOUR_OPEN=SESSION_DIR SXV_ARDOUR_EXPECT=SYX): the
+# session folder (holding sxv.ardour, e.g. one saved by an older build) is copied and used in
+# place of the create step, and SYX is what its library must extract to (the messages in order).
+# After the reload, "resaved_chunk_changed" says whether the plugin's state chunk in the re-saved
+# session differs from the opened one (it does when today's plugin wrote it, not a stand-in that
+# kept the old XML), and SXV_ARDOUR_SAVED=FILE gets a copy of the re-saved sxv.ardour.
+#
 # Environment overrides: ARDOUR_LUA (ardour7-lua), ARDOUR_LIB_DIR (/usr/lib/ardour7),
 # ARDOUR_VST3_SCANNER ($ARDOUR_LIB_DIR/ardour-vst3-scanner), SXV_ARDOUR_TIMEOUT (seconds per
 # Ardour process, default 45).
@@ -177,8 +184,18 @@ extract_check() {
 
 SESSION="$T/session"
 
-STEP=create
-run_lua create create "$SESSION" "$T/sent.syx"
+if [ -n "${SXV_ARDOUR_OPEN:-}" ]; then
+	STEP=open
+	[ -f "$SXV_ARDOUR_OPEN/sxv.ardour" ] || fail "no sxv.ardour in $SXV_ARDOUR_OPEN"
+	[ -f "${SXV_ARDOUR_EXPECT:-}" ] || fail "SXV_ARDOUR_EXPECT must name the expected .syx"
+	cp -R "$SXV_ARDOUR_OPEN" "$SESSION" || fail "cannot copy the session"
+	chmod -R u+w "$SESSION" || fail "chmod"
+	cp "$SXV_ARDOUR_EXPECT" "$T/sent.syx" || fail "cannot copy the expected SysEx"
+	result opened "$SXV_ARDOUR_OPEN"
+else
+	STEP=create
+	run_lua create create "$SESSION" "$T/sent.syx"
+fi
 [ -f "$SESSION/sxv.ardour" ] || fail "no session file"
 grep -q '<Processor [^>]*name="SysEx Vault"[^>]*type="vst3"' "$SESSION/sxv.ardour" \
 	|| fail "no SysEx Vault VST3 processor in the session"
@@ -188,6 +205,17 @@ extract_check extract1
 
 STEP=reload
 run_lua reload reload "$SESSION"
+
+if [ -n "${SXV_ARDOUR_OPEN:-}" ]; then
+	if [ "$(grep -o '<chunk>[^<]*' "$SESSION/sxv.ardour")" = "$(grep -o '<chunk>[^<]*' "$SXV_ARDOUR_OPEN/sxv.ardour")" ]; then
+		result resaved_chunk_changed 0
+	else
+		result resaved_chunk_changed 1
+	fi
+	if [ -n "${SXV_ARDOUR_SAVED:-}" ]; then
+		cp "$SESSION/sxv.ardour" "$SXV_ARDOUR_SAVED" || fail "cannot copy the re-saved session"
+	fi
+fi
 
 STEP=extract2
 extract_check extract2
