@@ -103,7 +103,10 @@ fn demo(store: &LibraryStore) {
     entries[4].lost_messages = 1;
     let ids: Vec<u64> = entries.into_iter().map(|e| store.add(e)).collect();
     store.edit(Edit::SetRecall(Some(ids[4])));
-    store.edit(Edit::SetProgram(ids[1], Some(4)));
+    store.edit(Edit::SetProgram(
+        ids[1],
+        Some(sysex_vault::library::ProgramMap::any(4)),
+    ));
     store.log(
         Level::Warning,
         "pads.syx: skipped 2 byte(s) outside any SysEx at offset 0".into(),

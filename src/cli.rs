@@ -17,7 +17,7 @@ use crate::engine::pool::MAX_MESSAGE_LEN;
 use crate::engine::ports;
 use crate::files::{self, project, Format};
 use crate::library::diff::{self, MessageDiff};
-use crate::library::{self, file, Edit, Entry, EntryId, Library, Source, TakeRecorder};
+use crate::library::{self, file, Edit, Entry, EntryId, Library, ProgramMap, Source, TakeRecorder};
 use crate::pacing::Pacing;
 use crate::state::MAX_DECODED_BYTES;
 use crate::sysex::checksum::ChecksumStatus;
@@ -323,6 +323,18 @@ pub enum Command {
         /// Use the program number stored in the patch (its device definition finds it).
         #[arg(long, conflicts_with = "program")]
         from_patch: bool,
+        /// The channel your controller sends the program change on, 1 to 16, or `any`.
+        #[arg(long, required_unless_present = "clear", value_parser = parse_channel)]
+        channel: Option<Channel>,
+        /// Only after this bank select MSB (CC 0, 0 to 127) on that channel.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        bank_msb: Option<u8>,
+        /// Only after this bank select LSB (CC 32, 0 to 127) on that channel.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        bank_lsb: Option<u8>,
+        /// Cancel a send in progress (a bank restore) at once instead of waiting for it.
+        #[arg(long)]
+        interrupt: bool,
     },
     /// Recall an entry by bank select and program change, where the synth already keeps it
     /// (instant on a slow DIN synth), instead of sending its dump; or back to the dump.
@@ -693,7 +705,20 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             program,
             clear: _,
             from_patch,
-        } => map_pc(&library, entry, program, from_patch).map(ok),
+            channel,
+            bank_msb,
+            bank_lsb,
+            interrupt,
+        } => {
+            let map = channel.map(|Channel(channel)| ProgramMap {
+                program: 0,
+                channel,
+                bank_msb,
+                bank_lsb,
+                interrupt,
+            });
+            map_pc(&library, entry, program, from_patch, map).map(ok)
+        }
         Command::Tag {
             library,
             entry,
@@ -1002,11 +1027,27 @@ fn fix_checksum(path: &Path, entries: &[usize]) -> Result<String, Failure> {
     })
 }
 
+/// A MIDI channel typed on the command line: 1-16, or `any` (`None`).
+#[derive(Clone, Copy, Debug)]
+pub struct Channel(pub Option<u8>);
+
+fn parse_channel(text: &str) -> Result<Channel, String> {
+    if text.eq_ignore_ascii_case("any") {
+        return Ok(Channel(None));
+    }
+    match text.parse::<u8>() {
+        Ok(c @ 1..=16) => Ok(Channel(Some(c - 1))),
+        _ => Err(format!("`{text}`: a channel is 1 to 16, or `any`")),
+    }
+}
+
+/// `map`: the channel, bank and interrupt choice (its program is set here); `None` clears.
 fn map_pc(
     path: &Path,
     entry: usize,
     program: Option<u8>,
     from_patch: bool,
+    map: Option<ProgramMap>,
 ) -> Result<String, Failure> {
     edit_checked(path, &[entry], |lib, ids| {
         let pc = if from_patch {
@@ -1026,9 +1067,12 @@ fn map_pc(
         } else {
             program.map(|p| p - 1)
         };
+        let pc = pc
+            .zip(map)
+            .map(|(program, map)| ProgramMap { program, ..map });
         lib.apply(Edit::SetProgram(ids[0], pc));
         Ok(match pc {
-            Some(p) => format!("program change {} sends entry {entry}", u16::from(p) + 1),
+            Some(m) => format!("{} sends entry {entry}", m.describe()),
             None => format!("entry {entry} has no program change"),
         })
     })
@@ -1313,6 +1357,8 @@ struct EntryJson<'a> {
     recall_on_load: bool,
     /// 1-based program number.
     program_change: Option<u16>,
+    /// The whole mapping in words (channel, bank, interrupt).
+    program_change_mapping: Option<String>,
     /// Where the synth keeps it (recalls send bank select and a program change), in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     recall_by_program_change: Option<String>,
@@ -1352,7 +1398,8 @@ fn list(path: &Path, json: bool) -> Result<String, Failure> {
                 favourite: e.favourite,
                 note: &e.note,
                 recall_on_load: e.recall_on_load,
-                program_change: e.program_change.map(|p| u16::from(p) + 1),
+                program_change: e.program_change.map(|p| u16::from(p.program) + 1),
+                program_change_mapping: e.program_change.map(|p| p.describe()),
                 recall_by_program_change: e.stored_at.map(|at| at.describe()),
                 duplicate_of: e.duplicate_of.and_then(number_of),
                 lost_messages: e.lost_messages,
@@ -1386,7 +1433,7 @@ fn list(path: &Path, json: bool) -> Result<String, Failure> {
             notes.push("recall on load".into());
         }
         if let Some(pc) = e.program_change {
-            notes.push(format!("PC {}", u16::from(pc) + 1));
+            notes.push(pc.describe());
         }
         if let Some(at) = e.stored_at {
             notes.push(format!("recalled by {}", at.describe()));
@@ -1719,12 +1766,16 @@ fn fit_settings(lib: &Library, entry: &mut Entry, from: &Path) -> Vec<String> {
         ));
     }
     if let Some(pc) = entry.program_change {
-        if lib.entries.iter().any(|e| e.program_change == Some(pc)) {
+        let taken = lib
+            .entries
+            .iter()
+            .any(|e| e.program_change.is_some_and(|m| m.same_trigger(&pc)));
+        if taken {
             entry.program_change = None;
             notes.push(format!(
-                "\"{}\" lost its mapping to program change {}, which the library already uses",
+                "\"{}\" lost its mapping to {}, which the library already uses",
                 entry.name,
-                u16::from(pc) + 1
+                pc.describe()
             ));
         }
     }

@@ -125,6 +125,11 @@ pub trait HostParams: Send {
     fn record(&self) -> bool;
     /// Sets `Record` as a user gesture the host can record as automation.
     fn set_record(&self, on: bool);
+    /// Whether the host delivers program changes to the plugin. VST3 hosts do not: nice-plug's
+    /// VST3 wrapper maps controllers 0-129 only, never `kCtrlProgramChange`.
+    fn receives_program_changes(&self) -> bool {
+        true
+    }
 }
 
 /// Everything the editor shows or changes.
@@ -444,6 +449,12 @@ impl HostParams for GuiHost {
         self.params.record.value()
     }
 
+    fn receives_program_changes(&self) -> bool {
+        self.context
+            .as_ref()
+            .is_none_or(|ctx| ctx.plugin_api() != nice_plug::prelude::PluginApi::Vst3)
+    }
+
     fn set_record(&self, on: bool) {
         if let Some(ctx) = &self.context {
             let setter = ctx.param_setter();
@@ -466,6 +477,12 @@ impl HostParams for SharedHost {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .set_record(on)
+    }
+    fn receives_program_changes(&self) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .receives_program_changes()
     }
 }
 

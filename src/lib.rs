@@ -84,6 +84,9 @@ pub struct SysExVault {
     pass_discarding: bool,
     /// Pass-through: the `F7` that ends a cut message is still to go out (the host refused it).
     pass_owes_end: bool,
+    /// The last bank select (CC 0 MSB, CC 32 LSB) seen on each channel, for program-change
+    /// mappings that name a bank.
+    bank: [(Option<u8>, Option<u8>); 16],
 }
 
 impl Default for SysExVault {
@@ -116,6 +119,7 @@ impl Default for SysExVault {
             pass_open: None,
             pass_discarding: false,
             pass_owes_end: false,
+            bank: [(None, None); 16],
         }
     }
 }
@@ -562,9 +566,18 @@ impl Plugin for SysExVault {
         while let Some(mut event) = context.next_event() {
             next_due = self.emit_due(context, event.timing(), next_due);
             match &event {
-                NoteEvent::MidiProgramChange { program, .. } => {
+                NoteEvent::MidiProgramChange {
+                    channel, program, ..
+                } => {
+                    let (bank_msb, bank_lsb) = self.bank[usize::from(*channel & 0x0F)];
+                    let pc = library::ProgramChange {
+                        channel: *channel & 0x0F,
+                        program: *program,
+                        bank_msb,
+                        bank_lsb,
+                    };
                     if let Some(sender) = self.sender.as_mut() {
-                        sender.request(Request::Program(*program));
+                        sender.request(Request::Program(pc));
                     }
                 }
                 // The host replaying nice-plug's hidden VST3 MIDI-CC parameters at load: never
@@ -575,6 +588,20 @@ impl Plugin for SysExVault {
                     if settling && self.filter_restored_controllers =>
                 {
                     continue;
+                }
+                NoteEvent::MidiCC {
+                    channel,
+                    cc: cc @ (0 | 32),
+                    value,
+                    ..
+                } => {
+                    let v = Some((value.clamp(0.0, 1.0) * 127.0).round() as u8);
+                    let bank = &mut self.bank[usize::from(*channel & 0x0F)];
+                    if *cc == 0 {
+                        bank.0 = v;
+                    } else {
+                        bank.1 = v;
+                    }
                 }
                 _ => {}
             }

@@ -13,5 +13,5 @@ pub mod take;
 
 pub use collection::Library;
 pub use edit::Edit;
-pub use entry::{Entry, EntryId, Source, StoredAt};
+pub use entry::{Entry, EntryId, ProgramChange, ProgramMap, Source, StoredAt};
 pub use take::{Take, TakeRecorder};

@@ -3,7 +3,8 @@
 //! Layout of a blob: the 4-byte magic `SXVL`, a little-endian `u16` format version, a
 //! little-endian `u64` with the uncompressed payload length, then the payload compressed with
 //! zstd. The payload is the [`Library`] encoded with postcard (compact binary, SysEx bytes stored
-//! as they are); version 4 added favourites and notes, version 3 where the synth keeps an entry
+//! as they are); version 5 gave program-change mappings a channel, a bank select and an
+//! interrupt choice (older mappings read as "any channel"), version 4 added favourites and notes, version 3 where the synth keeps an entry
 //! (recall by program change), version 2 each entry's tags, version 1 had none of these. Inside the plugin state
 //! the blob is stored as base64 text, because the plugin framework keeps persisted fields as JSON
 //! strings.
@@ -14,6 +15,8 @@
 //! caller keeps such a blob verbatim.
 
 use crate::library::Library;
+#[cfg(test)]
+use crate::library::ProgramMap;
 use base64::Engine;
 use std::fmt;
 use std::io::Read;
@@ -21,7 +24,7 @@ use std::io::Read;
 /// First bytes of every library blob.
 pub const MAGIC: &[u8; 4] = b"SXVL";
 /// The format version this build writes.
-pub const CURRENT_VERSION: u16 = 4;
+pub const CURRENT_VERSION: u16 = 5;
 /// Largest payload a blob may expand to (1 GiB); larger claims are refused before inflating.
 pub const MAX_DECODED_BYTES: u64 = 1 << 30;
 /// zstd level used for saving: fast, and SysEx compresses well at it.
@@ -146,7 +149,10 @@ pub fn decode(blob: &[u8]) -> Result<Library, StateError> {
         3 => postcard::from_bytes::<v3::Library>(&payload)
             .map(Library::from)
             .map_err(corrupt),
-        4 => postcard::from_bytes::<Library>(&payload).map_err(corrupt),
+        4 => postcard::from_bytes::<v4::Library>(&payload)
+            .map(Library::from)
+            .map_err(corrupt),
+        5 => postcard::from_bytes::<Library>(&payload).map_err(corrupt),
         found => Err(StateError::FutureVersion { found }),
     }
 }
@@ -154,7 +160,7 @@ pub fn decode(blob: &[u8]) -> Result<Library, StateError> {
 /// Format version 1: entries without tags. Kept to read old projects and library files.
 mod v1 {
     use crate::devices::MessageKind;
-    use crate::library::entry::{EntryId, Source};
+    use crate::library::entry::{EntryId, ProgramMap, Source};
     use serde::Deserialize;
 
     /// A version 1 entry, field for field.
@@ -208,7 +214,7 @@ mod v1 {
                     hash: e.hash,
                     duplicate_of: e.duplicate_of,
                     recall_on_load: e.recall_on_load,
-                    program_change: e.program_change,
+                    program_change: e.program_change.map(|m| m.program),
                 })
                 .collect(),
             next_id: library.next_id,
@@ -242,7 +248,7 @@ mod v1 {
                         hash: e.hash,
                         duplicate_of: e.duplicate_of,
                         recall_on_load: e.recall_on_load,
-                        program_change: e.program_change,
+                        program_change: e.program_change.map(ProgramMap::any),
                         tags: Vec::new(),
                         stored_at: None,
                         favourite: false,
@@ -259,7 +265,7 @@ mod v1 {
 /// library files of that version.
 mod v2 {
     use crate::devices::MessageKind;
-    use crate::library::entry::{EntryId, Source};
+    use crate::library::entry::{EntryId, ProgramMap, Source};
     use serde::Deserialize;
 
     /// A version 2 entry, field for field.
@@ -314,7 +320,7 @@ mod v2 {
                     hash: e.hash,
                     duplicate_of: e.duplicate_of,
                     recall_on_load: e.recall_on_load,
-                    program_change: e.program_change,
+                    program_change: e.program_change.map(|m| m.program),
                     tags: e.tags.clone(),
                 })
                 .collect(),
@@ -349,7 +355,7 @@ mod v2 {
                         hash: e.hash,
                         duplicate_of: e.duplicate_of,
                         recall_on_load: e.recall_on_load,
-                        program_change: e.program_change,
+                        program_change: e.program_change.map(ProgramMap::any),
                         tags: e.tags,
                         stored_at: None,
                         favourite: false,
@@ -366,7 +372,7 @@ mod v2 {
 /// Kept to read projects and library files of that version.
 mod v3 {
     use crate::devices::MessageKind;
-    use crate::library::entry::{EntryId, Source, StoredAt};
+    use crate::library::entry::{EntryId, ProgramMap, Source, StoredAt};
     use serde::Deserialize;
 
     /// A version 3 entry, field for field.
@@ -422,7 +428,7 @@ mod v3 {
                     hash: e.hash,
                     duplicate_of: e.duplicate_of,
                     recall_on_load: e.recall_on_load,
-                    program_change: e.program_change,
+                    program_change: e.program_change.map(|m| m.program),
                     tags: e.tags.clone(),
                     stored_at: e.stored_at,
                 })
@@ -458,11 +464,124 @@ mod v3 {
                         hash: e.hash,
                         duplicate_of: e.duplicate_of,
                         recall_on_load: e.recall_on_load,
-                        program_change: e.program_change,
+                        program_change: e.program_change.map(ProgramMap::any),
                         tags: e.tags,
                         stored_at: e.stored_at,
                         favourite: false,
                         note: String::new(),
+                    })
+                    .collect(),
+                next_id: old.next_id,
+            }
+        }
+    }
+}
+
+/// Format version 4: program-change mappings without channel or bank. Kept to read old
+/// projects and library files.
+mod v4 {
+    use crate::devices::MessageKind;
+    use crate::library::entry::{EntryId, ProgramMap, Source, StoredAt};
+    use serde::Deserialize;
+
+    /// A version 3 entry, field for field.
+    #[derive(Deserialize)]
+    #[cfg_attr(test, derive(serde::Serialize))]
+    pub struct Entry {
+        id: EntryId,
+        name: String,
+        messages: Vec<Vec<u8>>,
+        unterminated: Vec<Vec<u8>>,
+        lost_messages: u64,
+        created_unix_ms: u64,
+        source: Source,
+        device: String,
+        profile: String,
+        kind: MessageKind,
+        invalid_checksums: u32,
+        hash: u64,
+        duplicate_of: Option<EntryId>,
+        recall_on_load: bool,
+        program_change: Option<u8>,
+        tags: Vec<String>,
+        stored_at: Option<StoredAt>,
+        favourite: bool,
+        note: String,
+    }
+
+    /// A version 3 library.
+    #[derive(Deserialize)]
+    #[cfg_attr(test, derive(serde::Serialize))]
+    pub struct Library {
+        entries: Vec<Entry>,
+        next_id: EntryId,
+    }
+
+    /// The blob a version 3 build wrote for `library` (favourites and notes dropped), for tests.
+    #[cfg(test)]
+    pub fn encode(library: &crate::library::Library) -> Vec<u8> {
+        let old = Library {
+            entries: library
+                .entries
+                .iter()
+                .map(|e| Entry {
+                    id: e.id,
+                    name: e.name.clone(),
+                    messages: e.messages.clone(),
+                    unterminated: e.unterminated.clone(),
+                    lost_messages: e.lost_messages,
+                    created_unix_ms: e.created_unix_ms,
+                    source: e.source.clone(),
+                    device: e.device.clone(),
+                    profile: e.profile.clone(),
+                    kind: e.kind,
+                    invalid_checksums: e.invalid_checksums,
+                    hash: e.hash,
+                    duplicate_of: e.duplicate_of,
+                    recall_on_load: e.recall_on_load,
+                    program_change: e.program_change.map(|m| m.program),
+                    tags: e.tags.clone(),
+                    stored_at: e.stored_at,
+                    favourite: e.favourite,
+                    note: e.note.clone(),
+                })
+                .collect(),
+            next_id: library.next_id,
+        };
+        let payload = postcard::to_stdvec(&old).unwrap();
+        let mut blob = super::MAGIC.to_vec();
+        blob.extend(4u16.to_le_bytes());
+        blob.extend((payload.len() as u64).to_le_bytes());
+        blob.extend(zstd::bulk::compress(&payload, 3).unwrap());
+        blob
+    }
+
+    impl From<Library> for crate::library::Library {
+        fn from(old: Library) -> Self {
+            crate::library::Library {
+                entries: old
+                    .entries
+                    .into_iter()
+                    .map(|e| crate::library::Entry {
+                        id: e.id,
+                        name: e.name,
+                        messages: e.messages,
+                        unterminated: e.unterminated,
+                        lost_messages: e.lost_messages,
+                        created_unix_ms: e.created_unix_ms,
+                        source: e.source,
+                        device: e.device,
+                        profile: e.profile,
+                        kind: e.kind,
+                        invalid_checksums: e.invalid_checksums,
+                        hash: e.hash,
+                        duplicate_of: e.duplicate_of,
+                        recall_on_load: e.recall_on_load,
+                        program_change: e.program_change.map(ProgramMap::any),
+                        tags: e.tags,
+                        stored_at: e.stored_at,
+                        favourite: e.favourite,
+                        note: e.note,
                     })
                     .collect(),
                 next_id: old.next_id,
@@ -525,7 +644,7 @@ mod tests {
         );
         e.unterminated.push(vec![0xF0, 0x04]);
         e.recall_on_load = true;
-        e.program_change = Some(5);
+        e.program_change = Some(ProgramMap::any(5));
         lib.add(e);
         lib
     }
@@ -586,12 +705,26 @@ mod tests {
         );
         lib.entries[0].favourite = true;
         lib.entries[0].note = "second verse, needs aftertouch".into();
+        let v4 = v4::encode(&lib);
+        assert_eq!(u16::from_le_bytes([v4[4], v4[5]]), 4);
+        assert_eq!(
+            decode(&v4).unwrap(),
+            lib,
+            "version 4 keeps favourites and notes"
+        );
+        lib.entries[1].program_change = Some(ProgramMap {
+            program: 5,
+            channel: Some(9),
+            bank_msb: Some(1),
+            bank_lsb: None,
+            interrupt: true,
+        });
         let blob = try_encode(&lib).unwrap();
-        assert_eq!(u16::from_le_bytes([blob[4], blob[5]]), 4);
+        assert_eq!(u16::from_le_bytes([blob[4], blob[5]]), 5);
         assert_eq!(
             decode(&blob).unwrap(),
             lib,
-            "version 4 keeps favourites and notes"
+            "version 5 keeps channel, bank and interrupt"
         );
     }
 
@@ -633,7 +766,7 @@ mod tests {
                 e.unterminated = unterminated;
                 e.lost_messages = lost;
                 e.recall_on_load = recall;
-                e.program_change = pc;
+                e.program_change = pc.map(ProgramMap::any);
                 e.favourite = recall;
                 e.note = format!("{} {lost}", e.name);
                 e
@@ -655,7 +788,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(100_000))]
         #[test]
-        fn decode_never_panics(tail in proptest::collection::vec(any::<u8>(), 0..64), version in 0u16..6, claimed in 0u64..4096) {
+        fn decode_never_panics(tail in proptest::collection::vec(any::<u8>(), 0..64), version in 0u16..7, claimed in 0u64..4096) {
             let mut blob = MAGIC.to_vec();
             blob.extend(version.to_le_bytes());
             blob.extend(claimed.to_le_bytes());

@@ -171,13 +171,24 @@ fn checksums_are_fixed_only_when_asked_and_pc_comes_from_the_patch() {
     let f = d.join("lp.syx");
     std::fs::write(&f, &lp).unwrap();
     assert_eq!(run_with(&d, &["import", s(&lib), s(&f)]).0, 0);
-    let (code, out) = run_with(&d, &["map-pc", s(&lib), "2", "--from-patch"]);
-    assert_eq!((code, out.trim()), (0, "program change 43 sends entry 2"));
-    assert_eq!(
-        file::load(&lib).unwrap().entries[1].program_change,
-        Some(42)
+    let (code, out) = run_with(
+        &d,
+        &["map-pc", s(&lib), "2", "--from-patch", "--channel", "1"],
     );
-    let (code, out) = run_with(&d, &["map-pc", s(&lib), "1", "--from-patch"]);
+    assert_eq!(
+        (code, out.trim()),
+        (0, "program 43 on channel 1 sends entry 2")
+    );
+    assert_eq!(
+        file::load(&lib).unwrap().entries[1]
+            .program_change
+            .map(|m| (m.program, m.channel)),
+        Some((42, Some(0)))
+    );
+    let (code, out) = run_with(
+        &d,
+        &["map-pc", s(&lib), "1", "--from-patch", "--channel", "1"],
+    );
     assert_eq!(code, EXIT_INPUT, "{out}");
     assert!(out.contains("carry no program number"), "{out}");
 

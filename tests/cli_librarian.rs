@@ -41,7 +41,10 @@ fn five(d: &Path) -> PathBuf {
         let (code, out) = run_cli(&["import", s(&lib), s(&f)]);
         assert_eq!(code, 0, "{out}");
     }
-    assert_eq!(run_cli(&["map-pc", s(&lib), "2", "10"]).0, 0);
+    assert_eq!(
+        run_cli(&["map-pc", s(&lib), "2", "10", "--channel", "any"]).0,
+        0
+    );
     assert_eq!(run_cli(&["set-recall", s(&lib), "3"]).0, 0);
     assert_eq!(run_cli(&["tag", s(&lib), "1", "favourite", "keys"]).0, 0);
     lib
@@ -195,12 +198,31 @@ fn entries_are_edited_inspected_merged_and_tagged() {
     assert_eq!(run_cli(&["note", s(&lib), "2", ""]).0, 0);
     let cleared = &file::load(&lib).unwrap().entries[1];
     assert!(!cleared.favourite && cleared.note.is_empty());
-    assert_eq!(run_cli(&["map-pc", s(&lib), "1", "128"]).0, 0);
+    let pc = [
+        "map-pc",
+        s(&lib),
+        "1",
+        "128",
+        "--channel",
+        "3",
+        "--bank-msb",
+        "2",
+    ];
+    assert_eq!(run_cli(&pc).0, 0);
     assert_eq!(
         file::load(&lib).unwrap().entries[0].program_change,
-        Some(127)
+        Some(sysex_vault::library::ProgramMap {
+            program: 127,
+            channel: Some(2),
+            bank_msb: Some(2),
+            bank_lsb: None,
+            interrupt: false,
+        })
     );
-    assert_eq!(run_cli(&["map-pc", s(&lib), "1", "129"]).0, EXIT_USAGE);
+    // A channel must be chosen ("any" only when typed).
+    assert_eq!(run_cli(&["map-pc", s(&lib), "1", "12"]).0, EXIT_USAGE);
+    let pc = ["map-pc", s(&lib), "1", "129", "--channel", "1"];
+    assert_eq!(run_cli(&pc).0, EXIT_USAGE);
     assert_eq!(run_cli(&["map-pc", s(&lib), "1", "--clear"]).0, 0);
     assert_eq!(run_cli(&["set-recall", s(&lib), "--none"]).0, 0);
     assert!(file::load(&lib).unwrap().recall_entry().is_none());

@@ -14,7 +14,7 @@ use midir::os::unix::VirtualOutput;
 use midir::MidiOutput;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use sysex_vault::library::{file, Entry, Library, Source};
+use sysex_vault::library::{file, Entry, Library, ProgramMap, Source};
 use sysex_vault::pacing::{Pacing, PacingChoice};
 
 fn log_text(s: &mut Session) -> String {
@@ -71,7 +71,10 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
         .unwrap();
     let (synth_in, synth_rx) = receiver("synth-rx", "in");
     let mut mapped = Entry::new(vec![sysex(50, 99)], Source::Capture, 0);
-    mapped.program_change = Some(7);
+    mapped.program_change = Some(ProgramMap {
+        interrupt: true,
+        ..ProgramMap::any(7)
+    });
     let slow_bank: Vec<Vec<u8>> = (0..20).map(|i| sysex(400, 40 + i as u8)).collect();
     let lib = library_of(vec![
         Entry::new(big.clone(), Source::Capture, 0),

@@ -1,4 +1,4 @@
-//! Old projects keep opening. `tests/fixtures/formats/library-v1.sxvl` to `-v4.sxvl` were each
+//! Old projects keep opening. `tests/fixtures/formats/library-v1.sxvl` to `-v5.sxvl` were each
 //! written by the commit that introduced that library format, and
 //! `tests/fixtures/ardour-1cfe0f7/` holds an Ardour session saved by the plugin built at
 //! 1cfe0f7 (the READMEs there say how). Today's code must read every one of them to the entries
@@ -12,13 +12,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use sysex_vault::devices::MessageKind;
 use sysex_vault::files::project::{self, Daw};
-use sysex_vault::library::{file, Entry, EntryId, Library, Source, StoredAt};
+use sysex_vault::library::{file, Entry, EntryId, Library, ProgramMap, Source, StoredAt};
 use sysex_vault::state;
 use sysex_vault::sysex::bank::content_hash;
 
-/// The program change (0-127) that sends an entry: the only place these tests read the mapping,
-/// so a change of its representation is adapted here.
-fn program_of(e: &Entry) -> Option<u8> {
+/// The program change that sends an entry: the only place these tests read the mapping, so a
+/// change of its representation is adapted here. Formats 1-4 had neither channel nor bank: their
+/// mappings read as [`ProgramMap::any`] (any channel, any bank, waiting for sends in progress).
+fn program_of(e: &Entry) -> Option<ProgramMap> {
     e.program_change
 }
 
@@ -85,7 +86,7 @@ struct Expected {
     hash: u64,
     duplicate_of: Option<EntryId>,
     recall_on_load: bool,
-    program: Option<u8>,
+    program: Option<ProgramMap>,
     tags: &'static [&'static str],
     stored_at: Option<StoredAt>,
     favourite: bool,
@@ -155,7 +156,7 @@ fn v1() -> Vec<Expected> {
             )
         },
         Expected {
-            program: Some(5),
+            program: Some(ProgramMap::any(5)),
             ..plain(
                 2,
                 "GS reset",
@@ -222,7 +223,7 @@ fn v2() -> Vec<Expected> {
             )
         },
         Expected {
-            program: Some(5),
+            program: Some(ProgramMap::any(5)),
             ..plain(
                 2,
                 "GS reset",
@@ -306,7 +307,7 @@ fn v3() -> Vec<Expected> {
             )
         },
         Expected {
-            program: Some(5),
+            program: Some(ProgramMap::any(5)),
             ..plain(
                 2,
                 "GS reset",
@@ -375,7 +376,7 @@ fn v4() -> Vec<Expected> {
             )
         },
         Expected {
-            program: Some(5),
+            program: Some(ProgramMap::any(5)),
             ..plain(
                 2,
                 "GS reset",
@@ -414,6 +415,84 @@ fn v4() -> Vec<Expected> {
                 voice(),
                 1_796_519_119_659,
                 import("dx7-v4.syx"),
+                "Yamaha DX7",
+                "yamaha-dx7",
+                MessageKind::EditBuffer,
+                dx7_hash,
+            )
+        },
+    ]
+}
+
+/// Format 5 (program-change mappings with channel, bank and interrupt), written by the command
+/// line of the commit that introduced it (`inputs/make.sh 5`).
+fn v5() -> Vec<Expected> {
+    let voice = || vec![dx7_voice(b"GOLDEN V5 ")];
+    let dx7 = "Yamaha DX7: GOLDEN V5";
+    let dx7_hash = 18_442_096_340_662_786_086;
+    vec![
+        Expected {
+            recall_on_load: true,
+            tags: &["brass", "live 2026"],
+            favourite: true,
+            ..plain(
+                1,
+                dx7,
+                voice(),
+                1_796_519_956_884,
+                import("dx7-v5.syx"),
+                "Yamaha DX7",
+                "yamaha-dx7",
+                MessageKind::EditBuffer,
+                dx7_hash,
+            )
+        },
+        Expected {
+            program: Some(ProgramMap {
+                program: 5,
+                channel: Some(9),
+                bank_msb: Some(1),
+                bank_lsb: None,
+                interrupt: true,
+            }),
+            ..plain(
+                2,
+                "GS reset",
+                vec![GS_RESET.to_vec()],
+                1_796_519_956_893,
+                import("gs-reset.syx"),
+                "Roland (DT1/RQ1)",
+                "roland-dt1",
+                MessageKind::Data,
+                GS_HASH,
+            )
+        },
+        Expected {
+            tags: &["test"],
+            stored_at: Some(AT_10),
+            favourite: true,
+            note: "golden note: ü, \"quoted\"",
+            ..plain(
+                3,
+                "Two short ones",
+                short_pair(),
+                1_796_519_956_893,
+                import("short.syx"),
+                "Non-commercial",
+                "generic",
+                MessageKind::Other,
+                SHORT_HASH,
+            )
+        },
+        Expected {
+            duplicate_of: Some(1),
+            stored_at: Some(AT_128),
+            ..plain(
+                4,
+                dx7,
+                voice(),
+                1_796_519_956_893,
+                import("dx7-v5.syx"),
                 "Yamaha DX7",
                 "yamaha-dx7",
                 MessageKind::EditBuffer,
@@ -503,6 +582,11 @@ fn format_4_written_by_3d184ed_reads_to_its_entries() {
     check_golden(4, &v4());
 }
 
+#[test]
+fn format_5_written_with_channel_and_bank_mappings_reads_to_its_entries() {
+    check_golden(5, &v5());
+}
+
 fn sysex_vault(args: &[&std::ffi::OsStr]) -> std::process::Output {
     let out = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
         .args(args)
@@ -522,7 +606,7 @@ fn sysex_vault(args: &[&std::ffi::OsStr]) -> std::process::Output {
 #[test]
 fn command_line_lists_and_exports_every_golden_file() {
     let dir = TempDir::new("formats-cli");
-    for (version, expected) in [(1, v1()), (2, v2()), (3, v3()), (4, v4())] {
+    for (version, expected) in [(1, v1()), (2, v2()), (3, v3()), (4, v4()), (5, v5())] {
         let path = fixture(&format!("formats/library-v{version}.sxvl"));
         let out = sysex_vault(&["list".as_ref(), "--json".as_ref(), path.as_os_str()]);
         let doc: Value = serde_json::from_slice(&out.stdout).expect("list --json is JSON");

@@ -6,7 +6,7 @@ mod common;
 mod fixture;
 
 use common::{sysex, In, Out, Session};
-use sysex_vault::library::{Entry, Library, Source};
+use sysex_vault::library::{Entry, Library, ProgramMap, Source};
 use sysex_vault::pacing::{Pacing, PacingChoice};
 
 /// A session whose saved state holds `lib`, activated at `sr` with `frames`-frame blocks.
@@ -198,7 +198,10 @@ fn block_size_and_sample_rate_do_not_change_the_schedule() {
 #[test]
 fn program_change_sends_the_mapped_entry_and_passes_through() {
     let mut mapped = Entry::new(vec![sysex(20, 9)], Source::Capture, 0);
-    mapped.program_change = Some(5);
+    mapped.program_change = Some(ProgramMap {
+        channel: Some(0),
+        ..ProgramMap::any(5)
+    });
     let lib = library(vec![
         Entry::new(vec![sysex(20, 1)], Source::Capture, 0),
         mapped,
@@ -347,7 +350,7 @@ fn channel_out(out: &[Out], channel: u8) -> Vec<Vec<u8>> {
 fn recall_by_program_change_sends_bank_select_and_program_instead_of_the_dump() {
     let mut e = Entry::new(bank(3, 4), Source::Capture, 0);
     e.recall_on_load = true;
-    e.program_change = Some(5);
+    e.program_change = Some(ProgramMap::any(5));
     e.stored_at = Some(sysex_vault::library::StoredAt {
         channel: 2,
         bank_msb: Some(1),
@@ -492,5 +495,92 @@ fn the_send_trigger_waits_for_acknowledges_and_verifies_through_the_host() {
         log_of(&mut s).contains("Message 1: the synth's copy differs at byte 30"),
         "{}",
         log_of(&mut s)
+    );
+}
+
+/// SysEx out of `blocks` real-time blocks of 512 frames; `events` go into the first.
+fn sysex_of(s: &mut Session, blocks: usize, events: &[In]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for b in 0..blocks {
+        let input = if b == 0 { events } else { &[] };
+        for e in s.process_realtime(512, input) {
+            if let Out::SysEx(_, m) = e {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+/// Blocks until `n` SysEx messages came out (at most 10 s of wall time); `events` go first.
+fn sysex_until(s: &mut Session, n: usize, events: &[In]) -> Vec<Vec<u8>> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut out = sysex_of(s, 1, events);
+    while out.len() < n && std::time::Instant::now() < deadline {
+        out.extend(sysex_of(s, 1, &[]));
+    }
+    out
+}
+
+/// A program change means what the user mapped: its channel and bank select must match (before:
+/// any channel's program change 5 sent the entry), an unmapped one never cancels a send, and a
+/// mapped one waits for a bank restore in progress to end (before: it cancelled the restore).
+#[test]
+fn program_changes_answer_their_channel_and_bank_and_wait_for_a_bank_restore() {
+    let restore = bank(6, 50);
+    let patch = sysex(30, 7);
+    let mut mapped = Entry::new(vec![patch.clone()], Source::Capture, 0);
+    mapped.program_change = Some(ProgramMap {
+        channel: Some(1),
+        bank_msb: Some(2),
+        ..ProgramMap::any(4)
+    });
+    let lib = library(vec![
+        Entry::new(restore.clone(), Source::Capture, 0),
+        mapped,
+    ]);
+    let mut s = session_with(&lib, 48_000.0, 512, &[]);
+    s.settle();
+    let send = s.param_id("Send");
+    // Program 5 on channel 2 after bank 3, and on channel 1: neither is the mapped one.
+    let wrong = [
+        In::Midi(0, [0xB1, 0x00, 3]),
+        In::Midi(1, [0xC1, 4, 0]),
+        In::Midi(2, [0xC0, 4, 0]),
+    ];
+    assert!(
+        sysex_of(&mut s, 40, &wrong).is_empty(),
+        "an unmapped program change sent"
+    );
+
+    // A bank restore (the Send trigger, slot 1) with the mapped program change arriving during it.
+    let mut out = sysex_until(&mut s, 1, &[In::Param(0, send, 1.0)]);
+    out.extend(sysex_of(
+        &mut s,
+        1,
+        &[
+            In::Param(0, send, 0.0),
+            In::Midi(0, [0xB1, 0x00, 2]),
+            In::Midi(1, [0xC1, 4, 0]),
+        ],
+    ));
+    out.extend(sysex_until(&mut s, restore.len() + 1 - out.len(), &[]));
+    let mut expected = restore.clone();
+    expected.push(patch.clone());
+    assert_eq!(out, expected, "the restore was cut, or the patch jumped in");
+
+    // The same program number on another channel during a restore: the restore goes on whole.
+    s.settle();
+    let mut out = sysex_until(&mut s, 1, &[In::Param(0, send, 1.0)]);
+    out.extend(sysex_of(
+        &mut s,
+        1,
+        &[In::Param(0, send, 0.0), In::Midi(0, [0xC0, 4, 0])],
+    ));
+    out.extend(sysex_until(&mut s, restore.len() - out.len(), &[]));
+    out.extend(sysex_of(&mut s, 40, &[]));
+    assert_eq!(
+        out, restore,
+        "an unmapped program change cancelled the restore"
     );
 }

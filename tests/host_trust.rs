@@ -10,7 +10,7 @@ use clack_host::prelude::ProcessStatus;
 use common::{decode_state, state_with, sysex, In, Out, Session};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use sysex_vault::library::{Entry, Library, Source};
+use sysex_vault::library::{Entry, Library, ProgramMap, Source};
 use sysex_vault::pacing::{Pacing, PacingChoice};
 
 /// Tests that need the shared pool's 1 MiB slots to themselves.
@@ -346,7 +346,10 @@ fn a_second_send_waits_for_the_first_jobs_wire_time_and_gap() {
 #[test]
 fn a_program_change_interrupt_and_a_cancel_keep_the_gap() {
     let mut pc = Entry::new(vec![sysex(163, 9)], Source::Capture, 0);
-    pc.program_change = Some(3);
+    pc.program_change = Some(ProgramMap {
+        interrupt: true,
+        ..ProgramMap::any(3)
+    });
     let lib = library(vec![
         Entry::new((0..5).map(|i| sysex(163, i)).collect(), Source::Capture, 0),
         pc,

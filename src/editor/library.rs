@@ -120,7 +120,10 @@ fn markers(e: &Entry, previous: Option<u64>) -> String {
         markers.push("recall on load".into());
     }
     if let Some(pc) = e.program_change {
-        markers.push(format!("PC {}", u16::from(pc) + 1));
+        markers.push(match pc.channel {
+            Some(c) => format!("PC {} ch {}", u16::from(pc.program) + 1, c + 1),
+            None => format!("PC {}", u16::from(pc.program) + 1),
+        });
     }
     if e.stored_at.is_some() {
         markers.push("recalled by program change".into());
@@ -775,8 +778,20 @@ impl LibraryPanel {
                     l.get(selected[0])
                         .and_then(|e| patches::program_number(devices::registry(), e))
                 });
+                let current = s
+                    .handles
+                    .store
+                    .read(|l| l.get(selected[0]).and_then(|e| e.program_change));
                 match pc.and_then(|p| u8::try_from(p).ok()).filter(|p| *p < 128) {
-                    Some(p) => s.edit(Edit::SetProgram(selected[0], Some(p))),
+                    Some(p) => {
+                        // The channel, bank and interrupt choice stay as mapped (channel 1 for
+                        // a first mapping); the Send tab changes them.
+                        let map = crate::library::ProgramMap {
+                            program: p,
+                            ..current.unwrap_or_default()
+                        };
+                        s.edit(Edit::SetProgram(selected[0], Some(map)));
+                    }
                     None => s.handles.store.log(
                         Level::Warning,
                         "No program change mapped: the patch carries no program number under 128".into(),

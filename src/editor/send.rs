@@ -5,6 +5,7 @@ use super::{format, Shared};
 use crate::devices;
 use crate::engine::conversation::{Conversation, SendCheck};
 use crate::engine::store::{Edit, WorkerRequest};
+use crate::library::ProgramMap;
 use crate::pacing::{Pacing, PacingChoice};
 
 use std::sync::atomic::Ordering;
@@ -12,7 +13,8 @@ use std::sync::atomic::Ordering;
 /// Send panel state.
 #[derive(Default)]
 pub struct SendPanel {
-    program: u8,
+    /// The program change the Map button maps (channel 1 until the user picks another).
+    mapping: ProgramMap,
     /// Index into the definitions that have requests; past the end: identity request.
     dump_definition: usize,
     dump_request: usize,
@@ -144,20 +146,74 @@ impl SendPanel {
                 s.edit(Edit::SetRecall(None));
             }
         });
+        self.program_mapping(ui, s, focus, pc);
+        if let Some(id) = focus {
+            self.recall_by_pc(ui, s, id);
+        }
+        ui.separator();
+        self.dump_request_ui(ui, s);
+        ui.separator();
+        self.scratchpad(ui, s);
+    }
+
+    /// The program change (number, channel, bank select) that sends the focused entry, and
+    /// whether it interrupts a send in progress.
+    fn program_mapping(
+        &mut self,
+        ui: &mut egui::Ui,
+        s: &mut Shared<'_>,
+        focus: Option<crate::library::EntryId>,
+        pc: Option<ProgramMap>,
+    ) {
+        if !s.host.receives_program_changes() {
+            ui.colored_label(
+                egui::Color32::from_rgb(220, 160, 60),
+                "This host runs SysEx Vault as a VST3 plugin, and VST3 hosts do not pass program changes to it: mappings work in the CLAP plugin and the standalone app",
+            );
+        }
+        let m = &mut self.mapping;
         ui.horizontal(|ui| {
             let label = ui.label("Program change");
-            let mut shown = u16::from(self.program) + 1;
+            let mut shown = u16::from(m.program) + 1;
             ui.add(egui::DragValue::new(&mut shown).range(1..=128))
                 .labelled_by(label.id)
                 .on_hover_text("Program change number, 1-128, as synths display it");
-            self.program = (shown - 1) as u8;
+            m.program = (shown.clamp(1, 128) - 1) as u8;
+            let channel = |c: Option<u8>| c.map_or("any".to_owned(), |c| (c + 1).to_string());
+            egui::ComboBox::from_label("channel")
+                .selected_text(channel(m.channel))
+                .show_ui(ui, |ui| {
+                    for c in (0..16).map(Some).chain([None]) {
+                        ui.selectable_value(&mut m.channel, c, channel(c));
+                    }
+                })
+                .response
+                .on_hover_text("The channel your controller sends program changes on; \"any\" answers every channel");
+        });
+        ui.horizontal(|ui| {
+            for (label, value, tip) in [
+                ("bank MSB", &mut m.bank_msb, "Only after this bank select MSB (CC 0) on the channel"),
+                ("bank LSB", &mut m.bank_lsb, "Only after this bank select LSB (CC 32) on the channel"),
+            ] {
+                let mut on = value.is_some();
+                ui.checkbox(&mut on, label).on_hover_text(tip);
+                let mut v = value.unwrap_or(0);
+                if on {
+                    ui.add(egui::DragValue::new(&mut v).range(0..=127));
+                }
+                *value = on.then_some(v);
+            }
+            ui.checkbox(&mut m.interrupt, "Interrupt sends")
+                .on_hover_text("Cancel a send in progress (a bank restore) at once; otherwise this waits for it to end");
+        });
+        ui.horizontal(|ui| {
             if ui
                 .add_enabled(focus.is_some(), egui::Button::new("Map"))
                 .on_hover_text("This program change arriving on the track sends the selected entry")
                 .clicked()
             {
                 if let Some(id) = focus {
-                    s.edit(Edit::SetProgram(id, Some(self.program)));
+                    s.edit(Edit::SetProgram(id, Some(self.mapping)));
                 }
             }
             if ui
@@ -170,16 +226,9 @@ impl SendPanel {
                 }
             }
             if let Some(pc) = pc {
-                ui.label(format!("mapped to {}", u16::from(pc) + 1));
+                ui.label(format!("mapped to {}", pc.describe()));
             }
         });
-        if let Some(id) = focus {
-            self.recall_by_pc(ui, s, id);
-        }
-        ui.separator();
-        self.dump_request_ui(ui, s);
-        ui.separator();
-        self.scratchpad(ui, s);
     }
 
     /// Recall mode of the focused entry: its dump, or bank select and program change where the

@@ -28,8 +28,8 @@ pub const REQUEST_QUEUE: usize = 256;
 pub enum Request {
     /// The `Send` trigger fired for this library slot (1-based, display order).
     Slot(u32),
-    /// This program change (0-127) arrived.
-    Program(u8),
+    /// This program change arrived (with the bank select last seen on its channel).
+    Program(crate::library::ProgramChange),
 }
 
 /// One send: the messages and how fast they may go.
@@ -118,6 +118,10 @@ pub struct SendShared {
     pub pool_waits: AtomicU64,
     /// Jobs finished (all sent) since the plugin was created.
     pub jobs_done: AtomicU64,
+    /// The highest job id that is over (sent, cancelled or failed). Each route runs its jobs in
+    /// id order, so every job up to it is over: the worker tells from it whether a send it
+    /// queued (a bank restore) is still under way.
+    pub finished_through: AtomicU64,
     /// Jobs cancelled since the plugin was created.
     pub jobs_cancelled: AtomicU64,
     /// Direct-route jobs that stopped on an error since the plugin was created.
@@ -144,6 +148,11 @@ impl SendShared {
         self.sent_bytes.store(bytes, Ordering::Relaxed);
         self.elapsed_seconds_bits
             .store(elapsed_seconds.to_bits(), Ordering::Relaxed);
+    }
+
+    /// Records that job `id` is over (sent, cancelled or failed).
+    pub fn finished(&self, id: u64) {
+        self.finished_through.fetch_max(id, Ordering::AcqRel);
     }
 
     /// Seconds left in the current job (ETA), 0 when idle.
@@ -388,6 +397,7 @@ impl SendEngine {
         while self.jobs.peek().is_ok_and(|j| stale(j)) {
             if let Ok(job) = self.jobs.pop() {
                 self.shared.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
+                self.shared.finished(job.id);
                 self.park(job);
             }
         }
@@ -396,6 +406,7 @@ impl SendEngine {
     fn retire(&mut self) {
         self.shared.job_id.store(0, Ordering::Relaxed);
         if let Some(job) = self.current.take() {
+            self.shared.finished(job.id);
             self.park(job);
         }
     }
@@ -427,6 +438,15 @@ impl SendEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pc(program: u8) -> crate::library::ProgramChange {
+        crate::library::ProgramChange {
+            channel: 0,
+            program,
+            bank_msb: None,
+            bank_lsb: None,
+        }
+    }
 
     fn engine() -> (SendEngine, SendQueue, Arc<SendShared>) {
         super::super::pool::init();
@@ -547,9 +567,9 @@ mod tests {
         shared.requests_waiting.fetch_sub(2, Ordering::AcqRel);
         assert!(!e.busy());
         for _ in 0..REQUEST_QUEUE {
-            assert!(e.request(Request::Program(3)));
+            assert!(e.request(Request::Program(pc(3))));
         }
-        assert!(!e.request(Request::Program(4)));
+        assert!(!e.request(Request::Program(pc(4))));
         assert_eq!(shared.requests_dropped.load(Ordering::Relaxed), 1);
     }
 

@@ -90,6 +90,8 @@ impl Worker {
             queue,
             outstanding: 0,
             next_job_id: 0,
+            bulk_until: 0,
+            recalling_by_program: false,
             conversation: None,
             conversation_thread: None,
             ctx,
@@ -143,6 +145,11 @@ struct State {
     /// Jobs pushed and not yet returned: kept below the return ring's size.
     outstanding: usize,
     next_job_id: u64,
+    /// The id of the last job queued that is not a program-change recall (a bank restore, a
+    /// user's send): a mapped program change waits for it unless told to interrupt.
+    bulk_until: u64,
+    /// Set while a program change's recall is being queued.
+    recalling_by_program: bool,
     /// While a conversation runs: where incoming SysEx goes instead of the take recorder, its
     /// cancel flag and its number.
     conversation: Option<(crossbeam_channel::Sender<Vec<u8>>, Arc<AtomicBool>, u64)>,
@@ -555,20 +562,7 @@ impl State {
                             .log(Level::Warning, format!("Send: slot {slot} is empty")),
                     }
                 }
-                Request::Program(pc) => {
-                    let id = self.ctx.store.read(|l| {
-                        l.entries
-                            .iter()
-                            .find(|e| e.program_change == Some(pc))
-                            .map(|e| e.id)
-                    });
-                    if let Some(id) = id.filter(|_| !self.busy_talking()) {
-                        // Like SysEx Librarian: a new program change interrupts older sends.
-                        send.cancel_below
-                            .store(self.next_job_id + 1, Ordering::Relaxed);
-                        self.recall(id);
-                    }
-                }
+                Request::Program(pc) => self.program_change(pc),
             }
         }
         let dropped = send.requests_dropped.swap(0, Ordering::Relaxed);
@@ -635,6 +629,43 @@ impl State {
             }
             _ => self.ctx.store.log(Level::Warning, "Nothing to send".into()),
         }
+    }
+
+    /// A program change arrived: recalls the entry mapped to it (its channel and bank select
+    /// included). An unmapped one changes nothing. A mapped one replaces earlier program-change
+    /// recalls still going out, but waits for any other send in progress (a bank restore)
+    /// unless its mapping says to interrupt.
+    fn program_change(&mut self, pc: crate::library::ProgramChange) {
+        let mapped = self.ctx.store.read(|l| {
+            l.entries.iter().find_map(|e| {
+                e.program_change
+                    .filter(|m| m.matches(&pc))
+                    .map(|m| (e.id, e.name.clone(), m))
+            })
+        });
+        let Some((id, name, map)) = mapped else {
+            return;
+        };
+        if self.busy_talking() {
+            return;
+        }
+        let send = &self.ctx.send;
+        let bulk_under_way = self.bulk_until > send.finished_through.load(Ordering::Acquire);
+        if map.interrupt || !bulk_under_way {
+            send.cancel_below
+                .store(self.next_job_id + 1, Ordering::Relaxed);
+        } else {
+            self.ctx.store.log(
+                Level::Info,
+                format!(
+                    "\"{name}\" ({}) waits for the send in progress",
+                    map.describe()
+                ),
+            );
+        }
+        self.recalling_by_program = true;
+        self.recall(id);
+        self.recalling_by_program = false;
     }
 
     /// Recalls an entry: by bank select and program change where the user said the synth
@@ -767,10 +798,13 @@ impl State {
         if self.applied_route.direct {
             let job = self.new_job(label.clone(), messages, pacing);
             match self.direct.as_ref().and_then(|d| d.output.as_ref()) {
-                Some((tx, _)) if tx.send(job).is_ok() => self.ctx.store.log(
-                    Level::Info,
-                    format!("Sending \"{label}\" through the direct port"),
-                ),
+                Some((tx, _)) if tx.send(job).is_ok() => {
+                    self.queued_bulk();
+                    self.ctx.store.log(
+                        Level::Info,
+                        format!("Sending \"{label}\" through the direct port"),
+                    )
+                }
                 _ => {
                     self.refused();
                     self.ctx.store.log(
@@ -813,6 +847,7 @@ impl State {
         match self.queue.jobs.push(job) {
             Ok(()) => {
                 self.outstanding += 1;
+                self.queued_bulk();
                 self.ctx.store.log(Level::Info, summary);
             }
             Err(_) => {
@@ -822,6 +857,14 @@ impl State {
                     format!("Send queue full: \"{label}\" not queued"),
                 )
             }
+        }
+    }
+
+    /// The job just queued (the last id handed out) is a bulk send unless a program change
+    /// queued it.
+    fn queued_bulk(&mut self) {
+        if !self.recalling_by_program {
+            self.bulk_until = self.next_job_id;
         }
     }
 
@@ -874,6 +917,7 @@ fn direct_sender(
         };
         if cancelled() {
             send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);
+            send.finished(job.id);
             continue;
         }
         send.start_job(
@@ -899,6 +943,7 @@ fn direct_sender(
             |m, b, t| send.progress(m as u64, b, t),
         );
         send.job_id.store(0, Ordering::Relaxed);
+        send.finished(job.id);
         match result {
             Ok(r) if r.cancelled => {
                 send.jobs_cancelled.fetch_add(1, Ordering::Relaxed);

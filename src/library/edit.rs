@@ -21,8 +21,8 @@ pub enum Edit {
     Split(EntryId),
     /// Mark the entry to send when the project loads (`None`: no recall).
     SetRecall(Option<EntryId>),
-    /// Map a program change (0-127) to an entry, or clear its mapping.
-    SetProgram(EntryId, Option<u8>),
+    /// Map a program change to an entry, or clear its mapping.
+    SetProgram(EntryId, Option<crate::library::ProgramMap>),
     /// Replace an entry's tags.
     SetTags(EntryId, Vec<String>),
     /// Add imported entries at the end.
@@ -97,12 +97,15 @@ impl Library {
                     return vec![];
                 };
                 let mut undo = vec![Edit::SetProgram(id, old)];
-                if pc.is_some() {
-                    // One entry per program number: another entry that had it gives it up (and
-                    // gets it back on undo).
-                    for e in self.entries.iter_mut().filter(|e| e.program_change == pc) {
+                if let Some(map) = pc {
+                    // One entry per program change (number, channel and bank): another entry
+                    // that answered it gives it up (and gets it back on undo).
+                    for e in &mut self.entries {
+                        let Some(theirs) = e.program_change.filter(|m| m.same_trigger(&map)) else {
+                            continue;
+                        };
                         if e.id != id {
-                            undo.push(Edit::SetProgram(e.id, pc));
+                            undo.push(Edit::SetProgram(e.id, Some(theirs)));
                         }
                         e.program_change = None;
                     }
@@ -207,7 +210,10 @@ mod tests {
         lib.apply(Edit::Add(vec![e(1), e(2), e(3)]));
         let ids: Vec<u64> = lib.entries.iter().map(|e| e.id).collect();
         // Program 7 is taken: mapping it elsewhere takes it from this entry, and undo gives it back.
-        lib.apply(Edit::SetProgram(ids[2], Some(7)));
+        lib.apply(Edit::SetProgram(
+            ids[2],
+            Some(crate::library::ProgramMap::any(7)),
+        ));
         let before = lib.clone();
         for edit in [
             Edit::Rename(ids[0], "Pad".into()),
@@ -216,7 +222,7 @@ mod tests {
             Edit::Group(vec![ids[0], ids[2]], "Bank".into()),
             Edit::Split(ids[1]),
             Edit::SetRecall(Some(ids[2])),
-            Edit::SetProgram(ids[0], Some(7)),
+            Edit::SetProgram(ids[0], Some(crate::library::ProgramMap::any(7))),
             Edit::SetTags(ids[1], vec!["favourite".into()]),
             Edit::SetFavourite(ids[0], true),
             Edit::SetNote(ids[2], "second verse".into()),

@@ -52,9 +52,9 @@ pub struct Entry {
     /// Send this entry once when the project loads (total recall).
     #[serde(default)]
     pub recall_on_load: bool,
-    /// Send this entry when this program change (0-127) arrives.
-    #[serde(default)]
-    pub program_change: Option<u8>,
+    /// Send this entry when this program change arrives (on its channel, after its bank
+    /// select); library format version 5 on, older mappings read as "any channel".
+    pub program_change: Option<ProgramMap>,
     /// The user's tags ("favourite", "pads", a gig's name), in the order they were added
     /// (library format version 2 on).
     #[serde(default)]
@@ -71,6 +71,98 @@ pub struct Entry {
     /// searched with the names (library format version 4 on).
     #[serde(default)]
     pub note: String,
+}
+
+/// A program change as it reached the plugin, with the bank select last seen on its channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProgramChange {
+    /// MIDI channel, 0-based.
+    pub channel: u8,
+    /// Program number, 0-127.
+    pub program: u8,
+    /// The last bank select MSB (CC 0) on this channel, if any arrived.
+    pub bank_msb: Option<u8>,
+    /// The last bank select LSB (CC 32) on this channel, if any arrived.
+    pub bank_lsb: Option<u8>,
+}
+
+/// Which program change recalls an entry: its number, the channel the controller sends on, and
+/// the bank select that must come before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramMap {
+    /// Program number, 0-127 (program change 1-128).
+    pub program: u8,
+    /// MIDI channel, 0-based; `None` answers every channel (only when the user chose "any").
+    pub channel: Option<u8>,
+    /// Bank select MSB (CC 0) that must have arrived on the channel; `None`: any bank.
+    pub bank_msb: Option<u8>,
+    /// Bank select LSB (CC 32) that must have arrived on the channel; `None`: any bank.
+    pub bank_lsb: Option<u8>,
+    /// Cancel a send in progress (a bank restore) at once instead of waiting for it to end.
+    pub interrupt: bool,
+}
+
+impl Default for ProgramMap {
+    /// Program change 1 on channel 1, any bank, waiting for sends in progress: a starting point
+    /// for the user to change ("any channel" only when the user picks it).
+    fn default() -> Self {
+        ProgramMap {
+            channel: Some(0),
+            ..ProgramMap::any(0)
+        }
+    }
+}
+
+impl ProgramMap {
+    /// Program `program` on any channel, any bank, waiting for sends in progress: what mappings
+    /// made before channels and banks (library formats 1-4) mean.
+    pub fn any(program: u8) -> ProgramMap {
+        ProgramMap {
+            program,
+            channel: None,
+            bank_msb: None,
+            bank_lsb: None,
+            interrupt: false,
+        }
+    }
+
+    /// Whether this program change is the one mapped.
+    pub fn matches(&self, pc: &ProgramChange) -> bool {
+        self.program == pc.program
+            && self.channel.is_none_or(|c| c == pc.channel)
+            && self.bank_msb.is_none_or(|b| Some(b) == pc.bank_msb)
+            && self.bank_lsb.is_none_or(|b| Some(b) == pc.bank_lsb)
+    }
+
+    /// Whether both answer the same program change (one entry per program change).
+    pub fn same_trigger(&self, other: &ProgramMap) -> bool {
+        (self.program, self.channel, self.bank_msb, self.bank_lsb)
+            == (other.program, other.channel, other.bank_msb, other.bank_lsb)
+    }
+
+    /// In words: "program 5 (bank 0/1) on channel 2", "program 5 on any channel".
+    pub fn describe(&self) -> String {
+        let bank = match (self.bank_msb, self.bank_lsb) {
+            (None, None) => String::new(),
+            (m, l) => format!(
+                " (bank {}/{})",
+                m.map_or("-".into(), |v| v.to_string()),
+                l.map_or("-".into(), |v| v.to_string())
+            ),
+        };
+        let channel = self
+            .channel
+            .map_or("any channel".into(), |c| format!("channel {}", c + 1));
+        let interrupt = if self.interrupt {
+            ", interrupts sends"
+        } else {
+            ""
+        };
+        format!(
+            "program {}{bank} on {channel}{interrupt}",
+            u16::from(self.program) + 1
+        )
+    }
 }
 
 /// A program location in the synth: MIDI channel, optional bank select (CC 0 and CC 32) and

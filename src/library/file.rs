@@ -164,10 +164,11 @@ fn rotate_backups(path: &Path) -> std::io::Result<()> {
         .set_modified(SystemTime::now())
 }
 
-/// Writes an exported file atomically; a library file ([`is_library_path`]) is written under
-/// its lock, keeping the version it replaces as a backup.
+/// Writes an exported file atomically. A library file ([`is_library_path`]) that already exists
+/// (replaced at the user's word) is written under its lock, keeping the version it replaces as
+/// a backup; a new one is written as it is, leaving no lock file beside it.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    if is_library_path(path) {
+    if is_library_path(path) && path.exists() {
         lock(path)?.save_blob(bytes)
     } else {
         write_atomic(path, bytes)
