@@ -73,6 +73,15 @@ pub struct Entry {
     pub note: String,
 }
 
+/// " (bank 0/1)", "-" for a missing half; empty without bank select.
+fn bank_text(msb: Option<u8>, lsb: Option<u8>) -> String {
+    let part = |v: Option<u8>| v.map_or("-".into(), |v| v.to_string());
+    match (msb, lsb) {
+        (None, None) => String::new(),
+        (m, l) => format!(" (bank {}/{})", part(m), part(l)),
+    }
+}
+
 /// A program change as it reached the plugin, with the bank select last seen on its channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ProgramChange {
@@ -142,14 +151,7 @@ impl ProgramMap {
 
     /// In words: "program 5 (bank 0/1) on channel 2", "program 5 on any channel".
     pub fn describe(&self) -> String {
-        let bank = match (self.bank_msb, self.bank_lsb) {
-            (None, None) => String::new(),
-            (m, l) => format!(
-                " (bank {}/{})",
-                m.map_or("-".into(), |v| v.to_string()),
-                l.map_or("-".into(), |v| v.to_string())
-            ),
-        };
+        let bank = bank_text(self.bank_msb, self.bank_lsb);
         let channel = self
             .channel
             .map_or("any channel".into(), |c| format!("channel {}", c + 1));
@@ -196,14 +198,7 @@ impl StoredAt {
 
     /// In words: "program 5 (bank 0/1) on channel 2".
     pub fn describe(&self) -> String {
-        let bank = match (self.bank_msb, self.bank_lsb) {
-            (None, None) => String::new(),
-            (m, l) => format!(
-                " (bank {}/{})",
-                m.map_or("-".into(), |v| v.to_string()),
-                l.map_or("-".into(), |v| v.to_string())
-            ),
-        };
+        let bank = bank_text(self.bank_msb, self.bank_lsb);
         format!(
             "program {}{bank} on channel {}",
             u16::from(self.program) + 1,
