@@ -1044,3 +1044,62 @@ fn typed_tags_and_notes_are_kept_at_once_and_enter_in_a_field_never_sends() {
         .find(|n| n.value().as_deref() == Some("for the intro"))
         .expect("the note field shows the restored note");
 }
+
+/// A host that, like every VST3 host, delivers no program changes to the plugin.
+struct Vst3Host;
+
+impl HostParams for Vst3Host {
+    fn record(&self) -> bool {
+        false
+    }
+    fn set_record(&self, _on: bool) {}
+    fn receives_program_changes(&self) -> bool {
+        false
+    }
+}
+
+/// A mapping is made with its channel, bank select and interrupt choice; in a VST3 host the Send
+/// tab says mappings cannot work there, instead of letting them fail silently.
+#[test]
+fn a_program_change_mapping_has_a_channel_and_vst3_hosts_are_told() {
+    let (mut h, rig) = rig();
+    let id = add(&rig, vec![voice(b"PAD 1     ")]);
+    h.run();
+    h.get_by_label("Yamaha DX7: PAD 1").click();
+    h.run();
+    h.get_by_label("Send").click();
+    h.run();
+    assert!(h
+        .query_by_label_contains("VST3 hosts do not pass program changes")
+        .is_none());
+    h.get_by_label("Interrupt sends").click();
+    h.run();
+    h.get_by_label("Map").click();
+    h.run();
+    let map = rig
+        .handles
+        .store
+        .read(|l| l.get(id).unwrap().program_change);
+    assert_eq!(
+        map,
+        Some(sysex_vault::library::ProgramMap {
+            program: 0,
+            channel: Some(0),
+            bank_msb: None,
+            bank_lsb: None,
+            interrupt: true,
+        }),
+        "channel 1 unless the user picks another"
+    );
+    h.get_by_label("mapped to program 1 on channel 1, interrupts sends");
+
+    let handles = Handles::detached();
+    let ui = VaultUi::new(handles, Box::new(Vst3Host));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);
+    h.run();
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label_contains("VST3 hosts do not pass program changes");
+}
