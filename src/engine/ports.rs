@@ -570,29 +570,29 @@ impl DirectOut {
     }
 
     /// Waits until everything handed over has left the backend's queue (closing the port
-    /// earlier could drop it); at most a second, or [`CLOSING_DRAIN`] once the port is closing
-    /// ([`DirectOut::stop_on`]: the queue then holds at most a piece and an `F7`, which one
-    /// period moves on).
+    /// earlier could drop it); at most a second, or a period once the port is closing
+    /// ([`DirectOut::stop_on`]: the queue then holds at most a piece and an `F7`, which the next
+    /// period moves into the port, and deactivating the client waits for that period to end).
     pub fn wait_drained(&mut self) {
         #[cfg(feature = "jack")]
         {
             let start = Instant::now();
-            let limit = |closing: bool| {
-                if closing {
-                    CLOSING_DRAIN
+            let closing_limit = self.connection.periods(1) + Duration::from_millis(5);
+            while !self.connection.drained() {
+                let limit = if self.stopping() {
+                    closing_limit
                 } else {
                     Duration::from_secs(1)
+                };
+                if start.elapsed() > limit {
+                    break;
                 }
-            };
-            while !self.connection.drained() && start.elapsed() < limit(self.stopping()) {
                 std::thread::sleep(Duration::from_millis(1));
             }
             // The last events are in the port buffer now: let the server hand them on (the
-            // receivers run later in the cycle) before the client goes away.
-            if self.stopping() {
-                let after = self.connection.periods(1) + Duration::from_millis(2);
-                std::thread::sleep(after.min(CLOSING_DRAIN.saturating_sub(start.elapsed())));
-            } else {
+            // receivers run later in the cycle) before the client goes away. Closing, the
+            // client's deactivation waits for the cycle to end instead.
+            if !self.stopping() {
                 std::thread::sleep(self.connection.periods(3) + Duration::from_millis(2));
             }
         }
@@ -612,9 +612,6 @@ impl DirectOut {
             .map_err(|e| format!("{}: {e}", self.port))
     }
 }
-
-/// The longest [`DirectOut::wait_drained`] waits once the port is closing.
-pub const CLOSING_DRAIN: Duration = Duration::from_millis(50);
 
 /// What a paced send did.
 #[derive(Clone, Debug, PartialEq)]
