@@ -2336,9 +2336,10 @@ fn send_messages(messages: &[Vec<u8>], port: &str, pacing: Pacing) -> Result<Str
     progress.finish();
     let report = report.map_err(midi)?;
     // Let the last message leave the driver's buffer before the port closes.
-    let last = messages.last().map_or(0, Vec::len);
-    let left = std::time::Instant::now()
-        + std::time::Duration::from_secs_f64(pacing.wire_seconds(last) + 0.05);
+    let last = messages
+        .last()
+        .map_or(0.0, |m| out.last_piece_seconds(&pacing, m.len()));
+    let left = std::time::Instant::now() + std::time::Duration::from_secs_f64(last + 0.05);
     std::thread::sleep(left.saturating_duration_since(std::time::Instant::now()));
     out.wait_drained();
     drop(out);
@@ -2412,14 +2413,24 @@ fn capture(
             ""
         }
     );
+    let complete = entry.messages.len();
     let (lock, mut lib) = load_for_change(lib_path, Some(create))?;
     lib.add(entry);
     save(&lock, &lib)?;
-    Ok(format!(
+    let saved = format!(
         "{summary}; {} now holds {} entries",
         lib_path.display(),
         lib.entries.len()
-    ))
+    );
+    if complete == 0 {
+        // Only a cut message arrived (the sender paused longer than the gap, or stopped):
+        // kept for inspection, but the capture failed.
+        return Err(input(format!(
+            "{saved}\n{port}: no complete message arrived: the dump was cut (the sender paused longer than --gap {gap_ms} ms, or stopped); the cut bytes are kept in entry {} with problems",
+            lib.entries.len()
+        )));
+    }
+    Ok(saved)
 }
 
 #[cfg(test)]

@@ -101,6 +101,37 @@ impl Pacing {
         out
     }
 
+    /// The most bytes the wire carries in `tick_s` seconds at this rate, in whole groups of 3
+    /// (a USB-MIDI packet carries 3 SysEx bytes), at least 3: the largest piece a direct port is
+    /// handed at once, so a paced message leaves as a steady stream, never as bursts with
+    /// silence between them (a receiver that ends a take after a second of silence would cut it).
+    pub fn steady_piece(&self, tick_s: f64) -> usize {
+        let n = (f64::from(self.bytes_per_second.max(1)) * tick_s.max(0.0)) as usize;
+        (n / 3 * 3).max(3)
+    }
+
+    /// The pieces a `len`-byte message leaves a direct port in, in order, each with whether a
+    /// chunk ends there (the chunk pause follows it): every chunk ([`Pacing::chunk_lengths`] with
+    /// the route's `limit`), or the whole message, cut further into pieces of at most `steady`
+    /// bytes ([`Pacing::steady_piece`]). Every piece but the message's last is a multiple of 3
+    /// when `steady`, the chunk and `limit` are.
+    pub fn pieces(&self, len: usize, limit: Option<usize>, steady: usize) -> Vec<(usize, bool)> {
+        let steady = steady.max(1);
+        let mut out = Vec::with_capacity(len / steady + 1);
+        for chunk in self.chunk_lengths(len, limit) {
+            let mut left = chunk;
+            loop {
+                let piece = left.min(steady);
+                left -= piece;
+                out.push((piece, left == 0));
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// Seconds the last piece of a `len`-byte message (cut at the chunk size or the route's
     /// `limit`; the whole message otherwise) takes on the wire: how long after it was handed
     /// over the synth has all of it.
@@ -329,6 +360,32 @@ mod tests {
             p.chunk_lengths(300, Some(45)),
             vec![45; 6].into_iter().chain([30]).collect::<Vec<_>>()
         );
+        // Steady pieces: what the wire carries in a tick, in 3-byte groups; chunks are cut
+        // further, with the pause only where a chunk ends.
+        assert_eq!(Pacing::DIN.steady_piece(1024.0 / 48_000.0), 66);
+        assert_eq!(Pacing::DIN.steady_piece(0.0001), 3);
+        assert_eq!(Pacing::USB_FAST.steady_piece(0.01), 999);
+        let din = Pacing::DIN.pieces(8_000, Some(3_999), 66);
+        assert_eq!(din.iter().map(|p| p.0).sum::<usize>(), 8_000);
+        assert!(din.iter().all(|&(n, _)| n <= 66));
+        assert_eq!(
+            din[..din.len() - 1].iter().filter(|p| p.0 % 3 != 0).count(),
+            0
+        );
+        assert_eq!(
+            p.pieces(250, None, 45),
+            vec![
+                (45, false),
+                (45, false),
+                (9, true),
+                (45, false),
+                (45, false),
+                (9, true),
+                (45, false),
+                (7, true)
+            ]
+        );
+        assert_eq!(Pacing::DIN.pieces(10, None, 66), vec![(10, true)]);
         // 250 bytes in three chunks: wire time plus two pauses.
         assert!((p.chunked_seconds(250) - (0.08 + 0.04)).abs() < 1e-12);
         assert!((p.direct_total_seconds([250]) - (0.08 + 0.04 + 0.15)).abs() < 1e-12);

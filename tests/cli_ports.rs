@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::jack::{arrival_rate, cli, receiver, Jack};
+use common::jack::{arrival_rate, cli, joined, receiver, Jack};
 use common::sysex;
 use midir::os::unix::VirtualOutput;
 use midir::MidiOutput;
@@ -107,11 +107,7 @@ fn capture_then_send_through_jack_ports() {
         "arrived: {:?}",
         arrivals.iter().map(|(_, m)| m.len()).collect::<Vec<_>>()
     );
-    assert_eq!(
-        arrivals.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>(),
-        dump,
-        "{text}"
-    );
+    assert_eq!(joined(&received), dump, "{text}");
     let (rate, wire) = arrival_rate(&arrivals, 0.050);
     eprintln!("CLI send: {rate:.1} B/s (configured 1000)");
     // Delivery is quantised to JACK periods (64 frames = 1.3 ms) at both ends of the span.

@@ -99,7 +99,7 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
         &mut s,
         5.0,
         &[In::Param(0, slot, 1.0), In::Param(0, send, 1.0)],
-        || synth_rx.lock().unwrap().len() >= 2,
+        || joined(&synth_rx).len() >= 2,
     );
     run_until(&mut s, 2.0, &[In::Midi(0, [0xC0, 7, 0])], || {
         joined(&synth_rx).contains(&sysex(50, 99))

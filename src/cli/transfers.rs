@@ -66,8 +66,7 @@ impl Link for PortLink {
         )?;
         // The last piece still travels at the wire rate: the synth has it all after that.
         std::thread::sleep(Duration::from_secs_f64(
-            self.pacing
-                .last_piece_seconds(message.len(), self.out.max_piece()),
+            self.out.last_piece_seconds(&self.pacing, message.len()),
         ));
         Ok(())
     }

@@ -101,7 +101,7 @@ impl PluginLink {
                 return false;
             }
             let left = end.saturating_duration_since(Instant::now());
-            std::thread::sleep(left.min(Duration::from_millis(20)));
+            std::thread::sleep(left.min(Duration::from_millis(10)));
         }
         !self.cancelled()
     }
@@ -153,7 +153,7 @@ impl Link for PluginLink {
 
     fn receive(&mut self, timeout: Duration) -> Option<Vec<u8>> {
         let end = Instant::now() + timeout;
-        // In slices, so a cancel is seen within 50 ms.
+        // In slices, so a cancel is seen within 10 ms.
         loop {
             if self.cancelled() {
                 return None;
@@ -164,7 +164,7 @@ impl Link for PluginLink {
             }
             if let Ok(b) = self
                 .incoming
-                .recv_timeout(left.min(Duration::from_millis(50)))
+                .recv_timeout(left.min(Duration::from_millis(10)))
             {
                 return Some(b);
             }

@@ -13,8 +13,12 @@
 //! - JACK: midir's JACK output hands messages over through a 16 KiB ring it cannot report the
 //!   room of; overfilling it cuts messages (or panics in debug builds). So on JACK the output is
 //!   a client of our own (`JackOut`): the sender waits for room in its ring, the process
-//!   callback moves whole events into the port buffer, and a long message leaves in pieces of
-//!   [`MAX_PIECE`] that the receiver joins.
+//!   callback moves whole events into the port buffer.
+//! - Steady stream: on every backend a message leaves in pieces no larger than the wire carries
+//!   in a JACK period (at least [`STEADY_TICK`]), in 3-byte groups, each at the byte rate; the
+//!   receiver joins them. Handing over larger pieces (up to [`MAX_PIECE`]) kept the average
+//!   rate but made each piece a burst followed by a silence of over a second at DIN pace, which
+//!   a receiver ending takes after a second of silence cut.
 //! - A port opened by one instance is refused to another instance in the same process with a
 //!   clear message (some platforms open MIDI ports exclusively, and two librarians on one synth
 //!   would interleave dumps).
@@ -37,12 +41,10 @@ use crate::pacing::{Pacing, Planner};
 use midir::MidiOutputConnection;
 use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput};
 use serde::{Deserialize, Serialize};
-use std::sync::Mutex;
 #[cfg(feature = "jack")]
-use std::sync::{
-    atomic::{AtomicBool, AtomicUsize, Ordering},
-    Arc,
-};
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The MIDI API in use.
@@ -64,6 +66,11 @@ pub const MAX_PIECE: Option<usize> = if cfg!(feature = "jack") {
 } else {
     None
 };
+
+/// The shortest time one piece of a paced message stands for on the wire: a piece is at most
+/// what the wire carries in a JACK period, or in this long where that is shorter (so a send on
+/// small JACK periods, or a backend without periods, wakes at most about 100 times a second).
+pub const STEADY_TICK: Duration = Duration::from_millis(10);
 
 /// Which MIDI route an instance uses, saved with the project.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,6 +236,8 @@ pub struct DirectOut {
     /// connection's own client answers).
     #[cfg(not(feature = "jack"))]
     lister: MidiOutput,
+    /// Set when the owner closes: every wait here gives up at once (see [`DirectOut::stop_on`]).
+    stop: Arc<AtomicBool>,
     _claim: Claim,
     /// The port's name.
     pub port: String,
@@ -257,6 +266,7 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
     Ok(DirectOut {
         connection,
         lister,
+        stop: Arc::default(),
         _claim: claim,
         port,
     })
@@ -280,6 +290,7 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
     let connection = JackOut::connect(c, &port)?;
     Ok(DirectOut {
         connection,
+        stop: Arc::default(),
         _claim: claim,
         port,
     })
@@ -482,6 +493,46 @@ impl DirectOut {
         }
     }
 
+    /// Makes every wait of this port (for room, for the queue to drain) give up promptly once
+    /// `flag` is set: the plugin closing must not wait for a slow route.
+    pub fn stop_on(&mut self, flag: Arc<AtomicBool>) {
+        self.stop = flag;
+    }
+
+    // Only the JACK output waits in this module; ALSA and the others hand bytes over at once.
+    #[cfg_attr(not(feature = "jack"), allow(dead_code))]
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Acquire)
+    }
+
+    /// How long one piece of a paced message may stand for on the wire: a JACK period, at
+    /// least [`STEADY_TICK`].
+    pub fn tick(&self) -> Duration {
+        #[cfg(feature = "jack")]
+        {
+            self.connection.periods(1).max(STEADY_TICK)
+        }
+        #[cfg(not(feature = "jack"))]
+        {
+            STEADY_TICK
+        }
+    }
+
+    /// The pieces a `len`-byte message leaves in with `pacing` ([`Pacing::pieces`]): no piece
+    /// larger than the wire carries in a [`DirectOut::tick`], the backend takes at once, or
+    /// the chunk size.
+    pub fn pieces(&self, pacing: &Pacing, len: usize) -> Vec<(usize, bool)> {
+        let steady = pacing.steady_piece(self.tick().as_secs_f64());
+        pacing.pieces(len, self.max_piece(), steady)
+    }
+
+    /// Seconds the last piece of a `len`-byte message takes on the wire after it was handed
+    /// over: when the synth has all of it.
+    pub fn last_piece_seconds(&self, pacing: &Pacing, len: usize) -> f64 {
+        let last = self.pieces(pacing, len).last().map_or(0, |p| p.0);
+        pacing.wire_seconds(last)
+    }
+
     /// The largest piece the backend takes at once: [`MAX_PIECE`], or less where the JACK
     /// server's port buffer is smaller (measured by the process callback).
     pub fn max_piece(&self) -> Option<usize> {
@@ -496,12 +547,16 @@ impl DirectOut {
     }
 
     /// Waits until `len` more bytes fit in the backend's queue (at once on backends without a
-    /// bounded queue). Fails if the queue does not move for two seconds (the server stopped).
+    /// bounded queue). Fails if the queue does not move for two seconds (the server stopped), or
+    /// at once when the port is closing ([`DirectOut::stop_on`]).
     pub fn wait_for_room(&mut self, len: usize) -> Result<(), String> {
         #[cfg(feature = "jack")]
         {
             let start = Instant::now();
             while !self.connection.has_room(len) {
+                if self.stopping() {
+                    return Err(format!("{BACKEND}: the port is closing"));
+                }
                 if start.elapsed() > Duration::from_secs(2) {
                     return Err(format!(
                         "{BACKEND} took nothing for 2 s: the server stopped or hangs"
@@ -515,17 +570,31 @@ impl DirectOut {
     }
 
     /// Waits until everything handed over has left the backend's queue (closing the port
-    /// earlier could drop it); at most a second.
+    /// earlier could drop it); at most a second, or a period once the port is closing
+    /// ([`DirectOut::stop_on`]: the queue then holds at most a piece and an `F7`, which the next
+    /// period moves into the port, and deactivating the client waits for that period to end).
     pub fn wait_drained(&mut self) {
         #[cfg(feature = "jack")]
         {
-            let deadline = Instant::now() + Duration::from_secs(1);
-            while !self.connection.drained() && Instant::now() < deadline {
+            let start = Instant::now();
+            let closing_limit = self.connection.periods(1) + Duration::from_millis(5);
+            while !self.connection.drained() {
+                let limit = if self.stopping() {
+                    closing_limit
+                } else {
+                    Duration::from_secs(1)
+                };
+                if start.elapsed() > limit {
+                    break;
+                }
                 std::thread::sleep(Duration::from_millis(1));
             }
             // The last events are in the port buffer now: let the server hand them on (the
-            // receivers run later in the cycle) before the client goes away.
-            std::thread::sleep(self.connection.periods(3) + Duration::from_millis(2));
+            // receivers run later in the cycle) before the client goes away. Closing, the
+            // client's deactivation waits for the cycle to end instead.
+            if !self.stopping() {
+                std::thread::sleep(self.connection.periods(3) + Duration::from_millis(2));
+            }
         }
     }
 
@@ -562,9 +631,10 @@ pub struct SendReport {
 /// Sends messages with pacing on the calling (non-real-time) thread. `free_at` is the earliest
 /// moment the first message may start (the previous job's last message plus its wire time and
 /// gap); on return, also after an error or a cancel, it is that moment for the next message, so
-/// pacing holds across jobs. With chunking ([`Pacing::chunk`]) each message leaves in chunks
-/// with a pause after each; a message longer than the backend takes at once
-/// ([`DirectOut::max_piece`]) leaves in pieces at the byte rate. When `cancelled()` turns true
+/// pacing holds across jobs. Every message leaves as a steady stream of pieces at the byte rate,
+/// none larger than the wire carries in about a period ([`DirectOut::pieces`]), so a receiver
+/// never sees a burst followed by a long silence; with chunking ([`Pacing::chunk`]) a pause
+/// follows each chunk. When `cancelled()` turns true
 /// it stops before the next message; when `cut()` does (the plugin closing, the user's
 /// Cancel) it also stops inside a long message before its next chunk, ending that message with
 /// `F7` ([`SendReport::cut`]). Stops with an error (what was sent so far in the message) if the
@@ -604,21 +674,23 @@ pub fn send_paced(
                 messages.len()
             ));
         }
-        let pieces = pacing.chunk_lengths(m.len(), out.max_piece());
+        let pieces = out.pieces(&pacing, m.len());
         let mut offset = 0;
         let mut checked = Instant::now();
         let mut first_at = None;
-        for (k, &len) in pieces.iter().enumerate() {
-            // A cancel during the wait stops before the message's first chunk: only bytes
+        for (k, &(len, ends_chunk)) in pieces.iter().enumerate() {
+            // A cancel during the wait stops before the message's first piece: only bytes
             // already handed to the port are in flight. On JACK, bytes also wait for room.
             let due = start + Duration::from_secs_f64(plan.next_start());
-            if k == 0 && !wait_until(due, &cancelled) {
+            if k == 0 && !wait_until(due, &cancelled, true) {
                 report.cancelled = true;
                 return Ok(report);
             }
             // Inside a message a cancel (or the plugin closing) stops it too: the message is
             // ended with F7 so the synth sees it cut, never a half message run into the next.
-            if k > 0 && !wait_until(due, &cut) {
+            // Pieces inside a message need no spin to start on time to the tenth of a
+            // millisecond: a plain sleep keeps a long send from busying a core.
+            if k > 0 && !wait_until(due, &cut, false) {
                 if m.first() == Some(&0xF0) {
                     let _ = out.wait_for_room(1);
                     let _ = out.send(&[0xF7]);
@@ -654,8 +726,14 @@ pub fn send_paced(
             offset += len;
             // A start more than 1 ms late (a busy machine, a full queue) moves the rest of the
             // plan with it.
-            let last = k + 1 == pieces.len();
-            plan.sent_with_gap(len, at, 1000.0, if last { gap } else { pause });
+            let after = if k + 1 == pieces.len() {
+                gap
+            } else if ends_chunk {
+                pause
+            } else {
+                0.0
+            };
+            plan.sent_with_gap(len, at, 1000.0, after);
             *free_at = start + Duration::from_secs_f64(plan.next_start());
         }
         let at = first_at.unwrap_or(0.0);
@@ -668,8 +746,9 @@ pub fn send_paced(
 }
 
 /// Sleeps until `deadline` (in slices of at most 10 ms, so a cancel is seen promptly), finishing
-/// with a 3 ms spin so starts land within about 0.1 ms. Returns false if `cancelled` became true.
-fn wait_until(deadline: Instant, cancelled: &impl Fn() -> bool) -> bool {
+/// with a 3 ms spin when `spin`, so starts land within about 0.1 ms. Returns false if
+/// `cancelled` became true.
+fn wait_until(deadline: Instant, cancelled: &impl Fn() -> bool, spin: bool) -> bool {
     loop {
         if cancelled() {
             return false;
@@ -681,7 +760,9 @@ fn wait_until(deadline: Instant, cancelled: &impl Fn() -> bool) -> bool {
         // Sleep until 3 ms before the start, then spin: a wake-up up to 3 ms late (a busy
         // machine) still starts the message on time.
         let left = deadline - now;
-        if left > Duration::from_millis(4) {
+        if !spin {
+            std::thread::sleep(left.min(Duration::from_millis(10)));
+        } else if left > Duration::from_millis(4) {
             std::thread::sleep((left - Duration::from_millis(3)).min(Duration::from_millis(10)));
         } else {
             std::thread::yield_now();
@@ -715,15 +796,18 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(30));
                 flag.store(true, Ordering::Relaxed);
             });
-            let reached = wait_until(start + Duration::from_secs(5), &|| {
-                flag.load(Ordering::Relaxed)
-            });
+            let reached = wait_until(
+                start + Duration::from_secs(5),
+                &|| flag.load(Ordering::Relaxed),
+                true,
+            );
             assert!(!reached);
         });
         assert!(start.elapsed() < Duration::from_secs(1));
         assert!(wait_until(
             Instant::now() + Duration::from_millis(5),
-            &|| false
+            &|| false,
+            false
         ));
     }
 

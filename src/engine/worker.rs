@@ -44,10 +44,14 @@ const DIRECT_RING_BYTES: u32 = 4 << 20;
 
 /// The direct-port route while it is in use.
 struct Direct {
-    input: Option<(DirectIn, CaptureReader, TakeRecorder)>,
-    output: Option<(Sender<SendJob>, JoinHandle<()>)>,
-    /// Set when the route closes (route change, plugin removed): the sender thread stops after
-    /// the message in flight and drops its queue, so closing never waits for a whole send.
+    /// The input port (closed first on shutdown, so nothing arrives after the last read), its
+    /// ring and its take recorder.
+    input: Option<(Option<DirectIn>, CaptureReader, TakeRecorder)>,
+    /// The sender thread's job queue (dropped when the route closes) and the thread.
+    output: Option<(Option<Sender<SendJob>>, JoinHandle<()>)>,
+    /// Set when the route closes (route change, plugin removed): the sender thread stops before
+    /// its next piece (ending a cut message with F7), gives up its waits for the port and drops
+    /// its queue, so closing never waits for a send or a slow route.
     closing: Arc<AtomicBool>,
     /// Microsecond clock of the direct input (ring times are microseconds since this).
     clock: std::time::Instant,
@@ -57,18 +61,30 @@ struct Direct {
     drops_seen: u64,
 }
 
+impl Direct {
+    /// Tells the sender thread to stop now (its queue closes too), without waiting for it: it
+    /// stops and closes its port while the rest of the route closes.
+    fn begin_close(&mut self) {
+        self.closing.store(true, Ordering::Release);
+        if let Some((jobs, _)) = self.output.as_mut() {
+            *jobs = None;
+        }
+    }
+}
+
 impl Drop for Direct {
     fn drop(&mut self) {
+        self.begin_close();
         self.input = None;
-        self.closing.store(true, Ordering::Release);
-        if let Some((tx, handle)) = self.output.take() {
-            drop(tx);
+        if let Some((_, handle)) = self.output.take() {
             let _ = handle.join();
         }
     }
 }
 
-/// Handle to the running worker; dropping it files what is left and joins the thread.
+/// Handle to the running worker; dropping it files what is left and joins the thread, which
+/// ends promptly (every wait of the worker, its direct sender and a conversation is
+/// interruptible): removing the plugin mid-send on a slow route takes tens of milliseconds.
 pub struct Worker {
     handle: Option<JoinHandle<()>>,
     requests: Sender<WorkerRequest>,
@@ -126,11 +142,13 @@ impl Worker {
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        self.store.connect_worker(None);
         let _ = self.requests.send(WorkerRequest::Shutdown);
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }
+        // The worker disconnected itself once its takes were filed (a save made meanwhile
+        // waited for it); this covers a worker that never started.
+        self.store.connect_worker(None);
     }
 }
 
@@ -198,24 +216,52 @@ impl State {
             // The standalone app's library file follows every change (at most once a poll).
             self.ctx.store.save_file();
             if shutdown {
-                self.end_conversation();
-                // Its waits are in short slices and it was told to stop: it ends at once.
-                if let Some(t) = self.conversation_thread.take() {
-                    let _ = t.join();
-                }
-                self.recorder.stop();
-                self.file_finished();
-                if let Some(mut d) = self.direct.take() {
-                    if let Some((_, _, r)) = d.input.as_mut() {
-                        r.stop();
-                        let takes = r.drain_finished();
-                        self.file_takes(takes);
-                    }
-                }
-                self.ctx.store.save_file();
+                self.shut_down(&requests);
                 return;
             }
         }
+    }
+
+    /// Ends the worker promptly: the direct sender starts stopping at once (in parallel), the
+    /// conversation ends, the direct input closes, everything received is filed, then the
+    /// worker disconnects (a save made until then waited for the filing), answers what was
+    /// still asked of it and joins the sender.
+    fn shut_down(&mut self, requests: &Receiver<WorkerRequest>) {
+        if let Some(d) = self.direct.as_mut() {
+            d.begin_close();
+        }
+        self.end_conversation();
+        // Its waits are in short slices and it was told to stop: it ends at once.
+        if let Some(t) = self.conversation_thread.take() {
+            let _ = t.join();
+        }
+        if let Some((port, _, _)) = self.direct.as_mut().and_then(|d| d.input.as_mut()) {
+            *port = None;
+        }
+        self.drain_capture();
+        self.drain_direct();
+        self.recorder.stop();
+        self.file_finished();
+        if let Some((_, _, r)) = self.direct.as_mut().and_then(|d| d.input.as_mut()) {
+            r.stop();
+            let takes = r.drain_finished();
+            self.file_takes(takes);
+        }
+        self.ctx.store.save_file();
+        self.ctx.store.connect_worker(None);
+        for request in requests.try_iter() {
+            match request {
+                WorkerRequest::Flush(ack) => {
+                    let _ = ack.send((Vec::new(), self.ctx.store.generation()));
+                }
+                WorkerRequest::Shutdown | WorkerRequest::ConversationDone(_) => {}
+                _ => self
+                    .ctx
+                    .store
+                    .log(Level::Warning, "Not done: the plugin was closing".into()),
+            }
+        }
+        self.direct = None;
     }
 
     fn step(&mut self, request: Option<WorkerRequest>) {
@@ -390,7 +436,8 @@ impl State {
             match opened {
                 Ok(port) => {
                     let gap = self.ctx.capture.gap_micros();
-                    direct.input = Some((port, reader, TakeRecorder::new(MAX_MESSAGE_LEN, gap)));
+                    let recorder = TakeRecorder::new(MAX_MESSAGE_LEN, gap);
+                    direct.input = Some((Some(port), reader, recorder));
                     self.ctx.store.note(
                         Level::Info,
                         format!("Capturing from {name} ({})", ports::BACKEND),
@@ -404,7 +451,8 @@ impl State {
         }
         if let Some(name) = &wanted.output {
             match ports::open_output("SysEx Vault", name, ports::Match::Exact) {
-                Ok(out) => {
+                Ok(mut out) => {
+                    out.stop_on(direct.closing.clone());
                     let (tx, rx) = crossbeam_channel::unbounded::<SendJob>();
                     let (send, store) = (self.ctx.send.clone(), self.ctx.store.clone());
                     let closing = direct.closing.clone();
@@ -413,7 +461,7 @@ impl State {
                         .spawn(move || direct_sender(out, rx, send, store, closing));
                     match handle {
                         Ok(h) => {
-                            direct.output = Some((tx, h));
+                            direct.output = Some((Some(tx), h));
                             self.ctx.store.note(
                                 Level::Info,
                                 format!("Sending to {name} ({})", ports::BACKEND),
@@ -797,8 +845,9 @@ impl State {
     fn queue_job(&mut self, label: String, messages: Vec<Vec<u8>>, pacing: Pacing) {
         if self.applied_route.direct {
             let job = self.new_job(label.clone(), messages, pacing);
-            match self.direct.as_ref().and_then(|d| d.output.as_ref()) {
-                Some((tx, _)) if tx.send(job).is_ok() => {
+            let jobs = self.direct.as_ref().and_then(|d| d.output.as_ref());
+            match jobs.and_then(|(tx, _)| tx.as_ref()) {
+                Some(tx) if tx.send(job).is_ok() => {
                     self.queued_bulk();
                     self.ctx.store.log(
                         Level::Info,

@@ -27,15 +27,20 @@ pub fn receiver(client: &str, port: &str) -> (MidiInputConnection<()>, Arrivals)
 }
 
 /// Average byte rate of paced arrivals over their wire time (the gaps after each message taken
-/// out), and that wire time in seconds. The last message's bytes are not counted: its end is
-/// not observed.
+/// out), and that wire time in seconds. Arrivals are the pieces a message leaves in (one for a
+/// short message); each piece starting with `F0` starts a message. The last piece's bytes are
+/// not counted: its end is not observed.
 pub fn arrival_rate(arrivals: &[(Instant, Vec<u8>)], gap_s: f64) -> (f64, f64) {
     let n = arrivals.len();
+    let messages = arrivals
+        .iter()
+        .filter(|(_, m)| m.first() == Some(&0xF0))
+        .count();
     let span = arrivals[n - 1]
         .0
         .duration_since(arrivals[0].0)
         .as_secs_f64();
-    let wire = span - (n - 1) as f64 * gap_s;
+    let wire = span - messages.saturating_sub(1) as f64 * gap_s;
     let bytes: usize = arrivals[..n - 1].iter().map(|(_, m)| m.len()).sum();
     (bytes as f64 / wire, wire)
 }
