@@ -28,18 +28,19 @@
 //!   notification thread while it holds libjack's process-wide lock, after which every JACK
 //!   call in the process hangs (jack2 issue #395, still in 1.9.21): a separate lister client
 //!   closed right after the output connected hung `sysex-vault get` that way.
-//! - Known, JACK input (midir's): closing it unregisters the port before deactivating the
-//!   client while the process thread may still read that port, which crashed the command line
-//!   as a command ended (SIGSEGV, about once in 15-40 runs of the scripted-synth test, after
-//!   its work was done and saved). An input client of our own (a `jack::AsyncClient`,
-//!   deactivated first) did not crash but lost a JACK event in 3 of 38 runs of the same test,
-//!   against none in 30 with midir's, for a reason not found yet; a lost event is lost data,
-//!   so midir's stays.
+//! - JACK input: a client of our own (`JackInHandler`), deactivated before it closes. midir's
+//!   JACK input unregisters its port before deactivating its client, while the process thread
+//!   may still read that port: the command line died by SIGSEGV as a command ended (about one
+//!   command in 250; see docs/jack-input-close.md and the upstream patch next to it). Our
+//!   callback hands each event's bytes on in the process thread, as midir's does, with no
+//!   queue in between that could fill up and drop an event.
 
 use crate::pacing::{Pacing, Planner};
 #[cfg(not(feature = "jack"))]
 use midir::MidiOutputConnection;
-use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput};
+#[cfg(not(feature = "jack"))]
+use midir::{Ignore, MidiInputConnection};
+use midir::{MidiInput, MidiOutput};
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "jack")]
 use std::sync::atomic::AtomicUsize;
@@ -169,10 +170,55 @@ pub fn output_ports() -> Result<Vec<String>, String> {
 
 /// An open input port; closes when dropped.
 pub struct DirectIn {
+    #[cfg(not(feature = "jack"))]
     _connection: MidiInputConnection<()>,
+    /// On JACK a client of our own, deactivated before it closes (see the module notes).
+    #[cfg(feature = "jack")]
+    client: Option<jack::AsyncClient<(), JackInHandler>>,
     _claim: Claim,
     /// The port's name.
     pub port: String,
+}
+
+/// What a JACK input does with each event's bytes, on the process thread.
+#[cfg(feature = "jack")]
+type OnBytes = dyn FnMut(&[u8]) + Send;
+
+/// The process callback of a JACK input: hands every event's bytes to the callback, in the
+/// process thread, as midir's JACK input does (no queue in between that could fill up).
+#[cfg(feature = "jack")]
+pub struct JackInHandler {
+    port: jack::Port<jack::MidiIn>,
+    on_bytes: Box<OnBytes>,
+    /// Whether the graph this cycle ran on connects the port ([`wait_connected`]).
+    linked: Arc<AtomicBool>,
+}
+
+#[cfg(feature = "jack")]
+impl jack::ProcessHandler for JackInHandler {
+    fn process(&mut self, _: &jack::Client, ps: &jack::ProcessScope) -> jack::Control {
+        for event in self.port.iter(ps) {
+            (self.on_bytes)(event.bytes);
+        }
+        let linked = self.port.connected_count().is_ok_and(|n| n > 0);
+        self.linked.store(linked, Ordering::Release);
+        jack::Control::Continue
+    }
+}
+
+#[cfg(feature = "jack")]
+impl Drop for DirectIn {
+    fn drop(&mut self) {
+        // Deactivate first: once it returns the server runs no more process cycles of this
+        // client, so its port (and the callback's captures) can go. midir's JACK input
+        // unregisters the port first, while a cycle may still read it (the SIGSEGV at exit).
+        if let Some(client) = self.client.take() {
+            if let Ok((client, _, handler)) = client.deactivate() {
+                drop(handler);
+                drop(client);
+            }
+        }
+    }
 }
 
 /// How a port name is matched.
@@ -195,6 +241,7 @@ fn find_port(kind: &str, port: &str, how: Match, names: &[String]) -> Result<Str
 
 /// Opens input port `port` and calls `on_bytes` with every message (SysEx included) on midir's
 /// thread.
+#[cfg(not(feature = "jack"))]
 pub fn open_input(
     client: &str,
     port: &str,
@@ -223,6 +270,52 @@ pub fn open_input(
         _claim: claim,
         port,
     })
+}
+
+/// Opens input port `port` (a JACK MIDI port that sends) with a client of our own named
+/// `client`, whose input port `in` is connected from it, and calls `on_bytes` with every event
+/// (SysEx included, a long message in pieces) on the JACK process thread.
+#[cfg(feature = "jack")]
+pub fn open_input(
+    client: &str,
+    port: &str,
+    how: Match,
+    on_bytes: impl FnMut(&[u8]) + Send + 'static,
+) -> Result<DirectIn, String> {
+    let (c, _) =
+        jack::Client::new(client, jack::ClientOptions::NO_START_SERVER).map_err(backend_error)?;
+    // The ports midir lists as inputs: JACK MIDI ports that send.
+    let spec = jack::MidiIn::default();
+    let midi = jack::PortSpec::jack_port_type(&spec);
+    let names = c.ports(None, Some(midi), jack::PortFlags::IS_OUTPUT);
+    let port = find_port("input", port, how, &names)?;
+    let claim = Claim::take(format!("in {port}"))?;
+    let ours = c
+        .register_port("in", jack::MidiIn::default())
+        .map_err(|e| format!("{port}: {e}"))?;
+    let name = ours.name().map_err(|e| format!("{port}: {e}"))?;
+    let linked = Arc::new(AtomicBool::new(false));
+    let handler = JackInHandler {
+        port: ours,
+        on_bytes: Box::new(on_bytes),
+        linked: linked.clone(),
+    };
+    let active = c
+        .activate_async((), handler)
+        .map_err(|e| format!("{port}: {e}"))?;
+    // Dropped on an error: deactivated, then closed.
+    let input = DirectIn {
+        client: Some(active),
+        _claim: claim,
+        port,
+    };
+    if let Some(c) = &input.client {
+        c.as_client()
+            .connect_ports_by_name(&input.port, &name)
+            .map_err(|e| format!("{}: {e}", input.port))?;
+        wait_connected(&linked).map_err(|e| format!("{}: {e}", input.port))?;
+    }
+    Ok(input)
 }
 
 /// An open output port.
@@ -326,6 +419,8 @@ pub struct JackOutHandler {
     max_event: Arc<AtomicUsize>,
     /// Cycles in a row in which the first queued event did not fit the empty port buffer.
     stuck: u32,
+    /// Whether the graph this cycle ran on connects the port ([`wait_connected`]).
+    linked: Arc<AtomicBool>,
 }
 
 /// Cycles an event may fail to fit an empty port buffer before it is dropped (a write can fail
@@ -336,6 +431,8 @@ const STUCK_CYCLES: u32 = 256;
 #[cfg(feature = "jack")]
 impl jack::ProcessHandler for JackOutHandler {
     fn process(&mut self, _: &jack::Client, ps: &jack::ProcessScope) -> jack::Control {
+        let linked = self.port.connected_count().is_ok_and(|n| n > 0);
+        self.linked.store(linked, Ordering::Release);
         let mut writer = self.port.writer(ps);
         self.max_event
             .store(writer.max_event_size(), Ordering::Relaxed);
@@ -397,6 +494,7 @@ impl JackOut {
         let (reader, writer) = ring.into_reader_writer();
         let too_big = Arc::new(AtomicBool::new(false));
         let max_event = Arc::new(AtomicUsize::new(0));
+        let linked = Arc::new(AtomicBool::new(false));
         let handler = JackOutHandler {
             port,
             reader,
@@ -404,6 +502,7 @@ impl JackOut {
             too_big: too_big.clone(),
             max_event: max_event.clone(),
             stuck: 0,
+            linked: linked.clone(),
         };
         let active = c
             .activate_async((), handler)
@@ -412,6 +511,7 @@ impl JackOut {
             .as_client()
             .connect_ports_by_name(&ours, target)
             .map_err(|e| format!("{target}: {e}"))?;
+        wait_connected(&linked).map_err(|e| format!("{target}: {e}"))?;
         Ok(JackOut {
             client: active,
             writer,
@@ -457,6 +557,24 @@ impl JackOut {
             Err("the JACK queue had no room".into())
         }
     }
+}
+
+/// Waits until the client's process callback runs on a graph that connects its port (it sets
+/// `linked`): `jack_connect` returns before the server switches to the new graph, which it does
+/// at a cycle boundary and, on a loaded machine, can put off for a while; events sent before
+/// that miss the connection. A `get` sends its request right after opening its ports, and the
+/// stress test's dump is sent as soon as `capture` says it waits: without this wait a dump was
+/// now and then lost whole. Fails after 2 s (the server is not running the client).
+#[cfg(feature = "jack")]
+fn wait_connected(linked: &AtomicBool) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !linked.load(Ordering::Acquire) {
+        if Instant::now() > deadline {
+            return Err("JACK did not make the connection within 2 s".into());
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    Ok(())
 }
 
 fn missing(kind: &str, port: &str, available: Result<Vec<String>, String>) -> String {
