@@ -28,24 +28,28 @@
 //!   notification thread while it holds libjack's process-wide lock, after which every JACK
 //!   call in the process hangs (jack2 issue #395, still in 1.9.21): a separate lister client
 //!   closed right after the output connected hung `sysex-vault get` that way.
-//! - Known, JACK input (midir's): closing it unregisters the port before deactivating the
-//!   client while the process thread may still read that port, which crashed the command line
-//!   as a command ended (SIGSEGV, about once in 15-40 runs of the scripted-synth test, after
-//!   its work was done and saved). An input client of our own (a `jack::AsyncClient`,
-//!   deactivated first) did not crash but lost a JACK event in 3 of 38 runs of the same test,
-//!   against none in 30 with midir's, for a reason not found yet; a lost event is lost data,
-//!   so midir's stays.
+//! - JACK input: a client of our own (`JackInHandler`), deactivated before it closes. midir's
+//!   JACK input unregisters its port before deactivating its client, while the process thread
+//!   may still read that port: the command line died by SIGSEGV as a command ended (about one
+//!   command in 250; see docs/jack-input-close.md and the upstream patch next to it). Our
+//!   callback hands each event's bytes on in the process thread, as midir's does, with no
+//!   queue in between that could fill up and drop an event.
 
 use crate::pacing::{Pacing, Planner};
 #[cfg(not(feature = "jack"))]
 use midir::MidiOutputConnection;
-use midir::{Ignore, MidiInput, MidiInputConnection, MidiOutput};
+#[cfg(not(feature = "jack"))]
+use midir::{Ignore, MidiInputConnection};
+use midir::{MidiInput, MidiOutput};
 use serde::{Deserialize, Serialize};
-#[cfg(feature = "jack")]
-use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[cfg(feature = "jack")]
+mod jack_io;
+#[cfg(feature = "jack")]
+pub use jack_io::{open_input, open_output, JackInHandler, JackOut, JackOutHandler};
 
 /// The MIDI API in use.
 pub const BACKEND: &str = if cfg!(feature = "jack") {
@@ -169,7 +173,11 @@ pub fn output_ports() -> Result<Vec<String>, String> {
 
 /// An open input port; closes when dropped.
 pub struct DirectIn {
+    #[cfg(not(feature = "jack"))]
     _connection: MidiInputConnection<()>,
+    /// On JACK a client of our own, deactivated before it closes (see the module notes).
+    #[cfg(feature = "jack")]
+    client: Option<jack::AsyncClient<(), JackInHandler>>,
     _claim: Claim,
     /// The port's name.
     pub port: String,
@@ -195,6 +203,7 @@ fn find_port(kind: &str, port: &str, how: Match, names: &[String]) -> Result<Str
 
 /// Opens input port `port` and calls `on_bytes` with every message (SysEx included) on midir's
 /// thread.
+#[cfg(not(feature = "jack"))]
 pub fn open_input(
     client: &str,
     port: &str,
@@ -270,193 +279,6 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
         _claim: claim,
         port,
     })
-}
-
-/// Opens output port `port`: one JACK client of our own lists the ports, then connects; no
-/// second client is opened and closed next to it (see the module notes).
-#[cfg(feature = "jack")]
-pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, String> {
-    let (c, _) = jack::Client::new(
-        &format!("{client} out"),
-        jack::ClientOptions::NO_START_SERVER,
-    )
-    .map_err(backend_error)?;
-    // The ports midir lists as outputs: JACK MIDI ports that receive.
-    let spec = jack::MidiIn::default();
-    let midi = jack::PortSpec::jack_port_type(&spec);
-    let names = c.ports(None, Some(midi), jack::PortFlags::IS_INPUT);
-    let port = find_port("output", port, how, &names)?;
-    let claim = Claim::take(format!("out {port}"))?;
-    let connection = JackOut::connect(c, &port)?;
-    Ok(DirectOut {
-        connection,
-        stop: Arc::default(),
-        _claim: claim,
-        port,
-    })
-}
-
-/// JACK output through a client and ring of our own (midir's JACK output has a 16 KiB ring it
-/// cannot report the room of, and overfilling it corrupts or panics): the sender waits for room
-/// in the ring, the process callback writes whole queued events into the port buffer and leaves
-/// the rest for the next cycle when the buffer is full. Nothing is ever cut.
-#[cfg(feature = "jack")]
-pub struct JackOut {
-    client: jack::AsyncClient<(), JackOutHandler>,
-    writer: jack::RingBufferWriter,
-    /// Set by the callback when queued events could not be written for a long time (dropped).
-    too_big: Arc<AtomicBool>,
-    /// The largest event the port buffer takes (0 until the first process cycle).
-    max_event: Arc<AtomicUsize>,
-}
-
-/// Bytes of the ring between the sender and the JACK process callback.
-#[cfg(feature = "jack")]
-const JACK_RING: usize = 1 << 16;
-
-/// The process callback of [`JackOut`]: each queued event is a 4-byte little-endian length and
-/// its bytes.
-#[cfg(feature = "jack")]
-pub struct JackOutHandler {
-    port: jack::Port<jack::MidiOut>,
-    reader: jack::RingBufferReader,
-    /// One event, allocated once (no allocation in the callback).
-    buf: Box<[u8]>,
-    too_big: Arc<AtomicBool>,
-    max_event: Arc<AtomicUsize>,
-    /// Cycles in a row in which the first queued event did not fit the empty port buffer.
-    stuck: u32,
-}
-
-/// Cycles an event may fail to fit an empty port buffer before it is dropped (a write can fail
-/// now and then; one that never fits would otherwise block the queue for good).
-#[cfg(feature = "jack")]
-const STUCK_CYCLES: u32 = 256;
-
-#[cfg(feature = "jack")]
-impl jack::ProcessHandler for JackOutHandler {
-    fn process(&mut self, _: &jack::Client, ps: &jack::ProcessScope) -> jack::Control {
-        let mut writer = self.port.writer(ps);
-        self.max_event
-            .store(writer.max_event_size(), Ordering::Relaxed);
-        let mut written = 0;
-        loop {
-            let mut head = [0u8; 4];
-            if self.reader.space() < 4 || self.reader.peek(&mut head) < 4 {
-                break;
-            }
-            let n = u32::from_le_bytes(head) as usize;
-            if 4 + n > self.buf.len() {
-                // Never queued by `send`; a corrupt frame would block the ring forever.
-                self.reader.advance(self.reader.space());
-                self.too_big.store(true, Ordering::Relaxed);
-                break;
-            }
-            if self.reader.space() < 4 + n {
-                break;
-            }
-            self.reader.peek(&mut self.buf[..4 + n]);
-            let event = jack::RawMidi {
-                time: 0,
-                bytes: &self.buf[4..4 + n],
-            };
-            // A full port buffer keeps the event for the next cycle; one that does not fit an
-            // empty buffer never will: it is dropped and the sender told.
-            if writer.write(&event).is_err() {
-                if written == 0 {
-                    self.stuck += 1;
-                    if self.stuck >= STUCK_CYCLES {
-                        // Never a hole inside a message: everything queued is dropped and the
-                        // sender stops with an error.
-                        self.stuck = 0;
-                        self.reader.advance(self.reader.space());
-                        self.too_big.store(true, Ordering::Relaxed);
-                    }
-                }
-                break;
-            }
-            self.stuck = 0;
-            written += 1;
-            self.reader.advance(4 + n);
-        }
-        jack::Control::Continue
-    }
-}
-
-#[cfg(feature = "jack")]
-impl JackOut {
-    /// Gives client `c` an output port connected to `target` and activates it.
-    fn connect(c: jack::Client, target: &str) -> Result<JackOut, String> {
-        let port = c
-            .register_port("out", jack::MidiOut::default())
-            .map_err(|e| format!("{target}: {e}"))?;
-        let ours = port.name().map_err(|e| format!("{target}: {e}"))?;
-        let mut ring = jack::RingBuffer::new(JACK_RING).map_err(|e| format!("{target}: {e}"))?;
-        // The JACK thread reads it: keep it in memory (no page faults there).
-        ring.mlock();
-        let (reader, writer) = ring.into_reader_writer();
-        let too_big = Arc::new(AtomicBool::new(false));
-        let max_event = Arc::new(AtomicUsize::new(0));
-        let handler = JackOutHandler {
-            port,
-            reader,
-            buf: vec![0u8; 4 + MAX_PIECE.unwrap_or(0)].into_boxed_slice(),
-            too_big: too_big.clone(),
-            max_event: max_event.clone(),
-            stuck: 0,
-        };
-        let active = c
-            .activate_async((), handler)
-            .map_err(|e| format!("{target}: {e}"))?;
-        active
-            .as_client()
-            .connect_ports_by_name(&ours, target)
-            .map_err(|e| format!("{target}: {e}"))?;
-        Ok(JackOut {
-            client: active,
-            writer,
-            too_big,
-            max_event,
-        })
-    }
-
-    /// Whether `len` more bytes fit in the ring now.
-    fn has_room(&mut self, len: usize) -> bool {
-        self.writer.space() >= 4 + len
-    }
-
-    /// How long `n` JACK periods last.
-    fn periods(&self, n: u32) -> Duration {
-        let c = self.client.as_client();
-        Duration::from_secs_f64(
-            f64::from(n) * f64::from(c.buffer_size()) / f64::from(c.sample_rate().max(1)),
-        )
-    }
-
-    /// Whether everything queued has been written into the port.
-    fn drained(&mut self) -> bool {
-        self.writer.space() >= JACK_RING - 1
-    }
-
-    /// Queues one event.
-    fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
-        if self.too_big.swap(false, Ordering::Relaxed) {
-            return Err(format!(
-                "JACK took none of the queued MIDI for {STUCK_CYCLES} periods: what was queued was dropped (use a larger JACK period, or chunks)"
-            ));
-        }
-        if !self.has_room(bytes.len()) {
-            return Err("the JACK queue had no room".into());
-        }
-        let mut frame = Vec::with_capacity(4 + bytes.len());
-        frame.extend((bytes.len() as u32).to_le_bytes());
-        frame.extend(bytes);
-        if self.writer.write_buffer(&frame) == frame.len() {
-            Ok(())
-        } else {
-            Err("the JACK queue had no room".into())
-        }
-    }
 }
 
 fn missing(kind: &str, port: &str, available: Result<Vec<String>, String>) -> String {

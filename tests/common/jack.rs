@@ -45,6 +45,19 @@ pub fn arrival_rate(arrivals: &[(Instant, Vec<u8>)], gap_s: f64) -> (f64, f64) {
     (bytes as f64 / wire, wire)
 }
 
+/// Where jackd's output goes: the file named by `SXV_JACKD_LOG` (appended), else nowhere.
+fn log() -> std::process::Stdio {
+    std::env::var_os("SXV_JACKD_LOG")
+        .and_then(|p| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .ok()
+        })
+        .map_or_else(std::process::Stdio::null, std::process::Stdio::from)
+}
+
 /// A private JACK server with the dummy driver, stopped on drop.
 pub struct Jack(Child);
 
@@ -78,8 +91,8 @@ impl Jack {
                 "-p",
                 &frames.to_string(),
             ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stdout(log())
+            .stderr(log())
             .spawn()
             .expect("jackd (Debian: jackd2) must be installed for the direct-port test");
         let deadline = Instant::now() + Duration::from_secs(10);
