@@ -15,7 +15,10 @@ use sysex_vault::library::file;
 
 #[test]
 fn capture_then_send_through_jack_ports() {
-    let _jack = Jack::start();
+    // 256-frame periods: the test's own synth (midir's JACK output) writes everything queued
+    // into one period's MIDI buffer and drops what does not fit, which a loaded machine (a late
+    // JACK thread) triggers with 64-frame buffers.
+    let _jack = Jack::start_with_period(256);
     let dir = std::env::temp_dir().join(format!("sxv-cli-ports-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -67,7 +70,7 @@ fn capture_then_send_through_jack_ports() {
     let dump: Vec<Vec<u8>> = (0..8).map(|i| sysex(100 + i * 30, i as u8)).collect();
     for m in &dump {
         synth.send(m).unwrap();
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(20));
     }
     let out = child.wait_with_output().unwrap();
     let text =
@@ -110,9 +113,9 @@ fn capture_then_send_through_jack_ports() {
     assert_eq!(joined(&received), dump, "{text}");
     let (rate, wire) = arrival_rate(&arrivals, 0.050);
     eprintln!("CLI send: {rate:.1} B/s (configured 1000)");
-    // Delivery is quantised to JACK periods (64 frames = 1.3 ms) at both ends of the span.
+    // Delivery is quantised to JACK periods (256 frames = 5.3 ms) at both ends of the span.
     assert!(
-        rate / 1000.0 - 1.0 < 0.01 + 0.0027 / wire,
+        rate / 1000.0 - 1.0 < 0.01 + 0.0107 / wire,
         "CLI send at {rate:.1} B/s, above the cap"
     );
     // The sender can only wake late, never early: on a loaded machine the rate falls a little
