@@ -1892,24 +1892,9 @@ fn export(
     })
 }
 
-/// A file-name-safe version of a track or entry name.
+/// A file-name-safe version of a track or entry name (the same rules as the editor's exports).
 fn safe(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || " -_.()".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let s = s.trim().trim_matches('.').to_owned();
-    if s.is_empty() {
-        "unnamed".into()
-    } else {
-        s
-    }
+    files::safe_file_name(name, "unnamed")
 }
 
 /// What `extract` writes for one instance.

@@ -157,6 +157,119 @@ pub fn export<T: AsRef<[u8]>>(messages: &[T], format: Format, pacing: &Pacing) -
     }
 }
 
+/// A file or folder name made from a user's name (an entry, a track), safe on every platform:
+/// letters, digits, spaces and `-_.()` stay, anything else (path separators, `:`, `*`, `?`,
+/// quotes, control characters) becomes `_`; leading and trailing spaces and dots go (Windows drops
+/// trailing ones, a leading dot hides a file on Unix); a Windows device name (`CON`, `PRN`, `AUX`,
+/// `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, with any extension, any case) gets a `_` in front, so a
+/// folder exported on Linux still opens on Windows. `fallback` names what is left empty.
+pub fn safe_file_name(name: &str, fallback: &str) -> String {
+    let mapped: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || " -_.()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = mapped.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    if trimmed.is_empty() {
+        return fallback.to_owned();
+    }
+    if is_windows_device_name(trimmed) {
+        format!("_{trimmed}")
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// Whether Windows takes this name for a device: the part before the first dot, without trailing
+/// spaces, is `CON`, `PRN`, `AUX`, `NUL`, `COM`/`LPT` and a digit 1–9 (or ¹ ² ³), in any case.
+fn is_windows_device_name(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or("").trim_end();
+    let upper = base.to_uppercase();
+    if ["CON", "PRN", "AUX", "NUL"].contains(&upper.as_str()) {
+        return true;
+    }
+    let mut chars = upper.chars();
+    let head: String = chars.by_ref().take(3).collect();
+    let rest: Vec<char> = chars.collect();
+    (head == "COM" || head == "LPT")
+        && matches!(rest.as_slice(), [c] if ('1'..='9').contains(c) || "¹²³".contains(*c))
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::safe_file_name;
+
+    #[test]
+    fn separators_and_odd_characters_become_underscores() {
+        assert_eq!(
+            safe_file_name("Yamaha DX7: E.PIANO 1/2", "x"),
+            "Yamaha DX7_ E.PIANO 1_2"
+        );
+        assert_eq!(safe_file_name(r#"a\b*c?d"e<f>g|h"#, "x"), "a_b_c_d_e_f_g_h");
+        assert_eq!(safe_file_name("tab\there\n", "x"), "tab_here_");
+        assert_eq!(
+            safe_file_name("Strings (warm) - 2", "x"),
+            "Strings (warm) - 2"
+        );
+        assert_eq!(safe_file_name("Flügel Æ", "x"), "Flügel Æ");
+    }
+
+    #[test]
+    fn empty_dotted_and_spaced_names() {
+        assert_eq!(safe_file_name("", "message"), "message");
+        assert_eq!(safe_file_name(" ", "message"), "message");
+        assert_eq!(safe_file_name("..", "unnamed"), "unnamed");
+        assert_eq!(safe_file_name("::", "x"), "__");
+        assert_eq!(safe_file_name("name. . ", "x"), "name");
+        assert_eq!(safe_file_name(" .hidden", "x"), "hidden");
+        assert_eq!(safe_file_name("a.b", "x"), "a.b");
+    }
+
+    #[test]
+    fn windows_device_names_get_a_prefix() {
+        for reserved in [
+            "CON",
+            "con",
+            "Prn",
+            "AUX",
+            "nul",
+            "COM1",
+            "com9",
+            "LPT1",
+            "lpt9",
+            "COM¹",
+            "CON.syx",
+            "nul.tar.gz",
+            "AUX .mid",
+            "CON.",
+            "con ",
+        ] {
+            let safe = safe_file_name(reserved, "x");
+            assert!(safe.starts_with('_'), "{reserved:?} -> {safe:?}");
+        }
+        assert_eq!(safe_file_name("CON.syx", "x"), "_CON.syx");
+        assert_eq!(safe_file_name("lpt3", "x"), "_lpt3");
+        for fine in [
+            "CONSOLE",
+            "COM0",
+            "COM10",
+            "LPT",
+            "NULL.syx",
+            "my CON",
+            "AUXILIARY",
+            "com1x",
+            "PRN2",
+        ] {
+            assert_eq!(safe_file_name(fine, "x"), fine);
+        }
+    }
+}
+
 #[cfg(test)]
 mod import_tests {
     use super::*;

@@ -10,7 +10,9 @@
 //! opened by today's plugin, re-saved, and must still extract to the SysEx it captured.
 //!
 //! Needs Debian's `ardour` package (`.ci/run` installs it). Without it the test is skipped,
-//! except under CI, where a missing Ardour is a failure.
+//! except under CI, where a missing Ardour is a failure. Linux only: Ardour runs here through a
+//! shell script and the Linux VST3 bundle.
+#![cfg(target_os = "linux")]
 
 mod common;
 

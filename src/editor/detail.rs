@@ -386,22 +386,9 @@ impl DetailPanel {
     }
 }
 
-/// A file name stem from an entry name (no path separators or other awkward characters).
+/// A file name stem from an entry name: [`crate::files::safe_file_name`], `message` when empty.
 pub fn file_stem(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    match stem.trim() {
-        "" => "message".into(),
-        t => t.to_owned(),
-    }
+    crate::files::safe_file_name(name, "message")
 }
 
 #[cfg(test)]
@@ -418,5 +405,6 @@ mod tests {
         );
         assert_eq!(file_stem("::"), "__");
         assert_eq!(file_stem(" "), "message");
+        assert_eq!(file_stem("Con"), "_Con");
     }
 }

@@ -153,7 +153,7 @@ fn rotate_backups(path: &Path) -> std::io::Result<()> {
     for n in (1..BACKUPS).rev() {
         let from = backup_path(path, n);
         if from.exists() {
-            fs::rename(&from, backup_path(path, n + 1))?;
+            rename_replacing(&from, &backup_path(path, n + 1))?;
         }
     }
     fs::copy(path, &newest)?;
@@ -191,7 +191,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        fs::rename(&tmp, path)?;
+        rename_replacing(&tmp, path)?;
         // Make the rename itself durable where the platform allows opening directories.
         if let Ok(d) = fs::File::open(dir) {
             let _ = d.sync_all();
@@ -202,6 +202,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         let _ = fs::remove_file(&tmp);
     }
     result.map_err(fail)
+}
+
+/// How long a save retries replacing a file that another program has open (Windows).
+const RENAME_WAIT: Duration = Duration::from_secs(2);
+
+/// Renames `from` over `to`. Windows refuses ("access denied") to replace a file that any other
+/// handle has open, even for a moment (another SysEx Vault's `exists` check before it takes the
+/// lock, a virus scanner, the search indexer), where the file system does not rename with POSIX
+/// semantics (Wine, FAT, network shares): there the rename is retried for up to [`RENAME_WAIT`].
+fn rename_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
+    let deadline = Instant::now() + RENAME_WAIT;
+    loop {
+        match fs::rename(from, to) {
+            Err(e)
+                if cfg!(windows)
+                    && e.kind() == std::io::ErrorKind::PermissionDenied
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -269,6 +292,27 @@ mod tests {
             );
         }
         assert!(!backup_path(&path, BACKUPS + 1).exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Windows refuses to replace a file another handle has open unless the file system renames
+    /// with POSIX semantics (Wine, FAT and network shares do not): another process's `exists`
+    /// check or a virus scanner's read must not fail a save.
+    #[test]
+    fn a_save_waits_out_a_reader_holding_the_library_open() {
+        let dir = std::env::temp_dir().join(format!("sxv-open-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("lib.sxvl");
+        write_atomic(&path, b"old").unwrap();
+        let reader = fs::File::open(&path).unwrap();
+        let closer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            drop(reader);
+        });
+        write_atomic(&path, b"new").unwrap();
+        closer.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -29,12 +29,26 @@ pub const AUDIO_STACK: usize = 128 * 1024;
 /// The plugin's CLAP ID.
 pub const PLUGIN_ID: &str = "org.sysex-vault.sysex-vault";
 
-/// Path of the plugin library, built once per test binary with the same cargo, profile and
-/// features as the tests (`cargo test` builds the crate as an rlib only; this links the cdylib).
+/// Environment variable naming a prebuilt plugin library to load instead of building one (the
+/// Windows tests under Wine pass the cross-built `sysex_vault.dll`: no cargo runs inside Wine).
+pub const PLUGIN_VAR: &str = "SYSEX_VAULT_PLUGIN";
+
+/// Path of the plugin library: [`PLUGIN_VAR`] when set, else built once per test binary with the
+/// same cargo, profile and features as the tests (`cargo test` builds the crate as an rlib only;
+/// this links the cdylib).
 pub fn plugin_library() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
+            if let Some(path) = std::env::var_os(PLUGIN_VAR) {
+                let path = PathBuf::from(path);
+                assert!(
+                    path.exists(),
+                    "{PLUGIN_VAR}={} does not exist",
+                    path.display()
+                );
+                return path;
+            }
             let mut cmd = Command::new(env!("CARGO"));
             cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
                 .args(["build", "--lib", "--quiet"]);

@@ -1,15 +1,90 @@
 //! Build tasks. `cargo xtask bundle sysex_vault --release` is nice-plug's bundler;
 //! `cargo xtask install` bundles and copies the CLAP and VST3 bundles into the user's plugin
-//! folders.
+//! folders; `cargo xtask bundle-windows --release` cross-builds the Windows bundles with mingw
+//! (docs/windows.md), and `cargo xtask bundle-all --release` makes both, with one VST3 bundle for
+//! Linux and Windows.
 
 use std::path::{Path, PathBuf};
 
 fn main() -> nice_plug_xtask::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("install") {
-        return install();
+    match args.first().map(String::as_str) {
+        Some("install") => install(),
+        Some("bundle-windows") => bundle_windows(&args[1..]),
+        Some("bundle-all") => {
+            nice_plug_xtask::chdir_workspace_root()?;
+            let linux = ["bundle", "sysex_vault"].map(String::from);
+            nice_plug_xtask::main_with_args(
+                "cargo xtask",
+                linux.into_iter().chain(args[1..].to_vec()),
+            )?;
+            bundle_windows(&args[1..])
+        }
+        _ => nice_plug_xtask::main(),
     }
-    nice_plug_xtask::main()
+}
+
+/// The Windows target the bundles are cross-built for (Debian's mingw links it).
+const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
+
+/// Cross-builds the plugin, the standalone app and the command line for Windows and bundles them:
+/// the VST3 goes into `target/bundled/SysEx Vault.vst3/Contents/x86_64-win/` (beside a Linux one
+/// already there), the CLAP, `SysEx Vault.exe` and `sysex-vault.exe` into
+/// `target/bundled/x86_64-win/`. A Linux CLAP already bundled is kept (nice-plug's bundler would
+/// write the Windows one over it). `args` are passed to `cargo build` (`--release`, ...).
+fn bundle_windows(args: &[String]) -> nice_plug_xtask::Result<()> {
+    nice_plug_xtask::chdir_workspace_root()?;
+    let bundled = target_dir().join("bundled");
+    let clap = bundled.join("SysEx Vault.clap");
+    let stash = bundled.join("SysEx Vault.clap.linux");
+    let had_linux_clap = clap.is_file();
+    if had_linux_clap {
+        std::fs::rename(&clap, &stash)?;
+    }
+    let bundle_args = [
+        "bundle",
+        "sysex_vault",
+        "--target",
+        WINDOWS_TARGET,
+        "--features",
+        "standalone",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain(args.iter().cloned());
+    let result = nice_plug_xtask::main_with_args("cargo xtask", bundle_args);
+    let moved = result.and_then(|()| {
+        let win = bundled.join("x86_64-win");
+        std::fs::create_dir_all(&win)?;
+        std::fs::rename(&clap, win.join("SysEx Vault.clap"))?;
+        std::fs::rename(bundled.join("SysEx Vault.exe"), win.join("SysEx Vault.exe"))?;
+        let profile = if args.iter().any(|a| a == "--release" || a == "-r") {
+            "release"
+        } else {
+            "debug"
+        };
+        let cli = target_dir()
+            .join(WINDOWS_TARGET)
+            .join(profile)
+            .join("sysex-vault.exe");
+        std::fs::copy(&cli, win.join("sysex-vault.exe"))?;
+        println!(
+            "Windows CLAP, standalone app and command line in {}",
+            win.display()
+        );
+        Ok(())
+    });
+    if had_linux_clap {
+        std::fs::rename(&stash, &clap)?;
+    }
+    moved
+}
+
+/// Cargo's target folder (`CARGO_TARGET_DIR` when set, as nice-plug's bundler reads it).
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"))
 }
 
 /// Bundles in release mode and copies the bundles into the per-user plugin folders.
