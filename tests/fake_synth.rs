@@ -29,7 +29,9 @@ fn run(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn requests_handshakes_and_verify_against_a_scripted_synth() {
-    let _jack = Jack::start();
+    // 256-frame periods: the dummy driver drops a starved client's cycle with its events, and
+    // with 64-frame (1.3 ms) deadlines a loaded machine lost a message to the scripted synth.
+    let _jack = Jack::start_with_period(256);
     let fake = Fake::start();
     let dir = std::env::temp_dir().join(format!("sxv-fake-synth-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
