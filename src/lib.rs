@@ -324,6 +324,10 @@ impl SysExVault {
             }
             self.pass_discarding = false;
         }
+        if starts {
+            // The host starts a new message without ending the one before: end that one first.
+            self.cut_pass_through(context, timing);
+        }
         if self.pass_owes_end && !self.end_cut_message(context, timing) {
             // The host takes nothing now: this message could not go out whole either.
             Counters::add(&self.params.counters.host_refused, 1);
@@ -345,11 +349,17 @@ impl SysExVault {
                 self.pass_discarding = !ends;
                 // Its start went out (this was a continuation): end it so the synth sees a cut
                 // message, never one joined from the fragments around the refused one.
-                if self.pass_open.take().is_some() && !starts {
-                    self.pass_owes_end = true;
-                    self.end_cut_message(context, timing);
-                }
+                self.cut_pass_through(context, timing);
             }
+        }
+    }
+
+    /// Ends the passed-through message whose start went out, if one is open: its rest will not
+    /// follow (refused, dropped, or the host began another message).
+    fn cut_pass_through(&mut self, context: &mut impl ProcessContext<Self>, timing: u32) {
+        if self.pass_open.take().is_some() {
+            self.pass_owes_end = true;
+            self.end_cut_message(context, timing);
         }
     }
 
@@ -609,15 +619,20 @@ impl Plugin for SysExVault {
                 let at = self.clock + u64::from(*timing);
                 // On the direct route, capture comes from the synth's port, not the host.
                 let capturing = armed && !self.capture_shared.direct_route.load(Ordering::Relaxed);
+                let timing = *timing;
                 if self.skip_damaged(message) {
                     continue;
                 }
                 self.reframe(message);
                 if !self.accept_sysex(message) {
                     // Refused (over 1 MiB, pool full): the take shows the loss, and the rest of
-                    // a message it was a fragment of (a middle one, or the first) is dropped.
+                    // a message it was a fragment of (a middle one, or the first) is dropped;
+                    // if its start was passed on, it is ended there.
                     if std::mem::take(&mut self.in_fragment) || message.opens_unfinished() {
                         self.discarding = true;
+                    }
+                    if pass_through {
+                        self.cut_pass_through(context, timing);
                     }
                     if capturing {
                         if let Some(capture) = self.capture.as_mut() {

@@ -484,7 +484,7 @@ mod v4 {
     use crate::library::entry::{EntryId, ProgramMap, Source, StoredAt};
     use serde::Deserialize;
 
-    /// A version 3 entry, field for field.
+    /// A version 4 entry, field for field.
     #[derive(Deserialize)]
     #[cfg_attr(test, derive(serde::Serialize))]
     pub struct Entry {
@@ -509,7 +509,7 @@ mod v4 {
         note: String,
     }
 
-    /// A version 3 library.
+    /// A version 4 library.
     #[derive(Deserialize)]
     #[cfg_attr(test, derive(serde::Serialize))]
     pub struct Library {
@@ -517,7 +517,7 @@ mod v4 {
         next_id: EntryId,
     }
 
-    /// The blob a version 3 build wrote for `library` (favourites and notes dropped), for tests.
+    /// The blob a version 4 build wrote for `library` (mappings reduced to their program number), for tests.
     #[cfg(test)]
     pub fn encode(library: &crate::library::Library) -> Vec<u8> {
         let old = Library {

@@ -242,7 +242,8 @@ fn refused_input_is_counted_on_its_take_and_a_damaged_message_is_never_whole() {
         ],
     );
     // Passed on: the good messages, the first fragment (already gone when the middle one was
-    // refused), never the tail that would complete a damaged message.
+    // refused) ended with F7 where it was cut, never the tail that would complete a damaged
+    // message.
     let passed: Vec<(u32, Vec<u8>)> = out
         .into_iter()
         .filter_map(|e| match e {
@@ -255,6 +256,7 @@ fn refused_input_is_counted_on_its_take_and_a_damaged_message_is_never_whole() {
         vec![
             (0, good.clone()),
             (2, split[..100].to_vec()),
+            (3, vec![0xF7]),
             (5, sysex(10, 4))
         ]
     );
@@ -637,5 +639,36 @@ fn a_refused_piece_of_a_passed_through_message_cuts_it_cleanly() {
         wire,
         vec![0xF0, 0x7D, 0x10, 0x11, 0xF7, 0xF0, 0x7D, 0x20, 0xF7],
         "the cut message ends right after what went out"
+    );
+}
+
+/// A passed-through message whose next piece is refused at the input (over 1 MiB), or whose
+/// host starts another message before ending it, is ended with `F7` where it was cut (before:
+/// the synth got an unterminated start running into the next message).
+#[test]
+fn a_passed_through_message_cut_at_the_input_or_left_open_is_ended() {
+    let mut s = Session::start(48_000.0, 512);
+    let huge = vec![0x22; (1 << 20) + 5];
+    let out = s.process(
+        512,
+        &[
+            In::SysEx(0, vec![0xF0, 0x7D, 0x30, 0x31]),
+            In::SysEx(1, huge),
+            In::SysEx(2, vec![0x33, 0xF7]),
+            In::SysEx(3, vec![0xF0, 0x7D, 0x40, 0x41]),
+            In::SysEx(4, vec![0xF0, 0x7D, 0x50, 0xF7]),
+        ],
+    );
+    let wire: Vec<u8> = out
+        .iter()
+        .filter_map(|e| match e {
+            Out::SysEx(_, m) => Some(m.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(
+        wire,
+        vec![0xF0, 0x7D, 0x30, 0x31, 0xF7, 0xF0, 0x7D, 0x40, 0x41, 0xF7, 0xF0, 0x7D, 0x50, 0xF7]
     );
 }

@@ -94,21 +94,30 @@ fn a_writer_waits_for_the_lock_in_either_order() {
     assert!(cli.wait().unwrap().success());
     assert_eq!(messages_in(&lib), vec![message(4)]);
 
-    // The command line first: the app's save waits for it, then merges its change.
+    // The command line first: the app never waits for it (its background thread must go on
+    // capturing); it saves on its next try after the command is done, merging its change.
     let app = LibraryStore::default();
     app.open_file(lib.clone());
     app.add(Entry::new(vec![message(5)], Source::Capture, 0));
     let cli_lock = file::lock(&lib).unwrap();
     let mut cli_view = cli_lock.load().unwrap();
     cli_view.add(Entry::new(vec![message(6)], Source::Capture, 0));
-    let saver = std::thread::spawn(move || {
-        app.save_file();
-        app
-    });
-    std::thread::sleep(Duration::from_millis(300));
+    let before = std::fs::read(&lib).unwrap();
+    let started = std::time::Instant::now();
+    app.save_file();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the app waited for the lock ({:?})",
+        started.elapsed()
+    );
+    assert_eq!(
+        std::fs::read(&lib).unwrap(),
+        before,
+        "written without the lock"
+    );
     cli_lock.save(&cli_view).unwrap();
     drop(cli_lock);
-    let app = saver.join().unwrap();
+    app.save_file();
     assert_eq!(messages_in(&lib), vec![message(4), message(5), message(6)]);
     assert_eq!(app.read(|l| l.entries.len()), 3);
 }
@@ -154,4 +163,34 @@ fn a_backup_of_the_previous_version_is_kept_beside_the_library() {
         backup.display()
     );
     assert!(file::lock_path(&lib).exists());
+}
+
+/// A newer version (or damage) makes the library unreadable while the app runs: the app leaves
+/// it as it is and saves what it holds, and what it records next, to the recovery file beside
+/// it, and says so.
+#[test]
+fn a_library_made_unreadable_under_the_running_app_is_left_alone() {
+    let dir = temp_dir("unreadable-later");
+    let lib = dir.join("library.sxvl");
+    let app = LibraryStore::default();
+    app.open_file(lib.clone());
+    app.add(Entry::new(vec![message(30)], Source::Capture, 0));
+    app.save_file();
+    let newer = b"SXVL\x63\x00 a library from the future".to_vec();
+    std::fs::write(&lib, &newer).unwrap();
+    app.add(Entry::new(vec![message(31)], Source::Capture, 0));
+    for _ in 0..3 {
+        app.save_file();
+    }
+    assert_eq!(
+        std::fs::read(&lib).unwrap(),
+        newer,
+        "the unreadable file was overwritten"
+    );
+    let note = app
+        .file_note()
+        .expect("the status line says where captures go");
+    let recovery = sysex_vault::engine::store::recovery_path(&lib);
+    assert!(note.contains(&recovery.display().to_string()), "{note}");
+    assert_eq!(messages_in(&recovery), vec![message(30), message(31)]);
 }

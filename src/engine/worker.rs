@@ -684,8 +684,9 @@ impl State {
 
     /// A program change arrived: recalls the entry mapped to it (its channel and bank select
     /// included). An unmapped one changes nothing. A mapped one replaces earlier program-change
-    /// recalls still going out, but waits for any other send in progress (a bank restore)
-    /// unless its mapping says to interrupt.
+    /// recalls still going out when no other send is in progress; while one is (a bank
+    /// restore), it queues behind it, unless its mapping says to interrupt (then everything
+    /// older is cancelled).
     fn program_change(&mut self, pc: crate::library::ProgramChange) {
         let mapped = self.ctx.store.read(|l| {
             l.entries.iter().find_map(|e| {

@@ -79,6 +79,24 @@ pub struct LibraryLock {
 /// Takes the lock of the library at `path`, waiting up to [`LOCK_WAIT`] for another program
 /// that holds it.
 pub fn lock(path: &Path) -> Result<LibraryLock, String> {
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match try_lock(path)? {
+            Some(lock) => return Ok(lock),
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            None => {
+                return Err(format!(
+                    "{}: another program (the SysEx Vault app or command line) is changing this library; nothing was written, try again",
+                    path.display()
+                ))
+            }
+        }
+    }
+}
+
+/// Takes the lock of the library at `path` if no other program holds it (`None` when one
+/// does): for a thread that must not wait, such as the app's background thread.
+pub fn try_lock(path: &Path) -> Result<Option<LibraryLock>, String> {
     let lock = lock_path(path);
     let file = fs::OpenOptions::new()
         .create(true)
@@ -87,26 +105,14 @@ pub fn lock(path: &Path) -> Result<LibraryLock, String> {
         .write(true)
         .open(&lock)
         .map_err(|e| format!("{}: {e}", lock.display()))?;
-    let deadline = Instant::now() + LOCK_WAIT;
-    loop {
-        match file.try_lock() {
-            Ok(()) => break,
-            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            Err(fs::TryLockError::WouldBlock) => {
-                return Err(format!(
-                    "{}: another program (the SysEx Vault app or command line) is changing this library; nothing was written, try again",
-                    path.display()
-                ))
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(format!("{}: {e}", lock.display())),
-        }
+    match file.try_lock() {
+        Ok(()) => Ok(Some(LibraryLock {
+            path: path.to_owned(),
+            _file: file,
+        })),
+        Err(fs::TryLockError::WouldBlock) => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(format!("{}: {e}", lock.display())),
     }
-    Ok(LibraryLock {
-        path: path.to_owned(),
-        _file: file,
-    })
 }
 
 impl LibraryLock {

@@ -77,7 +77,7 @@ impl Merged {
 pub fn merge_outside(mine: &mut Library, base: &Fingerprints, disk: Library) -> Merged {
     let mut merged = Merged::default();
     let ours: Fingerprints = fingerprints(mine);
-    let on_disk: Vec<EntryId> = disk.entries.iter().map(|e| e.id).collect();
+    let on_disk: std::collections::HashSet<EntryId> = disk.entries.iter().map(|e| e.id).collect();
     mine.next_id = mine.next_id.max(disk.next_id);
     for entry in disk.entries {
         let now = fingerprint(&entry);

@@ -23,6 +23,9 @@ pub(super) struct FileState {
     base: Fingerprints,
     /// When the file was last looked at for outside changes.
     checked: Instant,
+    /// After a failed save: no new try before this, and the error already logged (each
+    /// distinct error is logged once).
+    failed: Option<(Instant, String)>,
 }
 
 /// What tells whether a file changed: size and time first, then a hash of the bytes.
@@ -112,7 +115,9 @@ impl LibraryStore {
                 (recovery, Some(path.clone()))
             }
         };
-        let opened = crate::library::file::lock(&target).and_then(|_lock| {
+        // Read without the lock: writers replace the file by an atomic rename, so a read sees
+        // one whole version, and a writer holding the lock for long never stops the app.
+        let opened = (|| {
             let bytes = match std::fs::read(&target) {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -127,7 +132,7 @@ impl LibraryStore {
                 .ok()
                 .map(|m| Stamp::of(&bytes, &m));
             Ok((lib, stamp))
-        });
+        })();
         match opened {
             Ok((lib, stamp)) => {
                 let n = lib.entries.len();
@@ -142,6 +147,7 @@ impl LibraryStore {
                     stamp,
                     base,
                     checked: Instant::now(),
+                    failed: None,
                 });
                 self.log(
                     Level::Info,
@@ -179,63 +185,87 @@ impl LibraryStore {
         ))
     }
 
-    /// Saves the library file if it changed since the last save (errors are logged), and takes
-    /// in what other programs changed in it meanwhile: under the file's lock, a file that
-    /// changed since this program last read or wrote it is merged first
-    /// ([`merge::merge_outside`]), which starts a fresh undo history. Without changes of its
-    /// own it still looks for outside changes, at most every [`OUTSIDE_CHECK_EVERY`].
+    /// Saves the library file if it changed since the last save, and takes in what other
+    /// programs changed in it meanwhile: under the file's lock, a file whose bytes changed since
+    /// this program last read or wrote it is merged first ([`merge::merge_outside`]), which
+    /// starts a fresh undo history. Without changes of its own it still looks for outside
+    /// changes, at most every [`OUTSIDE_CHECK_EVERY`]. Never waits for another program: while
+    /// one holds the lock, the save is tried again on the next call. A failed save is tried
+    /// again after [`OUTSIDE_CHECK_EVERY`], and each distinct error is logged once.
     pub fn save_file(&self) {
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         let Some(f) = file.as_mut() else {
             return;
         };
+        if f.failed
+            .as_ref()
+            .is_some_and(|(at, _)| Instant::now() < *at)
+        {
+            return;
+        }
         let changed = self.generation() != f.saved;
         if !changed && f.checked.elapsed() < OUTSIDE_CHECK_EVERY {
             return;
         }
         f.checked = Instant::now();
-        if !changed && self.outside_stamp(f).is_none() {
+        if !changed && !changed_outside(f) {
             return;
         }
-        if let Err(e) = self.sync_file(f) {
-            self.log(Level::Error, format!("Library not saved: {e}"));
-        }
-    }
-
-    /// The file's stamp when it differs from the one last read or written, else `None` (size
-    /// and time first; the bytes are hashed only when those moved).
-    fn outside_stamp(&self, f: &FileState) -> Option<(Stamp, Vec<u8>)> {
-        let meta = std::fs::metadata(&f.path).ok()?;
-        if let Some(s) = f.stamp {
-            if s.len == meta.len() && s.modified == meta.modified().ok() {
-                return None;
+        match self.sync_file(f) {
+            Ok(_) => f.failed = None,
+            Err(e) => {
+                if f.failed.as_ref().is_none_or(|(_, last)| *last != e) {
+                    self.log(Level::Error, format!("Library not saved: {e}"));
+                }
+                f.failed = Some((Instant::now() + OUTSIDE_CHECK_EVERY, e));
             }
         }
-        let bytes = std::fs::read(&f.path).ok()?;
-        let stamp = Stamp::of(&bytes, &meta);
-        (Some(stamp.hash) != f.stamp.map(|s| s.hash)).then_some((stamp, bytes))
     }
 
-    /// Under the file's lock: merges outside changes, then writes the library if it has changes
-    /// the file lacks.
-    fn sync_file(&self, f: &mut FileState) -> Result<(), String> {
-        let lock = crate::library::file::lock(&f.path)?;
-        if let Some((stamp, bytes)) = self.outside_stamp(f) {
-            let disk = state::decode(&bytes).map_err(|e| {
-                format!("{}: changed by another program and now unreadable ({e}); it is not overwritten", f.path.display())
-            })?;
-            let merged = self.write(|lib| merge::merge_outside(lib, &f.base, disk));
-            f.stamp = Some(stamp);
-            if !merged.is_empty() {
-                self.new_history();
-                self.log(
-                    Level::Info,
-                    format!(
-                        "{} was changed by another program: {} (undo history cleared)",
-                        f.path.display(),
-                        merged.describe()
-                    ),
-                );
+    /// Under the file's lock (when no other program holds it; `Ok(false)` otherwise): merges
+    /// what changed in the file, then writes the library if the file lacks some of it. A file
+    /// another program made unreadable (a newer version) is left as it is, and the app moves
+    /// to its recovery file.
+    fn sync_file(&self, f: &mut FileState) -> Result<bool, String> {
+        let Some(lock) = crate::library::file::try_lock(&f.path)? else {
+            return Ok(false);
+        };
+        // Under the lock the bytes decide: size and time can stay the same across a change.
+        let bytes = match std::fs::read(&f.path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("{}: {e}", f.path.display())),
+        };
+        if let Some(bytes) = bytes {
+            let meta =
+                std::fs::metadata(&f.path).map_err(|e| format!("{}: {e}", f.path.display()))?;
+            let stamp = Stamp::of(&bytes, &meta);
+            if f.stamp.is_none_or(|s| s.hash != stamp.hash) {
+                let disk = match state::decode(&bytes) {
+                    Ok(disk) => disk,
+                    Err(e) => {
+                        drop(lock);
+                        self.move_to_recovery(f, &e.to_string());
+                        return Ok(false);
+                    }
+                };
+                // The base moves with the stamp, so a later merge never takes what this one
+                // took for new (even if the write below fails).
+                let disk_base = merge::fingerprints(&disk);
+                let merged = self.write(|lib| merge::merge_outside(lib, &f.base, disk));
+                f.stamp = Some(stamp);
+                f.base = disk_base;
+                if !merged.is_empty() {
+                    self.new_history();
+                    self.log(
+                        Level::Info,
+                        format!(
+                            "{} was changed by another program: {} (undo history cleared)",
+                            f.path.display(),
+                            merged.describe()
+                        ),
+                    );
+                }
             }
         }
         // The counter is read under the read lock: it names exactly the library written.
@@ -254,11 +284,56 @@ impl LibraryStore {
             f.stamp = std::fs::metadata(&f.path)
                 .ok()
                 .map(|m| Stamp::of(&blob, &m));
+            f.base = base;
         }
         f.saved = now;
-        f.base = base;
-        Ok(())
+        Ok(true)
     }
+
+    /// Another program left the library file unreadable: it is kept as it is, and what this
+    /// app holds is saved to the recovery file beside it from now on.
+    fn move_to_recovery(&self, f: &mut FileState, why: &str) {
+        let original = f.unreadable.clone().unwrap_or_else(|| f.path.clone());
+        let recovery = recovery_path(&original);
+        self.log(
+            Level::Error,
+            format!(
+                "{}: changed by another program and now unreadable ({why}). It is left as it is; captures are saved to {}",
+                original.display(),
+                recovery.display()
+            ),
+        );
+        f.unreadable = Some(original);
+        f.path = recovery;
+        f.stamp = None;
+        // Whatever the recovery file holds is merged in as new; everything here is saved there.
+        f.base = Fingerprints::new();
+        f.saved = self.generation().wrapping_sub(1);
+    }
+}
+
+/// Whether the file looks changed since it was last read or written: size and time first, then
+/// a hash of its bytes. A rewrite with the same bytes only refreshes the stamp, so it is not read
+/// again at every look.
+fn changed_outside(f: &mut FileState) -> bool {
+    let Ok(meta) = std::fs::metadata(&f.path) else {
+        // Gone (or unreachable): the next save writes it again.
+        return true;
+    };
+    if let Some(s) = f.stamp {
+        if s.len == meta.len() && s.modified == meta.modified().ok() {
+            return false;
+        }
+    }
+    let Ok(bytes) = std::fs::read(&f.path) else {
+        return true;
+    };
+    let stamp = Stamp::of(&bytes, &meta);
+    if f.stamp.is_some_and(|s| s.hash == stamp.hash) {
+        f.stamp = Some(stamp);
+        return false;
+    }
+    true
 }
 
 #[cfg(test)]
