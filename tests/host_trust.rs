@@ -561,6 +561,17 @@ fn wire(out: &[(u64, Vec<u8>)]) -> Vec<u8> {
     out.iter().flat_map(|(_, m)| m.clone()).collect()
 }
 
+/// What the synth receives from one block's output events: their SysEx, joined in order.
+fn wire_of(out: &[Out]) -> Vec<u8> {
+    out.iter()
+        .filter_map(|e| match e {
+            Out::SysEx(_, m) => Some(m.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 /// A message the host passes through in pieces is never split by a sent one: the recall waits
 /// until the piece with `F7` has gone out (before: it went out between the pieces, and the synth
 /// got two damaged messages). A piece the host never finishes is ended with `F7` after the idle
@@ -627,14 +638,7 @@ fn a_refused_piece_of_a_passed_through_message_cuts_it_cleanly() {
             .0,
     );
     out.extend(s.process(512, &[In::SysEx(0, vec![0xF0, 0x7D, 0x20, 0xF7])]));
-    let wire: Vec<u8> = out
-        .iter()
-        .filter_map(|e| match e {
-            Out::SysEx(_, m) => Some(m.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect();
+    let wire = wire_of(&out);
     assert_eq!(
         wire,
         vec![0xF0, 0x7D, 0x10, 0x11, 0xF7, 0xF0, 0x7D, 0x20, 0xF7],
@@ -659,14 +663,7 @@ fn a_passed_through_message_cut_at_the_input_or_left_open_is_ended() {
             In::SysEx(4, vec![0xF0, 0x7D, 0x50, 0xF7]),
         ],
     );
-    let wire: Vec<u8> = out
-        .iter()
-        .filter_map(|e| match e {
-            Out::SysEx(_, m) => Some(m.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect();
+    let wire = wire_of(&out);
     assert_eq!(
         wire,
         vec![0xF0, 0x7D, 0x30, 0x31, 0xF7, 0xF0, 0x7D, 0x40, 0x41, 0xF7, 0xF0, 0x7D, 0x50, 0xF7]

@@ -277,13 +277,14 @@ impl LibraryStore {
             )
         });
         let blob = blob.map_err(|e| format!("{}: {e}", f.path.display()))?;
-        if f.stamp
-            .is_none_or(|s| s.hash != crate::sysex::bank::content_hash(&[&blob]))
-        {
+        let hash = crate::sysex::bank::content_hash(&[&blob]);
+        if f.stamp.is_none_or(|s| s.hash != hash) {
             lock.save_blob(&blob)?;
-            f.stamp = std::fs::metadata(&f.path)
-                .ok()
-                .map(|m| Stamp::of(&blob, &m));
+            f.stamp = std::fs::metadata(&f.path).ok().map(|m| Stamp {
+                len: m.len(),
+                modified: m.modified().ok(),
+                hash,
+            });
             f.base = base;
         }
         f.saved = now;
