@@ -120,6 +120,15 @@ impl RecordPanel {
                 self.ports =
                     Some(ports::input_ports().and_then(|i| ports::output_ports().map(|o| (i, o))));
             }
+            if ui
+                .button("Reconnect")
+                .on_hover_text(
+                    "Close and open the chosen ports again: after another program (often the DAW) let go of one, or the device was plugged in again",
+                )
+                .clicked()
+            {
+                route.reconnect += 1;
+            }
             match &self.ports {
                 Some(Ok((inputs, outputs))) => {
                     port_choice(ui, "From synth (input)", &mut route.input, inputs);

@@ -85,6 +85,10 @@ pub struct RouteSettings {
     pub input: Option<String>,
     /// Output port name (the synth's MIDI in).
     pub output: Option<String>,
+    /// Raised by Reconnect: a change the worker answers by closing and opening the ports again
+    /// (after another program let go of one). Not saved.
+    #[serde(skip)]
+    pub reconnect: u64,
 }
 
 /// Port names currently opened by an instance in this process.
@@ -194,10 +198,52 @@ pub enum Match {
 }
 
 fn find_port(kind: &str, port: &str, how: Match, names: &[String]) -> Result<String, String> {
-    match how {
-        Match::Typed => resolve(kind, port, names),
-        Match::Exact if names.iter().any(|n| n == port) => Ok(port.to_owned()),
-        Match::Exact => Err(missing(kind, port, Ok(names.to_vec()))),
+    let found = match how {
+        Match::Typed => resolve(kind, port, names)?,
+        Match::Exact if names.iter().any(|n| n == port) => port.to_owned(),
+        Match::Exact => return Err(missing(kind, port, Ok(names.to_vec()))),
+    };
+    let held = SIMULATED_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
+    if held.contains(&found) {
+        return Err(in_use(kind, &found));
+    }
+    Ok(found)
+}
+
+/// Ports [`simulate_in_use`] makes fail as a port held by another program fails on WinMM.
+static SIMULATED_IN_USE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Test hook: while `held`, opening `port` fails exactly as a WinMM port held by another
+/// program does (Linux and macOS ports are shared, so tests there cannot provoke it).
+#[doc(hidden)]
+pub fn simulate_in_use(port: &str, held: bool) {
+    let mut ports = SIMULATED_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
+    ports.retain(|p| p != port);
+    if held {
+        ports.push(port.to_owned());
+    }
+}
+
+/// What a musician reads when another program holds the port (WinMM ports have one user).
+pub fn in_use(kind: &str, port: &str) -> String {
+    format!(
+        "MIDI {kind} port \"{port}\" is in use by another program, probably your DAW: turn that \
+         port off in the DAW's MIDI preferences (or give the DAW a loopback port such as \
+         loopMIDI instead)"
+    )
+}
+
+/// A failed connect in words: midir keeps WinMM's reason only in its message text.
+pub fn connect_failure(kind: &str, port: &str, error: midir::ConnectErrorKind) -> String {
+    match error {
+        midir::ConnectErrorKind::Other(m) if m.contains("MMSYSERR_ALLOCATED") => in_use(kind, port),
+        midir::ConnectErrorKind::InvalidPort => format!(
+            "MIDI {kind} port \"{port}\" went away while it was being opened: is the device \
+             still plugged in?"
+        ),
+        midir::ConnectErrorKind::Other(m) => {
+            format!("MIDI {kind} port \"{port}\" could not be opened ({m})")
+        }
     }
 }
 
@@ -226,7 +272,7 @@ pub fn open_input(
         .ok_or_else(|| missing("input", &port, input_ports()))?;
     let connection = m
         .connect(&found, "in", move |_, bytes, _| on_bytes(bytes), ())
-        .map_err(|e| format!("{port}: {e}"))?;
+        .map_err(|e| connect_failure("input", &port, e.kind()))?;
     Ok(DirectIn {
         _connection: connection,
         _claim: claim,
@@ -270,7 +316,7 @@ pub fn open_output(client: &str, port: &str, how: Match) -> Result<DirectOut, St
         .ok_or_else(|| missing("output", &port, output_ports()))?;
     let connection = m
         .connect(&found, "out")
-        .map_err(|e| format!("{port}: {e}"))?;
+        .map_err(|e| connect_failure("output", &port, e.kind()))?;
     let lister = MidiOutput::new(&format!("{client} monitor")).map_err(backend_error)?;
     Ok(DirectOut {
         connection,
@@ -596,6 +642,53 @@ fn wait_until(deadline: Instant, cancelled: &impl Fn() -> bool, spin: bool) -> b
 mod tests {
     use super::*;
     use std::sync::atomic::Ordering;
+
+    #[test]
+    fn a_port_held_by_another_program_is_said_in_words() {
+        // The errors midir 0.11's WinMM backend returns when midiInOpen / midiOutOpen answer
+        // MMSYSERR_ALLOCATED (src/backend/winmm/mod.rs).
+        for (kind, midir_says) in [
+            (
+                "input",
+                "could not create Windows MM MIDI input port (MMSYSERR_ALLOCATED)",
+            ),
+            (
+                "output",
+                "could not create Windows MM MIDI output port (MMSYSERR_ALLOCATED)",
+            ),
+        ] {
+            let e = midir::ConnectError::other(midir_says, ());
+            let said = connect_failure(kind, "2- UM-ONE", e.kind());
+            assert!(
+                said.starts_with(&format!(
+                    "MIDI {kind} port \"2- UM-ONE\" is in use by another program, probably your DAW: turn that port off in the DAW's MIDI preferences"
+                )),
+                "{said}"
+            );
+            assert!(!said.contains("MMSYSERR"), "no raw code: {said}");
+        }
+        let other = midir::ConnectError::other("could not start Windows MM MIDI input port", ());
+        let said = connect_failure("input", "UM-ONE", other.kind());
+        assert!(
+            said.contains("could not be opened") && !said.contains("in use"),
+            "{said}"
+        );
+        let gone = midir::ConnectError::new(midir::ConnectErrorKind::InvalidPort, ());
+        assert!(connect_failure("output", "UM-ONE", gone.kind()).contains("went away"));
+    }
+
+    #[test]
+    fn a_simulated_held_port_fails_to_open_until_released() {
+        let names = ["Held Port 9".to_owned()];
+        simulate_in_use("Held Port 9", true);
+        let e = find_port("output", "held port", Match::Typed, &names).unwrap_err();
+        assert_eq!(e, in_use("output", "Held Port 9"));
+        simulate_in_use("Held Port 9", false);
+        assert_eq!(
+            find_port("output", "Held Port 9", Match::Exact, &names).unwrap(),
+            "Held Port 9"
+        );
+    }
 
     #[test]
     fn a_port_is_claimed_once_per_process() {

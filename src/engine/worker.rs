@@ -446,10 +446,10 @@ impl State {
                         format!("Capturing from {name} ({})", ports::BACKEND),
                     );
                 }
-                Err(e) => self
-                    .ctx
-                    .store
-                    .log(Level::Error, format!("Direct input: {e}")),
+                Err(e) => self.ctx.store.log(
+                    Level::Error,
+                    format!("Direct input: {e}; then press Reconnect"),
+                ),
             }
         }
         if let Some(name) = &wanted.output {
@@ -476,10 +476,10 @@ impl State {
                             .log(Level::Error, format!("Direct output thread: {e}")),
                     }
                 }
-                Err(e) => self
-                    .ctx
-                    .store
-                    .log(Level::Error, format!("Direct output: {e}")),
+                Err(e) => self.ctx.store.log(
+                    Level::Error,
+                    format!("Direct output: {e}; then press Reconnect"),
+                ),
             }
         }
         self.direct = Some(direct);

@@ -2,7 +2,10 @@
 //! `cargo xtask install` bundles and copies the CLAP and VST3 bundles into the user's plugin
 //! folders; `cargo xtask bundle-windows --release` cross-builds the Windows bundles with mingw
 //! (docs/windows.md), and `cargo xtask bundle-all --release` makes both, with one VST3 bundle for
-//! Linux and Windows.
+//! Linux and Windows. `cargo xtask dist` builds both in release mode and writes the release
+//! archives into `dist/`; `cargo xtask check-dist ARCHIVE…` checks what they hold.
+
+mod dist;
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +14,17 @@ fn main() -> nice_plug_xtask::Result<()> {
     match args.first().map(String::as_str) {
         Some("install") => install(),
         Some("bundle-windows") => bundle_windows(&args[1..]),
+        Some("dist") => release(),
+        Some("check-dist") => {
+            nice_plug_xtask::chdir_workspace_root()?;
+            for archive in &args[1..] {
+                println!(
+                    "{}",
+                    dist::check(Path::new(archive)).map_err(anyhow::Error::msg)?
+                );
+            }
+            Ok(())
+        }
         Some("bundle-all") => {
             nice_plug_xtask::chdir_workspace_root()?;
             let linux = ["bundle", "sysex_vault"].map(String::from);
@@ -78,6 +92,40 @@ fn bundle_windows(args: &[String]) -> nice_plug_xtask::Result<()> {
         std::fs::rename(&stash, &clap)?;
     }
     moved
+}
+
+/// Builds the release bundles for Linux and Windows from scratch (the VST3 bundle in both
+/// archives holds both platforms), writes both archives and their SHA-256 sums into `dist/`, and
+/// checks them. The Linux build uses the default features (direct ports through ALSA, which
+/// PipeWire and JACK setups also expose) plus `standalone` for the app; Windows the same (WinMM).
+fn release() -> nice_plug_xtask::Result<()> {
+    nice_plug_xtask::chdir_workspace_root()?;
+    let bundled = target_dir().join("bundled");
+    if bundled.exists() {
+        std::fs::remove_dir_all(&bundled)?;
+    }
+    let linux = [
+        "bundle",
+        "sysex_vault",
+        "--release",
+        "--features",
+        "standalone",
+    ]
+    .map(String::from);
+    nice_plug_xtask::main_with_args("cargo xtask", linux)?;
+    std::fs::copy(
+        target_dir().join("release").join("sysex-vault"),
+        bundled.join("sysex-vault"),
+    )?;
+    bundle_windows(&["--release".to_owned()])?;
+    for platform in [dist::Platform::Linux, dist::Platform::Windows] {
+        let archive =
+            dist::write(platform, &bundled, Path::new("dist")).map_err(anyhow::Error::msg)?;
+        let checked = dist::check(&archive).map_err(anyhow::Error::msg)?;
+        println!("{}", checked.lines().next().unwrap_or_default());
+        println!("Wrote {} and its .sha256", archive.display());
+    }
+    Ok(())
 }
 
 /// Cargo's target folder (`CARGO_TARGET_DIR` when set, as nice-plug's bundler reads it).

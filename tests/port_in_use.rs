@@ -1,0 +1,123 @@
+//! A synth port held by another program (WinMM ports have one user: a DAW that opened the
+//! synth's port keeps it). The hold is simulated at the port layer, as Linux ports are shared:
+//! the editor and the worker then behave as on Windows. The musician reads what to do, frees the
+//! port, presses Reconnect, and the route opens without touching anything else.
+#![cfg(feature = "jack")]
+
+mod common;
+
+use common::fake::Fake;
+use common::jack::Jack;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use sysex_vault::editor::{Handles, HostParams, VaultUi};
+use sysex_vault::engine::ports::{self, RouteSettings};
+use sysex_vault::engine::worker::{Worker, WorkerContext};
+use sysex_vault::engine::{capture, pool, sender};
+
+struct FakeHost(Arc<AtomicBool>);
+
+impl HostParams for FakeHost {
+    fn record(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+    fn set_record(&self, on: bool) {
+        self.0.store(on, Ordering::Relaxed);
+    }
+}
+
+fn wait_for_log(h: &mut Harness<'_, VaultUi>, handles: &Handles, wanted: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        h.run();
+        if let Some(line) = handles
+            .store
+            .log_lines()
+            .into_iter()
+            .find(|l| l.text.contains(wanted))
+        {
+            return line.text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no log line with {wanted:?}: {:?}",
+            handles.store.log_lines()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_port_held_elsewhere_is_explained_and_reconnect_opens_it_once_free() {
+    let _jack = Jack::start_with_period(256);
+    let _fake = Fake::start();
+    ports::simulate_in_use("fake:in", true);
+
+    pool::init();
+    let handles = Handles::detached();
+    *handles.route.write().unwrap() = RouteSettings {
+        direct: true,
+        input: None,
+        output: Some("fake:in".into()),
+        ..Default::default()
+    };
+    let (_producer, reader) = capture::ring(1 << 20, handles.capture.clone());
+    let (_engine, queue) = sender::channel(handles.send.clone());
+    let _worker = Worker::start(
+        WorkerContext {
+            store: handles.store.clone(),
+            capture: handles.capture.clone(),
+            send: handles.send.clone(),
+            pacing: handles.pacing.clone(),
+            send_check: handles.send_check.clone(),
+            route: handles.route.clone(),
+        },
+        reader,
+        queue,
+    );
+    let ui = VaultUi::new(
+        handles.clone(),
+        Box::new(FakeHost(Arc::new(AtomicBool::new(false)))),
+    );
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);
+    h.run();
+
+    let said = wait_for_log(&mut h, &handles, "Direct output");
+    assert_eq!(
+        said.split_once("Direct output: ").map(|(_, m)| m),
+        Some(
+            "MIDI output port \"fake:in\" is in use by another program, probably your DAW: turn \
+             that port off in the DAW's MIDI preferences (or give the DAW a loopback port such \
+             as loopMIDI instead); then press Reconnect"
+        ),
+        "{said}"
+    );
+    assert!(
+        !handles
+            .store
+            .log_lines()
+            .iter()
+            .any(|l| l.text.contains("Sending to")),
+        "a held port is not open"
+    );
+
+    // The DAW lets go; the musician presses Reconnect on the Record tab.
+    ports::simulate_in_use("fake:in", false);
+    h.get_by_label("Record").click();
+    h.run();
+    h.get_by_label("Reconnect").click();
+    h.run();
+    assert_eq!(handles.route.read().unwrap().reconnect, 1);
+    wait_for_log(&mut h, &handles, "Sending to fake:in");
+    let route = handles.route.read().unwrap().clone();
+    assert_eq!(
+        (route.direct, route.input, route.output),
+        (true, None, Some("fake:in".to_owned())),
+        "Reconnect changes nothing the project saves"
+    );
+}
