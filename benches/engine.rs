@@ -6,12 +6,12 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-use sysex_vault::engine::capture::{self, CaptureShared};
-use sysex_vault::engine::pool;
-use sysex_vault::engine::sender::{self, SendJob, SendShared};
-use sysex_vault::engine::store::LibraryStore;
-use sysex_vault::engine::worker::{Worker, WorkerContext};
+use sysex_vault::audio::capture::{self, CaptureShared};
+use sysex_vault::audio::pool;
+use sysex_vault::audio::sender::{self, SendJob, SendShared};
+use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::pacing::Pacing;
+use sysex_vault::store::LibraryStore;
 
 /// 256 DX7-sized messages: 1,050,624 bytes.
 fn bank() -> Vec<Vec<u8>> {

@@ -10,12 +10,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-use sysex_vault::engine::capture::{self, CaptureShared};
-use sysex_vault::engine::ports::RouteSettings;
-use sysex_vault::engine::sender::{self, SendShared};
-use sysex_vault::engine::store::{LibraryStore, WorkerRequest};
-use sysex_vault::engine::worker::{Worker, WorkerContext};
+use sysex_vault::audio::capture::{self, CaptureShared};
+use sysex_vault::audio::sender::{self, SendShared};
+use sysex_vault::background::ports::RouteSettings;
+use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::pacing::Pacing;
+use sysex_vault::store::{LibraryStore, WorkerRequest};
 
 /// A private JACK server, stopped (SIGTERM, so it removes its shared memory) on drop.
 struct Jack(Child);
@@ -98,7 +98,7 @@ fn remove_mid_send(received: &AtomicUsize, synth: &mut midir::MidiOutputConnecti
 }
 
 fn teardown_bench(c: &mut Criterion) {
-    sysex_vault::engine::pool::init();
+    sysex_vault::audio::pool::init();
     let _jack = Jack::start(1024);
     let mut synth = MidiOutput::new("synth-tx")
         .unwrap()

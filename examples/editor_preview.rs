@@ -12,11 +12,11 @@
 
 use nice_plug_egui::{EguiWindow, EguiWindowSettings};
 use std::sync::atomic::Ordering;
+use sysex_vault::audio::counters::Counters;
 use sysex_vault::devices::{self, Fields};
 use sysex_vault::editor::{Handles, HostParams, Tab, VaultUi};
-use sysex_vault::engine::counters::Counters;
-use sysex_vault::engine::store::{Edit, Level, LibraryStore};
 use sysex_vault::library::{Entry, Source};
+use sysex_vault::store::{Edit, Level, LibraryStore};
 
 struct Preview(std::sync::atomic::AtomicBool);
 

@@ -12,9 +12,9 @@
 pub mod progress;
 pub mod transfers;
 
+use crate::audio::pool::MAX_MESSAGE_LEN;
+use crate::background::ports;
 use crate::devices;
-use crate::engine::pool::MAX_MESSAGE_LEN;
-use crate::engine::ports;
 use crate::files::{self, project, Format};
 use crate::library::diff::{self, MessageDiff};
 use crate::library::{self, file, Edit, Entry, EntryId, Library, ProgramMap, Source, TakeRecorder};
@@ -1703,7 +1703,7 @@ fn import_within(
         // Read one file at a time: memory follows the library, not the argument count.
         let (name, bytes) = read_file(p)?;
         let imported =
-            files::import_any(&name, &bytes, crate::engine::store::now_unix_ms()).map_err(input)?;
+            files::import_any(&name, &bytes, crate::store::now_unix_ms()).map_err(input)?;
         drop(bytes);
         let from_library = file::is_library_path(p);
         for mut imp in imported {
@@ -2386,7 +2386,7 @@ fn capture(
     if let Some(p) = progress {
         p.finish();
     }
-    let entry = crate::engine::store::entry_from_take(take);
+    let entry = crate::store::entry_from_take(take);
     let summary = format!(
         "captured \"{}\": {} message(s), {} bytes{}",
         entry.name,

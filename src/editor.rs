@@ -14,42 +14,24 @@ mod library;
 mod log;
 mod record;
 mod send;
+pub mod settings;
 mod timing;
 
-use crate::engine::capture::CaptureShared;
-use crate::engine::counters::Counters;
-use crate::engine::sender::SendShared;
-use crate::engine::store::{Edit, LibraryStore};
+pub use settings::{SortKey, Tab, UiSettings};
+
+use crate::audio::capture::CaptureShared;
+use crate::audio::counters::Counters;
+use crate::audio::sender::SendShared;
 use crate::library::EntryId;
 use crate::pacing::PacingChoice;
 use crate::params::VaultParams;
+use crate::store::{Edit, LibraryStore};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug_egui::{
     create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp,
 };
-use serde::{Deserialize, Serialize};
 use std::sync::{Arc, RwLock};
-
-/// The tabs of the right-hand panel.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Tab {
-    /// Decoded header and hex view of the selected entry.
-    #[default]
-    Details,
-    /// Record arm and the take in progress.
-    Record,
-    /// Sending, pacing, recall and program changes.
-    Send,
-    /// Import and export.
-    Files,
-    /// Every error and warning.
-    Log,
-    /// Bytes over time of the last send and capture.
-    Timing,
-    /// Two entries (or an entry and a file) side by side.
-    Compare,
-}
 
 impl Tab {
     const ALL: [Tab; 7] = [
@@ -89,36 +71,6 @@ impl Tab {
     }
 }
 
-/// Editor settings saved with the plugin.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UiSettings {
-    /// Window width in logical pixels.
-    pub width: u32,
-    /// Window height in logical pixels.
-    pub height: u32,
-    /// Selected tab.
-    pub tab: Tab,
-    /// Library sort column.
-    pub sort: library::SortKey,
-    /// Sort descending.
-    pub descending: bool,
-    /// Width of the right-hand panel in logical pixels.
-    pub side_width: f32,
-}
-
-impl Default for UiSettings {
-    fn default() -> Self {
-        UiSettings {
-            width: 980,
-            height: 640,
-            tab: Tab::Details,
-            sort: library::SortKey::Position,
-            descending: false,
-            side_width: 340.0,
-        }
-    }
-}
-
 /// How the editor reads and sets host parameters.
 pub trait HostParams: Send {
     /// Whether `Record` is on.
@@ -146,11 +98,11 @@ pub struct Handles {
     /// The pacing choice.
     pub pacing: Arc<RwLock<PacingChoice>>,
     /// How sends check with the synth.
-    pub send_check: Arc<RwLock<crate::engine::conversation::SendCheck>>,
+    pub send_check: Arc<RwLock<crate::background::conversation::SendCheck>>,
     /// Saved editor settings.
     pub settings: Arc<RwLock<UiSettings>>,
     /// The MIDI route (host or direct ports).
-    pub route: Arc<RwLock<crate::engine::ports::RouteSettings>>,
+    pub route: Arc<RwLock<crate::background::ports::RouteSettings>>,
 }
 
 impl Handles {
@@ -217,7 +169,7 @@ pub struct VaultUi {
     selection: Vec<EntryId>,
     focus: Option<EntryId>,
     undo: Vec<Vec<Edit>>,
-    /// [`crate::engine::store::LibraryStore::history`] the undo stack belongs to.
+    /// [`crate::store::LibraryStore::history`] the undo stack belongs to.
     history_seen: u64,
     exports: Vec<(Vec<crate::library::Entry>, String)>,
     library: library::LibraryPanel,

@@ -5,28 +5,31 @@
 
 #![warn(missing_docs)]
 
+pub mod audio;
+pub mod background;
 pub mod cli;
 pub mod devices;
 pub mod editor;
-pub mod engine;
 pub mod files;
 pub mod library;
 pub mod pacing;
 pub mod params;
-pub mod settle;
 pub mod standalone;
 pub mod state;
+pub mod store;
 pub mod sysex;
 pub mod transfer;
 
-use engine::capture::{self as capture, CaptureProducer, CaptureShared};
-use engine::counters::Counters;
-use engine::pool::{self, Rejection, VaultSysEx};
-use engine::sender::{self as sender, Request, SendEngine, SendShared};
-use engine::worker::{Worker, WorkerContext};
+use audio::capture::{self as capture, CaptureProducer, CaptureShared};
+use audio::counters::Counters;
+use audio::input::{Arrival, SysExInput};
+use audio::pass_through::{Outlet, PassThrough};
+use audio::pool::{self, VaultSysEx};
+use audio::sender::{self as sender, Request, SendEngine, SendShared};
+use audio::settle::{SettleWindow, Trigger};
+use background::worker::{Worker, WorkerContext};
 use nice_plug::prelude::*;
 use params::VaultParams;
-use settle::{SettleWindow, Trigger};
 use std::num::NonZeroU32;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -57,7 +60,7 @@ pub struct SysExVault {
     cancel_trigger: Trigger,
     /// The window after activation or a state load in which restored values are not acted on.
     settle: SettleWindow,
-    /// [`engine::store::LibraryStore::loads`] when last seen (a state load restarts `settle`).
+    /// [`store::LibraryStore::loads`] when last seen (a state load restarts `settle`).
     loads_seen: u64,
     /// Sample rate of the current activation.
     sample_rate: f64,
@@ -67,23 +70,12 @@ pub struct SysExVault {
     clock: u64,
     /// Whether capture was armed in the previous block.
     was_armed: bool,
-    /// Whether the last SysEx event started a message without finishing it, so a data-only
-    /// event that follows is its continuation (not a message with stripped framing).
-    in_fragment: bool,
-    /// A fragment of the message in progress was refused: its remaining fragments are neither
-    /// passed on nor captured, so it never reaches anyone as a whole, damaged message.
-    discarding: bool,
+    /// The host's SysEx input between events (fragments, stripped framing, damaged messages).
+    input: SysExInput,
     /// Audio clock of the last SysEx handed to capture (a take may be open until a gap later).
     last_capture: Option<u64>,
-    /// Pass-through: a message whose start went out and whose `F7` has not, with the audio
-    /// clock of its last fragment. Nothing is sent while it is open, so a sent message never
-    /// lands between its fragments.
-    pass_open: Option<u64>,
-    /// Pass-through: the rest of a message that was cut (a fragment refused by the host, or
-    /// never closed) is dropped, up to its `F7` or the next `F0`.
-    pass_discarding: bool,
-    /// Pass-through: the `F7` that ends a cut message is still to go out (the host refused it).
-    pass_owes_end: bool,
+    /// SysEx passed on to the host's output, kept whole.
+    pass: PassThrough,
     /// The last bank select (CC 0 MSB, CC 32 LSB) seen on each channel, for program-change
     /// mappings that name a bank.
     bank: [(Option<u8>, Option<u8>); 16],
@@ -113,12 +105,9 @@ impl Default for SysExVault {
             filter_restored_controllers: false,
             clock: 0,
             was_armed: false,
-            in_fragment: false,
-            discarding: false,
+            input: SysExInput::default(),
             last_capture: None,
-            pass_open: None,
-            pass_discarding: false,
-            pass_owes_end: false,
+            pass: PassThrough::default(),
             bank: [(None, None); 16],
         }
     }
@@ -133,50 +122,39 @@ fn sent_sysex(counters: &Counters, keepalive: &mut Vec<VaultSysEx>, message: Vau
     }
 }
 
-impl SysExVault {
-    fn counters(&self) -> &Counters {
-        &self.params.counters
-    }
+/// The host's output queue as the pass-through's [`Outlet`]: counts what it takes and keeps its
+/// bytes alive until the next block.
+struct HostOutlet<'a, C> {
+    context: &'a mut C,
+    keepalive: &'a mut Vec<VaultSysEx>,
+    counters: &'a Counters,
+}
 
-    /// Tells a continuation fragment from a message whose host stripped `F0`/`F7`, and gives the
-    /// latter its framing back (a message that then no longer fits is rejected and counted).
-    fn reframe(&mut self, message: &mut VaultSysEx) {
-        let bytes = message.bytes();
-        // A rejected message has no bytes: `accept_sysex` counts it.
-        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
-            return;
+impl<'a, C: ProcessContext<SysExVault>> HostOutlet<'a, C> {
+    fn new(context: &'a mut C, keepalive: &'a mut Vec<VaultSysEx>, counters: &'a Counters) -> Self {
+        HostOutlet {
+            context,
+            keepalive,
+            counters,
+        }
+    }
+}
+
+impl<C: ProcessContext<SysExVault>> Outlet for HostOutlet<'_, C> {
+    fn send(&mut self, timing: u32, message: VaultSysEx) -> bool {
+        let event = NoteEvent::MidiSysEx {
+            timing,
+            message: message.clone(),
         };
-        if first != 0xF0 && !self.in_fragment {
-            *message = message.reframed();
-        } else {
-            self.in_fragment = last != 0xF7;
+        let sent = self.context.try_send_event(event).is_ok();
+        if sent {
+            sent_sysex(self.counters, self.keepalive, message);
         }
+        sent
     }
+}
 
-    /// Counts a SysEx event; returns it when it may be passed on.
-    fn accept_sysex(&self, message: &VaultSysEx) -> bool {
-        let c = self.counters();
-        match message.rejection() {
-            Some(why) => {
-                Counters::add(
-                    match why {
-                        Rejection::TooLong => &c.rejected_too_long,
-                        Rejection::PoolFull => &c.rejected_pool_full,
-                    },
-                    1,
-                );
-                c.last_rejected_len
-                    .store(message.len() as u64, Ordering::Relaxed);
-                false
-            }
-            None => {
-                Counters::add(&c.sysex_in, 1);
-                Counters::add(&c.sysex_in_bytes, message.len() as u64);
-                true
-            }
-        }
-    }
-
+impl SysExVault {
     /// Reacts to the `Send` and `Cancel Send` triggers (rising edges outside the settling
     /// window, so a restored value never fires).
     fn triggers(&mut self, settling: bool) {
@@ -192,23 +170,6 @@ impl SysExVault {
         {
             self.send_shared.cancel.fetch_add(1, Ordering::Relaxed);
         }
-    }
-
-    /// The rest of a message one of whose fragments was refused: true when `message` belongs to
-    /// it (and must be dropped); the damaged message ends with its `F7` or a new `F0`.
-    fn skip_damaged(&mut self, message: &VaultSysEx) -> bool {
-        if !self.discarding {
-            return false;
-        }
-        let bytes = message.bytes();
-        if bytes.first() == Some(&0xF0) {
-            self.discarding = false;
-            return false;
-        }
-        if bytes.last() == Some(&0xF7) {
-            self.discarding = false;
-        }
-        true
     }
 
     /// Whether the host must keep calling `process` even with quiet input: a send is queued or
@@ -228,8 +189,7 @@ impl SysExVault {
             .capture
             .as_ref()
             .is_some_and(CaptureProducer::owes_stop)
-            || self.pass_open.is_some()
-            || self.pass_owes_end;
+            || self.pass.is_open();
         sending || recall || take_open || listening || owed
     }
 
@@ -242,7 +202,7 @@ impl SysExVault {
         until: u32,
         from: usize,
     ) -> usize {
-        let open = self.pass_open.is_some() || self.pass_owes_end;
+        let open = self.pass.is_open();
         let Some(sender) = self.sender.as_mut() else {
             return from;
         };
@@ -306,100 +266,6 @@ impl SysExVault {
         i
     }
 
-    /// Passes a SysEx message or fragment on to the host, keeping messages whole: the rest of a
-    /// message the host refused a fragment of is dropped, and one whose start went out is ended
-    /// with `F7` (counted in [`engine::counters::Counters::pass_through_cut`]).
-    fn pass_sysex(
-        &mut self,
-        context: &mut impl ProcessContext<Self>,
-        timing: u32,
-        message: VaultSysEx,
-    ) {
-        let bytes = message.bytes();
-        let (starts, ends) = (bytes.first() == Some(&0xF0), bytes.last() == Some(&0xF7));
-        if self.pass_discarding {
-            if !starts {
-                self.pass_discarding = !ends;
-                return;
-            }
-            self.pass_discarding = false;
-        }
-        if starts {
-            // The host starts a new message without ending the one before: end that one first.
-            self.cut_pass_through(context, timing);
-        }
-        if self.pass_owes_end && !self.end_cut_message(context, timing) {
-            // The host takes nothing now: this message could not go out whole either.
-            Counters::add(&self.params.counters.host_refused, 1);
-            self.pass_discarding = !ends;
-            return;
-        }
-        let at = self.clock + u64::from(timing);
-        let event = NoteEvent::MidiSysEx {
-            timing,
-            message: message.clone(),
-        };
-        match context.try_send_event(event) {
-            Ok(()) => {
-                sent_sysex(&self.params.counters, &mut self.keepalive, message);
-                self.pass_open = (!ends).then_some(at);
-            }
-            Err(_) => {
-                Counters::add(&self.params.counters.host_refused, 1);
-                self.pass_discarding = !ends;
-                // Its start went out (this was a continuation): end it so the synth sees a cut
-                // message, never one joined from the fragments around the refused one.
-                self.cut_pass_through(context, timing);
-            }
-        }
-    }
-
-    /// Ends the passed-through message whose start went out, if one is open: its rest will not
-    /// follow (refused, dropped, or the host began another message).
-    fn cut_pass_through(&mut self, context: &mut impl ProcessContext<Self>, timing: u32) {
-        if self.pass_open.take().is_some() {
-            self.pass_owes_end = true;
-            self.end_cut_message(context, timing);
-        }
-    }
-
-    /// Sends the `F7` that ends a cut pass-through message; false when the host refused it (it
-    /// is tried again before the next event).
-    fn end_cut_message(&mut self, context: &mut impl ProcessContext<Self>, timing: u32) -> bool {
-        let end = VaultSysEx::store(&[0xF7]);
-        let sent = end.rejection().is_none()
-            && context
-                .try_send_event(NoteEvent::MidiSysEx {
-                    timing,
-                    message: end.clone(),
-                })
-                .is_ok();
-        if sent {
-            self.pass_owes_end = false;
-            Counters::add(&self.params.counters.pass_through_cut, 1);
-            sent_sysex(&self.params.counters, &mut self.keepalive, end);
-        }
-        sent
-    }
-
-    /// Ends a passed-through message the host has left open for longer than the idle gap, so
-    /// that sending can go on; its late fragments are dropped.
-    fn end_abandoned_pass_through(&mut self, context: &mut impl ProcessContext<Self>) {
-        if self.pass_owes_end {
-            self.end_cut_message(context, 0);
-            return;
-        }
-        let Some(last) = self.pass_open else {
-            return;
-        };
-        if self.clock.saturating_sub(last) > self.capture_shared.gap_samples() {
-            self.pass_open = None;
-            self.pass_discarding = true;
-            self.pass_owes_end = true;
-            self.end_cut_message(context, 0);
-        }
-    }
-
     /// Sends an event to the host, counting refusals; SysEx handles are kept for one block.
     fn send(&mut self, context: &mut impl ProcessContext<Self>, event: PluginNoteEvent<Self>) {
         let keep = match &event {
@@ -460,7 +326,7 @@ impl Plugin for SysExVault {
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
         if standalone::library_file().is_some() && !standalone::has_display() {
             self.params.store().log(
-                engine::store::Level::Info,
+                store::Level::Info,
                 "No display: running without a window (Ctrl-C to quit)".into(),
             );
             return None;
@@ -529,11 +395,8 @@ impl Plugin for SysExVault {
             capture.push_stop(self.clock);
         }
         self.last_capture = None;
-        self.in_fragment = false;
-        self.discarding = false;
-        self.pass_open = None;
-        self.pass_discarding = false;
-        self.pass_owes_end = false;
+        self.input = SysExInput::default();
+        self.pass = PassThrough::default();
         // The host has read the last block's output; give the pool slots back.
         self.keepalive.clear();
     }
@@ -557,7 +420,10 @@ impl Plugin for SysExVault {
         if let Some(capture) = self.capture.as_mut() {
             capture.retry();
         }
-        self.end_abandoned_pass_through(context);
+        let gap = self.capture_shared.gap_samples();
+        let mut out = HostOutlet::new(context, &mut self.keepalive, &self.params.counters);
+        self.pass
+            .end_abandoned(&mut out, &self.params.counters, self.clock, gap);
         if let Some(sender) = self.sender.as_mut() {
             sender.begin_block(frames);
         }
@@ -620,27 +486,27 @@ impl Plugin for SysExVault {
                 // On the direct route, capture comes from the synth's port, not the host.
                 let capturing = armed && !self.capture_shared.direct_route.load(Ordering::Relaxed);
                 let timing = *timing;
-                if self.skip_damaged(message) {
-                    continue;
-                }
-                self.reframe(message);
-                if !self.accept_sysex(message) {
-                    // Refused (over 1 MiB, pool full): the take shows the loss, and the rest of
-                    // a message it was a fragment of (a middle one, or the first) is dropped;
-                    // if its start was passed on, it is ended there.
-                    if std::mem::take(&mut self.in_fragment) || message.opens_unfinished() {
-                        self.discarding = true;
-                    }
-                    if pass_through {
-                        self.cut_pass_through(context, timing);
-                    }
-                    if capturing {
-                        if let Some(capture) = self.capture.as_mut() {
-                            capture.push_lost(at);
+                match self.input.receive(message, &self.params.counters) {
+                    Arrival::Skipped => continue,
+                    Arrival::Accepted => {}
+                    Arrival::Refused => {
+                        // The take shows the loss; a passed-on start is ended there.
+                        if pass_through {
+                            let mut out = HostOutlet::new(
+                                context,
+                                &mut self.keepalive,
+                                &self.params.counters,
+                            );
+                            self.pass.cut(&mut out, &self.params.counters, timing);
                         }
-                        self.last_capture = Some(at);
+                        if capturing {
+                            if let Some(capture) = self.capture.as_mut() {
+                                capture.push_lost(at);
+                            }
+                            self.last_capture = Some(at);
+                        }
+                        continue;
                     }
-                    continue;
                 }
                 if capturing {
                     if let Some(capture) = self.capture.as_mut() {
@@ -652,7 +518,11 @@ impl Plugin for SysExVault {
             if pass_through {
                 match event {
                     NoteEvent::MidiSysEx { timing, message } => {
-                        self.pass_sysex(context, timing, message)
+                        let at = self.clock + u64::from(timing);
+                        let mut out =
+                            HostOutlet::new(context, &mut self.keepalive, &self.params.counters);
+                        self.pass
+                            .pass(&mut out, &self.params.counters, (at, timing), message);
                     }
                     event => self.send(context, event),
                 }

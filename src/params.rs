@@ -1,13 +1,13 @@
 //! Host-visible parameters and the fields saved with the project.
 
-use crate::editor::UiSettings;
-use crate::engine::capture::DEFAULT_RING_BYTES;
-use crate::engine::conversation::SendCheck;
-use crate::engine::counters::Counters;
-use crate::engine::ports::RouteSettings;
-use crate::engine::store::{LibraryField, LibraryStore, LogField, PendingField};
+use crate::audio::capture::DEFAULT_RING_BYTES;
+use crate::audio::counters::Counters;
+use crate::background::conversation::SendCheck;
+use crate::background::ports::RouteSettings;
+use crate::editor::settings::UiSettings;
 use crate::library::take::DEFAULT_IDLE_GAP_MS;
 use crate::pacing::PacingChoice;
+use crate::store::{LibraryField, LibraryStore, LogField, PendingField};
 use nice_plug::prelude::*;
 use std::sync::atomic::AtomicU32;
 use std::sync::{Arc, RwLock};

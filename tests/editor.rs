@@ -9,9 +9,9 @@ use egui_kittest::Harness;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
-use sysex_vault::engine::store::WorkerRequest;
 use sysex_vault::library::edit::Edit;
 use sysex_vault::library::{Entry, Source};
+use sysex_vault::store::WorkerRequest;
 
 /// The host's Record parameter, as the editor sees it.
 struct FakeHost(Arc<AtomicBool>);
@@ -234,7 +234,7 @@ fn undo_after_a_state_load_never_reaches_into_the_loaded_library() {
     let text = sysex_vault::state::encode_text(&other);
     rig.handles
         .store
-        .load_text(&sysex_vault::engine::store::StateText(text));
+        .load_text(&sysex_vault::store::StateText(text));
     h.run();
     h.get_by_label("Undo").click();
     h.run();
@@ -420,7 +420,7 @@ fn one_message_or_the_rest_of_an_entry_can_be_sent() {
 
 #[test]
 fn get_from_synth_and_checked_sends_start_conversations() {
-    use sysex_vault::engine::conversation::Conversation;
+    use sysex_vault::background::conversation::Conversation;
     let (mut h, rig) = rig();
     let id = add(&rig, vec![voice(b"CHECK ME  ")]);
     h.run();
@@ -695,7 +695,7 @@ fn an_empty_library_opens_the_guided_backup_which_records_and_shows_the_entry() 
     h.get_by_label("Get from synth").click();
     h.run();
     let asked = rig.requests.try_iter().any(|r| {
-        matches!(r, WorkerRequest::Converse(sysex_vault::engine::conversation::Conversation::Get { ref definition, .. }) if definition == "waldorf-blofeld")
+        matches!(r, WorkerRequest::Converse(sysex_vault::background::conversation::Conversation::Get { ref definition, .. }) if definition == "waldorf-blofeld")
     });
     assert!(asked, "Get from synth asks the Blofeld");
 }

@@ -14,12 +14,12 @@ use egui_kittest::Harness;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use sysex_vault::audio::capture;
+use sysex_vault::audio::pool;
+use sysex_vault::audio::sender;
+use sysex_vault::background::ports::RouteSettings;
+use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
-use sysex_vault::engine::capture;
-use sysex_vault::engine::pool;
-use sysex_vault::engine::ports::RouteSettings;
-use sysex_vault::engine::sender;
-use sysex_vault::engine::worker::{Worker, WorkerContext};
 
 struct FakeHost(Arc<AtomicBool>);
 

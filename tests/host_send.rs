@@ -427,7 +427,7 @@ fn converse(
 
 #[test]
 fn the_send_trigger_waits_for_acknowledges_and_verifies_through_the_host() {
-    use sysex_vault::engine::conversation::SendCheck;
+    use sysex_vault::background::conversation::SendCheck;
     let check = |c: SendCheck| {
         (
             "fields/send-check",

@@ -9,8 +9,8 @@ use common::{run_cli, temp_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
-use sysex_vault::engine::store::LibraryStore;
 use sysex_vault::library::{file, Entry, Source};
+use sysex_vault::store::LibraryStore;
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -190,7 +190,7 @@ fn a_library_made_unreadable_under_the_running_app_is_left_alone() {
     let note = app
         .file_note()
         .expect("the status line says where captures go");
-    let recovery = sysex_vault::engine::store::recovery_path(&lib);
+    let recovery = sysex_vault::store::recovery_path(&lib);
     assert!(note.contains(&recovery.display().to_string()), "{note}");
     assert_eq!(messages_in(&recovery), vec![message(30), message(31)]);
 }

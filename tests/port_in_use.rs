@@ -13,10 +13,10 @@ use egui_kittest::Harness;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use sysex_vault::audio::{capture, pool, sender};
+use sysex_vault::background::ports::{self, RouteSettings};
+use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
-use sysex_vault::engine::ports::{self, RouteSettings};
-use sysex_vault::engine::worker::{Worker, WorkerContext};
-use sysex_vault::engine::{capture, pool, sender};
 
 struct FakeHost(Arc<AtomicBool>);
 

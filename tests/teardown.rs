@@ -12,12 +12,12 @@ use midir::MidiOutput;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-use sysex_vault::engine::capture::{self, CaptureShared};
-use sysex_vault::engine::ports::RouteSettings;
-use sysex_vault::engine::sender::{self, SendShared};
-use sysex_vault::engine::store::{LibraryStore, WorkerRequest};
-use sysex_vault::engine::worker::{Worker, WorkerContext};
+use sysex_vault::audio::capture::{self, CaptureShared};
+use sysex_vault::audio::sender::{self, SendShared};
+use sysex_vault::background::ports::RouteSettings;
+use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::pacing::Pacing;
+use sysex_vault::store::{LibraryStore, WorkerRequest};
 
 /// Names of this process's threads that run SysEx Vault code (the worker, the direct sender, a
 /// conversation: "sysex-vault …", cut to 15 characters by the kernel).
@@ -89,7 +89,7 @@ fn removal_mid_send_on_a_slow_route_is_prompt_and_keeps_the_open_take() {
         .unwrap();
     let (_synth_in, received) = receiver("synth-rx", "in");
 
-    sysex_vault::engine::pool::init();
+    sysex_vault::audio::pool::init();
     let (shared, store, ctx) = context();
     let (_producer, reader) = capture::ring(1 << 20, shared.clone());
     let (_engine, queue) = sender::channel(Arc::new(SendShared::default()));

@@ -6,12 +6,12 @@ mod fixture;
 
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
+use sysex_vault::audio::capture::{self, CaptureShared};
+use sysex_vault::audio::pool;
+use sysex_vault::audio::sender::{self, SendShared};
+use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::devices::Fields;
-use sysex_vault::engine::capture::{self, CaptureShared};
-use sysex_vault::engine::pool;
-use sysex_vault::engine::sender::{self, SendShared};
-use sysex_vault::engine::store::{LibraryStore, WorkerRequest};
-use sysex_vault::engine::worker::{Worker, WorkerContext};
+use sysex_vault::store::{LibraryStore, WorkerRequest};
 
 fn requested(definition: &str, request: &str, fields: Fields) -> Vec<u8> {
     pool::init();
@@ -183,7 +183,7 @@ impl Rig {
 
 #[test]
 fn conversations_get_dumps_wait_for_acknowledges_and_verify() {
-    use sysex_vault::engine::conversation::Conversation;
+    use sysex_vault::background::conversation::Conversation;
     use sysex_vault::transfer::CaptureRules;
     let mut rig = Rig::start();
     let rules = CaptureRules {

@@ -2,9 +2,9 @@
 //! capture the answer, one program after another), and `send --handshake` / `--verify`.
 
 use super::{load_for_change, load_or_create, midi, save, usage, Failure};
+use crate::background::ports::{self, DirectIn, DirectOut};
 use crate::devices::pattern::Pattern;
 use crate::devices::{self, Fields};
-use crate::engine::ports::{self, DirectIn, DirectOut};
 use crate::library::{Entry, Source};
 use crate::pacing::Pacing;
 use crate::transfer::{self, CaptureRules, Handshake, Link};

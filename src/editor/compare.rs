@@ -5,9 +5,9 @@
 
 use super::{format, Shared};
 use crate::devices;
-use crate::engine::store::now_unix_ms;
 use crate::library::diff::{byte_ranges, diff_messages, MessageDiff};
 use crate::library::EntryId;
+use crate::store::now_unix_ms;
 use crate::sysex::message::SysEx;
 use crossbeam_channel::{Receiver, Sender};
 use std::ops::Range;
@@ -192,7 +192,7 @@ impl ComparePanel {
                 Err(e) => s
                     .handles
                     .store
-                    .log(crate::engine::store::Level::Error, format!("Compare: {e}")),
+                    .log(crate::store::Level::Error, format!("Compare: {e}")),
             }
         }
     }

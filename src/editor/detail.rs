@@ -4,8 +4,8 @@
 
 use super::{format, Shared};
 use crate::devices;
-use crate::engine::store::{Edit, WorkerRequest};
 use crate::library::{Entry, EntryId, Source};
+use crate::store::{Edit, WorkerRequest};
 use crate::sysex::checksum::ChecksumStatus;
 use crate::sysex::manufacturer;
 use crate::sysex::message::SysEx;

@@ -3,10 +3,10 @@
 //! window. Every problem goes to the log with the file name, offset and cause.
 
 use super::Shared;
-use crate::engine::store::{now_unix_ms, Edit, Level};
 use crate::files::{self, Format, Imported};
 use crate::library::Entry;
 use crate::pacing::Pacing;
+use crate::store::{now_unix_ms, Edit, Level};
 use crossbeam_channel::{Receiver, Sender};
 
 /// Environment variable naming a folder exports go to without a dialog (scripts and tests); an

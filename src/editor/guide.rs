@@ -4,10 +4,10 @@
 //! synth answers a request, watch the bytes arrive, and get named entries.
 
 use super::{format, Shared};
+use crate::background::conversation::Conversation;
 use crate::devices;
-use crate::engine::conversation::Conversation;
-use crate::engine::store::WorkerRequest;
 use crate::library::EntryId;
+use crate::store::WorkerRequest;
 use std::sync::atomic::Ordering;
 
 /// The guide's state.

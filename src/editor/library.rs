@@ -5,38 +5,12 @@
 //! favourite, delete with undo, reorder, group into a bank, split a bank).
 
 use super::{format, Shared, UiSettings};
-use crate::engine::store::Edit;
 use crate::library::{Entry, EntryId, Library};
+use crate::store::Edit;
 use egui_extras::{Column, TableBuilder};
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
-/// What the list is sorted by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SortKey {
-    /// Library order (the order sends and reorder use).
-    #[default]
-    Position,
-    /// Favourites first.
-    Favourite,
-    /// Name.
-    Name,
-    /// Device.
-    Device,
-    /// Kind.
-    Kind,
-    /// Message count.
-    Messages,
-    /// Size in bytes.
-    Size,
-    /// Capture or import time.
-    Created,
-    /// Tags.
-    Tags,
-    /// Notes: the user's note, then what the library noticed.
-    Notes,
-}
+pub use super::settings::SortKey;
 
 /// Filters that choose which rows are shown.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -590,8 +564,8 @@ impl LibraryPanel {
             s.handles
                 .store
                 .request(match check.conversation(selected.clone()) {
-                    Some(c) => crate::engine::store::WorkerRequest::Converse(c),
-                    None => crate::engine::store::WorkerRequest::Send {
+                    Some(c) => crate::store::WorkerRequest::Converse(c),
+                    None => crate::store::WorkerRequest::Send {
                         entries: selected.clone(),
                         pacing: None,
                     },
@@ -697,8 +671,8 @@ impl LibraryPanel {
     /// patch's own number.
     fn device_actions(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, selected: &[EntryId]) {
         use crate::devices;
-        use crate::engine::store::Level;
         use crate::library::patches;
+        use crate::store::Level;
         let one = selected.len() == 1;
         let (bad_checksums, bank_like) = s.handles.store.read(|l| {
             let picked: Vec<&crate::library::Entry> =

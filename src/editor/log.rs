@@ -1,7 +1,7 @@
 //! The log: every error and warning, with time and cause.
 
 use super::{format, Shared};
-use crate::engine::store::Level;
+use crate::store::Level;
 
 /// Log panel state.
 #[derive(Default)]

@@ -1,8 +1,8 @@
 //! Recording: arm and disarm, the take in progress, and the last capture problem.
 
 use super::{format, Shared};
-use crate::engine::ports;
-use crate::engine::store::Level;
+use crate::background::ports;
+use crate::store::Level;
 
 use std::sync::atomic::Ordering;
 

@@ -2,11 +2,11 @@
 //! progress with ETA and cancel; recall on load, program-change mapping and dump requests.
 
 use super::{format, Shared};
+use crate::background::conversation::{Conversation, SendCheck};
 use crate::devices;
-use crate::engine::conversation::{Conversation, SendCheck};
-use crate::engine::store::{Edit, WorkerRequest};
 use crate::library::ProgramMap;
 use crate::pacing::{Pacing, PacingChoice};
+use crate::store::{Edit, WorkerRequest};
 
 use std::sync::atomic::Ordering;
 
@@ -349,7 +349,7 @@ impl SendPanel {
                     let mut e = crate::library::Entry::new(
                         m.clone(),
                         crate::library::Source::Import("scratchpad".into()),
-                        crate::engine::store::now_unix_ms(),
+                        crate::store::now_unix_ms(),
                     );
                     if !e.kind.is_patch() {
                         e.name = "Typed message".into();

@@ -311,11 +311,11 @@ impl Session {
     }
 
     /// Runs silent blocks past the plugin's settling window after activation or a state load
-    /// (`sysex_vault::settle`), in which a real host replays restored values and triggers do not
+    /// (`sysex_vault::audio::settle`), in which a real host replays restored values and triggers do not
     /// fire; what a user clicks comes after it.
     pub fn settle(&mut self) {
-        self.idle(sysex_vault::settle::SETTLE_SECONDS + 0.05);
-        for _ in 0..sysex_vault::settle::SETTLE_BLOCKS {
+        self.idle(sysex_vault::audio::settle::SETTLE_SECONDS + 0.05);
+        for _ in 0..sysex_vault::audio::settle::SETTLE_BLOCKS {
             self.process(self.max_frames.min(64), &[]);
         }
     }

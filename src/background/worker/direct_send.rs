@@ -1,8 +1,8 @@
 //! The direct route's sender thread (see [`direct_sender`]).
 
-use crate::engine::ports;
-use crate::engine::sender::{SendJob, SendShared};
-use crate::engine::store::{Level, LibraryStore};
+use crate::audio::sender::{SendJob, SendShared};
+use crate::background::ports;
+use crate::store::{Level, LibraryStore};
 use crossbeam_channel::Receiver;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

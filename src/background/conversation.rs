@@ -5,70 +5,17 @@
 //! (through the host or the direct ports, paced), and while a conversation runs the worker hands
 //! every SysEx message that arrives to it instead of recording it as a take.
 
-use super::sender::SendShared;
-use super::store::{Level, LibraryStore, WorkerRequest};
+use crate::audio::sender::SendShared;
 use crate::devices::{self, Fields};
-use crate::library::{Entry, EntryId, Source};
+use crate::library::{Entry, Source};
 use crate::pacing::Pacing;
+pub use crate::store::requests::{Conversation, SendCheck};
+use crate::store::{Level, LibraryStore, WorkerRequest};
 use crate::transfer::{self, CaptureRules, Link, Verdict};
 use crossbeam_channel::Receiver;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// How the Send trigger and "Send selected" check with the synth (saved with the project).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum SendCheck {
-    /// Just send, paced.
-    #[default]
-    None,
-    /// Wait for the synth's acknowledge after each message (its definition's replies).
-    Acknowledge,
-    /// Ask for each patch back and compare.
-    Verify,
-}
-
-impl SendCheck {
-    /// The conversation that sends `entries` this way (`None` for a plain send).
-    pub fn conversation(self, entries: Vec<EntryId>) -> Option<Conversation> {
-        (self != SendCheck::None).then(|| Conversation::Send {
-            entries,
-            verify: self == SendCheck::Verify,
-            timeout: Duration::from_secs(2),
-            retries: 2,
-        })
-    }
-}
-
-/// What a conversation does.
-#[derive(Clone, Debug)]
-pub enum Conversation {
-    /// Ask with a definition's request and keep each answer as an entry.
-    Get {
-        /// Device definition id.
-        definition: String,
-        /// Request id.
-        request: String,
-        /// Channel, device ID, bank, program.
-        fields: Fields,
-        /// Walk these programs (inclusive), one request each.
-        programs: Option<(u16, u16)>,
-        /// How long to wait.
-        rules: CaptureRules,
-    },
-    /// Send entries, each message waiting for the synth's acknowledge (its definition's reply
-    /// messages) or verified by asking for it back.
-    Send {
-        /// The entries, in order.
-        entries: Vec<EntryId>,
-        /// Verify instead of waiting for acknowledges.
-        verify: bool,
-        /// Silence before a reply is given up.
-        timeout: Duration,
-        /// Resends after "again", or requests after silence.
-        retries: u32,
-    },
-}
 
 /// A conversation's way to the synth: send jobs out, the worker's incoming messages in. While
 /// it runs the worker sends nothing else, so the next job to finish is the conversation's.

@@ -6,8 +6,7 @@
 //! text is kept verbatim and saved back unchanged until the user explicitly discards it; what is
 //! captured meanwhile is saved in `library-pending`, so nothing is lost either way.
 
-use crate::library::{Entry, EntryId, Library};
-use crate::pacing::Pacing;
+use crate::library::{Entry, Library};
 use crate::state::{self, StateError};
 use crossbeam_channel::Sender;
 use serde::{Deserialize, Serialize};
@@ -68,57 +67,9 @@ use library_file::FileState;
 pub use library_file::{recovery_path, OUTSIDE_CHECK_EVERY};
 
 mod library_file;
+pub mod requests;
 
-/// A request to the worker thread.
-pub enum WorkerRequest {
-    /// File everything received so far, then answer with copies of the takes still in progress
-    /// (the host route's and the direct port's), which a save must contain too, and the
-    /// library's change count at that moment ([`LibraryStore::generation`]).
-    Flush(Sender<(Vec<crate::library::Take>, u64)>),
-    /// Send these entries, in this order, as one job.
-    Send {
-        /// Entries to send.
-        entries: Vec<EntryId>,
-        /// Pacing; `None` uses the saved choice.
-        pacing: Option<Pacing>,
-    },
-    /// Send part of an entry: its messages `from..to` (0-based, end exclusive), e.g. the block
-    /// of a bank that failed.
-    SendPart {
-        /// The entry.
-        entry: EntryId,
-        /// First message.
-        from: usize,
-        /// One past the last message.
-        to: usize,
-    },
-    /// Send these messages as one job (a conversation's message to the synth).
-    SendRaw {
-        /// For the log.
-        label: String,
-        /// The messages.
-        messages: Vec<Vec<u8>>,
-        /// Their pacing.
-        pacing: crate::pacing::Pacing,
-    },
-    /// Start a conversation with the synth (get a dump, send with acknowledges or verify).
-    Converse(super::conversation::Conversation),
-    /// Conversation number N ended (sent by its thread).
-    ConversationDone(u64),
-    /// Send a device definition's dump request, or a universal identity request.
-    RequestDump {
-        /// [`crate::devices::Definition::id`]; [`crate::devices::GENERIC`] asks for identity.
-        definition: String,
-        /// [`crate::devices::RequestDef::id`] within it.
-        request: String,
-        /// Channel, device ID, bank and program for the request.
-        fields: crate::devices::Fields,
-    },
-    /// Stop sending after the message in flight; drop queued jobs.
-    Cancel,
-    /// Stop after filing everything.
-    Shutdown,
-}
+pub use requests::WorkerRequest;
 
 /// The library and everything around it.
 #[derive(Default)]

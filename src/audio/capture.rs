@@ -1,5 +1,5 @@
 //! Capture: the audio thread hands each incoming SysEx message to the worker thread
-//! ([`super::worker`]) through a preallocated single-producer/single-consumer ring of
+//! ([`crate::background::worker`]) through a preallocated single-producer/single-consumer ring of
 //! [`Record`]s, and returns. A record holds the message's pool handle ([`VaultSysEx`], a
 //! reference-counted slot the host's bytes were already copied into), so capturing copies no
 //! bytes and allocates nothing on the audio thread; the worker assembles messages from the

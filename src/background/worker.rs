@@ -3,14 +3,14 @@
 //! and answers flush requests before a state save. It never blocks the audio thread: everything
 //! it shares with `process()` is a lock-free ring or an atomic.
 
-use super::capture::{self, CaptureReader, CaptureShared, Record};
-use super::pool::MAX_MESSAGE_LEN;
 use super::ports::{self, DirectIn, RouteSettings};
-use super::sender::{Request, SendJob, SendQueue, SendShared, JOB_QUEUE};
-use super::store::{entry_from_take, Level, LibraryStore, WorkerRequest};
+use crate::audio::capture::{self, CaptureReader, CaptureShared, Record};
+use crate::audio::pool::MAX_MESSAGE_LEN;
+use crate::audio::sender::{Request, SendJob, SendQueue, SendShared, JOB_QUEUE};
 use crate::devices::{self, Fields};
 use crate::library::{Entry, EntryId, Take, TakeRecorder};
 use crate::pacing::{Pacing, PacingChoice};
+use crate::store::{entry_from_take, Level, LibraryStore, WorkerRequest};
 use crate::sysex::universal;
 use crate::sysex::U7;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
