@@ -82,6 +82,7 @@ pub fn write(platform: Platform, bundled: &Path, out: &Path) -> Result<PathBuf, 
         ("README.md", "README.md"),
         ("LICENSE", "LICENSE.txt"),
         ("CHANGELOG.md", "CHANGELOG.md"),
+        ("CONTRIBUTING.md", "CONTRIBUTING.md"),
     ] {
         items.push(text_item(platform, to, read(Path::new(from))?));
     }
