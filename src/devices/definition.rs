@@ -1,18 +1,22 @@
 //! The device definition file format (TOML, one file per synth) and its checks.
 //!
-//! `docs/devices.md` documents every key with a complete example. A file is parsed into the raw
-//! structs here, then checked and turned into a [`Definition`]; every problem is reported with
-//! the file, line and column it comes from.
+//! `docs/devices.md` documents every key with a complete example. A file is read into the raw
+//! structs of `definition/raw.rs` (the TOML as written), then [`parse`] checks it step by step
+//! and turns it into a [`Definition`]; every problem is reported with the file, line and column
+//! it comes from.
 
 use super::charset::Charset;
-use super::checksum::{Checksum, Over, Rule};
+use super::checksum::{Checksum, Rule};
 use super::encoding::{Encoding, Layout};
 use super::pattern::{Pattern, Token};
 use super::MessageKind;
 use crate::pacing::Pacing;
+use raw::{RawDefinition, RawKind, RawMessage, RawName, RawPacing, RawRequest, RawSlots};
 use serde::Deserialize;
 use std::fmt;
 use toml::Spanned;
+
+mod raw;
 
 /// A problem in a definition file, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,184 +39,6 @@ impl fmt::Display for LoadError {
             self.file, self.line, self.column, self.message
         )
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDefinition {
-    id: Spanned<String>,
-    name: String,
-    maker: String,
-    #[serde(default)]
-    models: Vec<String>,
-    sources: Vec<String>,
-    #[serde(default)]
-    left_out: Vec<String>,
-    #[serde(default)]
-    guide: String,
-    #[serde(default)]
-    device_id: Option<u8>,
-    #[serde(default)]
-    pacing: Option<RawPacing>,
-    #[serde(default)]
-    identity: Option<Spanned<String>>,
-    #[serde(default, rename = "message")]
-    messages: Vec<RawMessage>,
-    #[serde(default, rename = "request")]
-    requests: Vec<RawRequest>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPacing {
-    bytes_per_second: u32,
-    gap_ms: u32,
-    #[serde(default)]
-    chunk_bytes: u32,
-    #[serde(default)]
-    chunk_pause_ms: u32,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum RawKind {
-    EditBuffer,
-    Program,
-    Bank,
-    Global,
-    Firmware,
-    Data,
-    Request,
-    Reply,
-    Other,
-}
-
-impl From<RawKind> for MessageKind {
-    fn from(k: RawKind) -> MessageKind {
-        match k {
-            RawKind::EditBuffer => MessageKind::EditBuffer,
-            RawKind::Program => MessageKind::SinglePreset,
-            RawKind::Bank => MessageKind::Bank,
-            RawKind::Global => MessageKind::Global,
-            RawKind::Firmware => MessageKind::Firmware,
-            RawKind::Data => MessageKind::Data,
-            RawKind::Request => MessageKind::Request,
-            RawKind::Reply => MessageKind::Reply,
-            RawKind::Other => MessageKind::Other,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMessage {
-    id: Spanned<String>,
-    label: String,
-    kind: RawKind,
-    header: Spanned<String>,
-    #[serde(default)]
-    length: Option<usize>,
-    #[serde(default)]
-    min_length: Option<usize>,
-    #[serde(default)]
-    max_length: Option<usize>,
-    #[serde(default)]
-    data: Option<RawData>,
-    #[serde(default)]
-    checksum: Option<RawChecksum>,
-    #[serde(default)]
-    identify_by_checksum: bool,
-    #[serde(default)]
-    name: Option<RawName>,
-    #[serde(default)]
-    address: Option<RawAddress>,
-    #[serde(default)]
-    reply: Option<ReplyRole>,
-    #[serde(default)]
-    slots: Option<RawSlots>,
-    #[serde(default)]
-    volatile: Vec<[usize; 2]>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawData {
-    from: isize,
-    to: isize,
-    #[serde(default)]
-    encoding: Encoding,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawChecksum {
-    rule: Rule,
-    #[serde(default)]
-    initial: u8,
-    from: isize,
-    #[serde(default = "minus_two")]
-    to: isize,
-    #[serde(default = "minus_two")]
-    at: isize,
-    #[serde(default)]
-    over: Over,
-    #[serde(default)]
-    also_accept: Vec<u8>,
-}
-
-fn minus_two() -> isize {
-    -2
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawName {
-    offset: usize,
-    length: usize,
-    #[serde(default)]
-    charset: Charset,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAddress {
-    at: usize,
-    length: usize,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSlots {
-    #[serde(default)]
-    patch: Option<Spanned<String>>,
-    #[serde(default)]
-    first_program: Option<u16>,
-    count: usize,
-    stride: usize,
-    #[serde(default)]
-    offset: usize,
-    #[serde(default)]
-    layout: Layout,
-    #[serde(default)]
-    name: Option<RawName>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRequest {
-    id: Spanned<String>,
-    label: String,
-    kind: RawKind,
-    bytes: Spanned<String>,
-    #[serde(default)]
-    checksum: Option<RawRequestChecksum>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRequestChecksum {
-    rule: Rule,
-    from: usize,
 }
 
 /// What a reply message means in a handshake.
@@ -329,11 +155,6 @@ impl RequestDef {
     pub fn needs_program(&self) -> bool {
         self.messages.iter().any(|p| p.has(Token::Program))
     }
-
-    /// Whether the request needs a bank number.
-    pub fn needs_bank(&self) -> bool {
-        self.messages.iter().any(|p| p.has(Token::Bank))
-    }
 }
 
 /// A synth's SysEx, as a definition file describes it.
@@ -420,7 +241,10 @@ pub const LIMIT: usize = 1 << 20;
 /// Most slots a bank message may have.
 pub const MAX_SLOTS: usize = 16_384;
 
-/// Parses and checks one definition file.
+/// Parses and checks one definition file, in steps: the TOML itself, the header keys, each
+/// message, the banks that split or build, then the requests. A step reports every problem it
+/// finds, in file order; the banks and requests are checked only when the header and every
+/// message are right (a slot names a message by its position in the file).
 pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
     let mut ctx = Ctx {
         file,
@@ -435,332 +259,17 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
             return Err(ctx.errors);
         }
     };
-    if raw.id.get_ref().is_empty()
-        || !raw
-            .id
-            .get_ref()
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        ctx.at(
-            raw.id.span(),
-            "id must be lower-case letters, digits and '-'".into(),
-        );
-    }
-    if raw.sources.is_empty() {
-        ctx.at(
-            raw.id.span(),
-            "a definition must cite its sources (`sources = [...]`)".into(),
-        );
-    }
-    let pacing = match raw.pacing {
-        Some(p) if p.bytes_per_second == 0 => {
-            ctx.at(
-                raw.id.span(),
-                "pacing.bytes_per_second must be at least 1".into(),
-            );
-            Pacing::DIN
-        }
-        Some(p) if p.chunk_bytes != 0 && !(4..=256).contains(&p.chunk_bytes) => {
-            ctx.at(
-                raw.id.span(),
-                "pacing.chunk_bytes is 0 (whole messages) or 4 to 256".into(),
-            );
-            Pacing::DIN
-        }
-        Some(p) => Pacing {
-            bytes_per_second: p.bytes_per_second,
-            gap_after_message_ms: p.gap_ms,
-            chunk_bytes: p.chunk_bytes,
-            chunk_pause_ms: p.chunk_pause_ms,
-        },
-        None => Pacing::DIN,
-    };
-    if raw.device_id.is_some_and(|d| d > 0x7F) {
-        ctx.at(raw.id.span(), "device_id is 0 to 127 (0x7F)".into());
-    }
-    let identity = raw.identity.as_ref().and_then(|s| {
-        let p = pattern(&mut ctx, s)?;
-        let bytes: Option<Vec<u8>> = p
-            .tokens()
-            .iter()
-            .map(|t| match t {
-                Token::Byte(b) if *b < 0x80 => Some(*b),
-                _ => None,
-            })
-            .collect();
-        if bytes.is_none() {
-            ctx.at(s.span(), "identity is hex bytes only".into());
-        }
-        bytes
-    });
-    let ids: Vec<String> = raw
-        .messages
-        .iter()
-        .map(|m| m.id.get_ref().clone())
-        .collect();
-    let mut messages = Vec::new();
-    for (i, m) in raw.messages.into_iter().enumerate() {
-        if ids[..i].contains(m.id.get_ref()) {
-            ctx.at(
-                m.id.span(),
-                format!("message id `{}` is used twice", m.id.get_ref()),
-            );
-        }
-        let Some(header) = pattern(&mut ctx, &m.header) else {
-            continue;
-        };
-        if header.tokens()[0] != Token::Byte(0xF0) {
-            ctx.at(m.header.span(), "a header starts with F0".into());
-        }
-        if header.has(Token::Checksum) {
-            ctx.at(
-                m.header.span(),
-                "`cs` belongs in request templates; use `checksum`".into(),
-            );
-        }
-        let length = match (m.length, m.min_length, m.max_length) {
-            (Some(n), None, None) => (n, n),
-            (None, min, max) => (min.unwrap_or(header.len() + 1), max.unwrap_or(usize::MAX)),
-            _ => {
-                ctx.at(
-                    m.id.span(),
-                    "give `length`, or `min_length`/`max_length`, not both".into(),
-                );
-                continue;
-            }
-        };
-        if length.0 < header.len() + 1 || length.0 > length.1 {
-            ctx.at(
-                m.id.span(),
-                format!(
-                    "length {} .. {} cannot hold the header and F7",
-                    length.0, length.1
-                ),
-            );
-        }
-        if m.identify_by_checksum && m.checksum.is_none() {
-            ctx.at(m.id.span(), "identify_by_checksum needs a checksum".into());
-        }
-        if m.reply.is_some() != (m.kind == RawKind::Reply) {
-            ctx.at(
-                m.id.span(),
-                "`reply = ack | nak | error` goes with kind = \"reply\"".into(),
-            );
-        }
-        let sizes = [
-            m.name.as_ref().map(|n| n.offset),
-            m.name.as_ref().map(|n| n.length),
-            m.address.as_ref().map(|a| a.at),
-            m.slots.as_ref().map(|s| s.offset),
-            m.slots.as_ref().map(|s| s.stride),
-            m.slots
-                .as_ref()
-                .and_then(|s| s.name.as_ref())
-                .map(|n| n.offset),
-            m.slots
-                .as_ref()
-                .and_then(|s| s.name.as_ref())
-                .map(|n| n.length),
-        ];
-        if sizes
-            .into_iter()
-            .flatten()
-            .chain(m.volatile.iter().flatten().copied())
-            .any(|v| v > LIMIT)
-            || m.address.as_ref().is_some_and(|a| a.length > 16)
-            || m.slots.as_ref().is_some_and(|s| s.count > MAX_SLOTS)
-        {
-            ctx.at(
-                m.id.span(),
-                format!("offsets and sizes go up to {LIMIT}, slot counts to {MAX_SLOTS}, addresses to 16 bytes"),
-            );
-            continue;
-        }
-        if m.name.is_some() && m.data.is_none() {
-            ctx.at(
-                m.id.span(),
-                "a name is read from the decoded data: give `data`".into(),
-            );
-        }
-        let slots = match m.slots {
-            None => None,
-            Some(s) if s.count == 0 || s.stride == 0 => {
-                ctx.at(m.id.span(), "slots need a count and a stride over 0".into());
-                None
-            }
-            Some(s) => {
-                let patch = match &s.patch {
-                    None => Ok(None),
-                    Some(p) => match ids.iter().position(|id| id == p.get_ref()) {
-                        Some(i) => Ok(Some(i)),
-                        None => Err(p),
-                    },
-                };
-                match patch {
-                    Ok(patch) => Some(Slots {
-                        patch,
-                        first_program: s.first_program.unwrap_or(0),
-                        count: s.count,
-                        stride: s.stride,
-                        offset: s.offset,
-                        layout: s.layout,
-                        name: s.name.map(name_field),
-                    }),
-                    Err(p) => {
-                        ctx.at(
-                            p.span(),
-                            format!("no message `{}` in this file", p.get_ref()),
-                        );
-                        None
-                    }
-                }
-            }
-        };
-        if slots.is_some() && m.data.is_none() {
-            ctx.at(
-                m.id.span(),
-                "slots are cut from the decoded data: give `data`".into(),
-            );
-        }
-        messages.push(MessageDef {
-            id: m.id.get_ref().clone(),
-            label: m.label,
-            kind: m.kind.into(),
-            header,
-            length,
-            data: m.data.map(|d| DataField {
-                from: d.from,
-                to: d.to,
-                encoding: d.encoding,
-            }),
-            checksum: m.checksum.map(|c| Checksum {
-                rule: c.rule,
-                initial: c.initial,
-                from: c.from,
-                to: c.to,
-                at: c.at,
-                over: c.over,
-                also_accept: c.also_accept,
-            }),
-            identify_by_checksum: m.identify_by_checksum,
-            name: m.name.map(name_field),
-            address: m.address.map(|a| (a.at, a.length)),
-            reply: m.reply,
-            slots,
-            volatile: m.volatile.iter().map(|[a, b]| (*a, *b)).collect(),
-        });
-    }
-    // Slot references are positions in the file: check them only when every message parsed.
+    let (pacing, identity) = header(&mut ctx, &raw);
+    let messages = messages(&mut ctx, raw.messages);
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
-    // A bank that is split or built needs both messages to be buildable from header + data.
-    for i in 0..messages.len() {
-        if let Some(Slots {
-            patch: Some(_),
-            offset,
-            ..
-        }) = &messages[i].slots
-        {
-            if *offset != 0 {
-                ctx.at(
-                    0..0,
-                    format!(
-                        "message `{}`: slots that split into patches start at offset 0",
-                        messages[i].id
-                    ),
-                );
-            }
-        }
-        if let Some(Slots {
-            patch: Some(patch), ..
-        }) = &messages[i].slots
-        {
-            for (which, j) in [("bank", i), ("patch", *patch)] {
-                if let Err(why) = buildable(&messages[j]) {
-                    ctx.at(
-                        0..0,
-                        format!(
-                            "message `{}` ({which} of `{}`): {why}",
-                            messages[j].id, messages[i].id
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    let mut requests = Vec::new();
-    for r in raw.requests {
-        let Some(p) = pattern(&mut ctx, &r.bytes) else {
-            continue;
-        };
-        let mut parts = Vec::new();
-        let mut current = Vec::new();
-        for t in p.tokens() {
-            current.push(*t);
-            if *t == Token::Byte(0xF7) {
-                parts.push(std::mem::take(&mut current));
-            }
-        }
-        if !current.is_empty() || parts.is_empty() {
-            ctx.at(
-                r.bytes.span(),
-                "a request is one or more messages, each ending with F7".into(),
-            );
-            continue;
-        }
-        let mut ok = true;
-        for part in &parts {
-            if part[0] != Token::Byte(0xF0) {
-                ctx.at(r.bytes.span(), "each request message starts with F0".into());
-                ok = false;
-            }
-            if part.contains(&Token::Any) {
-                ctx.at(r.bytes.span(), "`??` cannot be sent; name the field".into());
-                ok = false;
-            }
-            let cs = part.iter().filter(|t| **t == Token::Checksum).count();
-            if cs > 1 || (cs == 1) != r.checksum.is_some() {
-                ctx.at(
-                    r.bytes.span(),
-                    "a request with `checksum` has one `cs` per message, and `cs` needs `checksum`"
-                        .into(),
-                );
-                ok = false;
-            }
-            let at = part.iter().position(|t| *t == Token::Checksum);
-            if let (Some(at), Some(c)) = (at, &r.checksum) {
-                if c.from >= at {
-                    ctx.at(
-                        r.bytes.span(),
-                        format!(
-                            "the checksum starts at byte {}, after its `cs` (byte {at})",
-                            c.from
-                        ),
-                    );
-                    ok = false;
-                }
-            }
-        }
-        if !ok {
-            continue;
-        }
-        let text: Vec<String> = parts
-            .iter()
-            .map(|part| part.iter().map(token_text).collect::<Vec<_>>().join(" "))
-            .collect();
-        requests.push(RequestDef {
-            id: r.id.get_ref().clone(),
-            label: r.label,
-            kind: r.kind.into(),
-            messages: text
-                .iter()
-                .map(|t| Pattern::parse(t).expect("re-parsing tokens"))
-                .collect(),
-            checksum: r.checksum.map(|c| (c.rule, c.from)),
-        });
-    }
+    check_banks(&mut ctx, &messages);
+    let requests = raw
+        .requests
+        .into_iter()
+        .filter_map(|r| request(&mut ctx, r))
+        .collect();
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
@@ -779,6 +288,352 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         requests,
         file: file.to_owned(),
     })
+}
+
+/// Step 1: the header keys (`id`, `sources`, `pacing`, `device_id`, `identity`); errors point
+/// at `id` (or at `identity`).
+fn header(ctx: &mut Ctx<'_>, raw: &RawDefinition) -> (Pacing, Option<Vec<u8>>) {
+    if raw.id.get_ref().is_empty()
+        || !raw
+            .id
+            .get_ref()
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        ctx.at(
+            raw.id.span(),
+            "id must be lower-case letters, digits and '-'".into(),
+        );
+    }
+    if raw.sources.is_empty() {
+        ctx.at(
+            raw.id.span(),
+            "a definition must cite its sources (`sources = [...]`)".into(),
+        );
+    }
+    let pacing = pacing(ctx, &raw.id, raw.pacing.as_ref());
+    if raw.device_id.is_some_and(|d| d > 0x7F) {
+        ctx.at(raw.id.span(), "device_id is 0 to 127 (0x7F)".into());
+    }
+    let identity = raw.identity.as_ref().and_then(|s| identity(ctx, s));
+    (pacing, identity)
+}
+
+/// `[pacing]`, or DIN speed when it is missing or wrong.
+fn pacing(ctx: &mut Ctx<'_>, id: &Spanned<String>, raw: Option<&RawPacing>) -> Pacing {
+    match raw {
+        Some(p) if p.bytes_per_second == 0 => {
+            ctx.at(
+                id.span(),
+                "pacing.bytes_per_second must be at least 1".into(),
+            );
+            Pacing::DIN
+        }
+        Some(p) if p.chunk_bytes != 0 && !(4..=256).contains(&p.chunk_bytes) => {
+            ctx.at(
+                id.span(),
+                "pacing.chunk_bytes is 0 (whole messages) or 4 to 256".into(),
+            );
+            Pacing::DIN
+        }
+        Some(p) => Pacing {
+            bytes_per_second: p.bytes_per_second,
+            gap_after_message_ms: p.gap_ms,
+            chunk_bytes: p.chunk_bytes,
+            chunk_pause_ms: p.chunk_pause_ms,
+        },
+        None => Pacing::DIN,
+    }
+}
+
+/// `identity`: hex bytes under `80` only.
+fn identity(ctx: &mut Ctx<'_>, s: &Spanned<String>) -> Option<Vec<u8>> {
+    let p = pattern(ctx, s)?;
+    let bytes: Option<Vec<u8>> = p
+        .tokens()
+        .iter()
+        .map(|t| match t {
+            Token::Byte(b) if *b < 0x80 => Some(*b),
+            _ => None,
+        })
+        .collect();
+    if bytes.is_none() {
+        ctx.at(s.span(), "identity is hex bytes only".into());
+    }
+    bytes
+}
+
+/// Step 2: the messages, each checked on its own; one with an error that later checks depend
+/// on is left out (the file fails anyway).
+fn messages(ctx: &mut Ctx<'_>, raw: Vec<RawMessage>) -> Vec<MessageDef> {
+    let ids: Vec<String> = raw.iter().map(|m| m.id.get_ref().clone()).collect();
+    let mut messages = Vec::new();
+    for (i, m) in raw.into_iter().enumerate() {
+        if ids[..i].contains(m.id.get_ref()) {
+            ctx.at(
+                m.id.span(),
+                format!("message id `{}` is used twice", m.id.get_ref()),
+            );
+        }
+        messages.extend(message(ctx, m, &ids));
+    }
+    messages
+}
+
+/// One message; `ids` are those of every message in the file, for its slots' `patch`.
+fn message(ctx: &mut Ctx<'_>, m: RawMessage, ids: &[String]) -> Option<MessageDef> {
+    let header = pattern(ctx, &m.header)?;
+    if header.tokens()[0] != Token::Byte(0xF0) {
+        ctx.at(m.header.span(), "a header starts with F0".into());
+    }
+    if header.has(Token::Checksum) {
+        ctx.at(
+            m.header.span(),
+            "`cs` belongs in request templates; use `checksum`".into(),
+        );
+    }
+    let length = length(ctx, &m, &header)?;
+    if m.identify_by_checksum && m.checksum.is_none() {
+        ctx.at(m.id.span(), "identify_by_checksum needs a checksum".into());
+    }
+    if m.reply.is_some() != (m.kind == RawKind::Reply) {
+        ctx.at(
+            m.id.span(),
+            "`reply = ack | nak | error` goes with kind = \"reply\"".into(),
+        );
+    }
+    if over_limits(&m) {
+        ctx.at(
+            m.id.span(),
+            format!("offsets and sizes go up to {LIMIT}, slot counts to {MAX_SLOTS}, addresses to 16 bytes"),
+        );
+        return None;
+    }
+    if m.name.is_some() && m.data.is_none() {
+        ctx.at(
+            m.id.span(),
+            "a name is read from the decoded data: give `data`".into(),
+        );
+    }
+    let slots = m.slots.and_then(|s| slots(ctx, &m.id, s, ids));
+    if slots.is_some() && m.data.is_none() {
+        ctx.at(
+            m.id.span(),
+            "slots are cut from the decoded data: give `data`".into(),
+        );
+    }
+    Some(MessageDef {
+        id: m.id.into_inner(),
+        label: m.label,
+        kind: m.kind.into(),
+        header,
+        length,
+        data: m.data.map(|d| DataField {
+            from: d.from,
+            to: d.to,
+            encoding: d.encoding,
+        }),
+        checksum: m.checksum.map(|c| Checksum {
+            rule: c.rule,
+            initial: c.initial,
+            from: c.from,
+            to: c.to,
+            at: c.at,
+            over: c.over,
+            also_accept: c.also_accept,
+        }),
+        identify_by_checksum: m.identify_by_checksum,
+        name: m.name.map(name_field),
+        address: m.address.map(|a| (a.at, a.length)),
+        reply: m.reply,
+        slots,
+        volatile: m.volatile.iter().map(|[a, b]| (*a, *b)).collect(),
+    })
+}
+
+/// A message's length: `length`, or `min_length`/`max_length` (the header and `F7` at least,
+/// no most); `None` when both are given.
+fn length(ctx: &mut Ctx<'_>, m: &RawMessage, header: &Pattern) -> Option<(usize, usize)> {
+    let length = match (m.length, m.min_length, m.max_length) {
+        (Some(n), None, None) => (n, n),
+        (None, min, max) => (min.unwrap_or(header.len() + 1), max.unwrap_or(usize::MAX)),
+        _ => {
+            ctx.at(
+                m.id.span(),
+                "give `length`, or `min_length`/`max_length`, not both".into(),
+            );
+            return None;
+        }
+    };
+    if length.0 < header.len() + 1 || length.0 > length.1 {
+        ctx.at(
+            m.id.span(),
+            format!(
+                "length {} .. {} cannot hold the header and F7",
+                length.0, length.1
+            ),
+        );
+    }
+    Some(length)
+}
+
+/// Whether an offset or size is over [`LIMIT`], a slot count over [`MAX_SLOTS`] or an address
+/// over 16 bytes.
+fn over_limits(m: &RawMessage) -> bool {
+    let slot_name = m.slots.as_ref().and_then(|s| s.name.as_ref());
+    let sizes = [
+        m.name.as_ref().map(|n| n.offset),
+        m.name.as_ref().map(|n| n.length),
+        m.address.as_ref().map(|a| a.at),
+        m.slots.as_ref().map(|s| s.offset),
+        m.slots.as_ref().map(|s| s.stride),
+        slot_name.map(|n| n.offset),
+        slot_name.map(|n| n.length),
+    ];
+    sizes
+        .into_iter()
+        .flatten()
+        .chain(m.volatile.iter().flatten().copied())
+        .any(|v| v > LIMIT)
+        || m.address.as_ref().is_some_and(|a| a.length > 16)
+        || m.slots.as_ref().is_some_and(|s| s.count > MAX_SLOTS)
+}
+
+/// A bank message's `slots`; `patch` names a message of the file (`ids`, in file order).
+fn slots(ctx: &mut Ctx<'_>, id: &Spanned<String>, s: RawSlots, ids: &[String]) -> Option<Slots> {
+    if s.count == 0 || s.stride == 0 {
+        ctx.at(id.span(), "slots need a count and a stride over 0".into());
+        return None;
+    }
+    let patch = match &s.patch {
+        None => None,
+        Some(p) => match ids.iter().position(|id| id == p.get_ref()) {
+            Some(i) => Some(i),
+            None => {
+                ctx.at(
+                    p.span(),
+                    format!("no message `{}` in this file", p.get_ref()),
+                );
+                return None;
+            }
+        },
+    };
+    Some(Slots {
+        patch,
+        first_program: s.first_program.unwrap_or(0),
+        count: s.count,
+        stride: s.stride,
+        offset: s.offset,
+        layout: s.layout,
+        name: s.name.map(name_field),
+    })
+}
+
+/// Step 3: a bank that is split or built needs both messages to be buildable from header +
+/// data, and its slots to start at offset 0.
+fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef]) {
+    for bank in messages {
+        let Some(Slots {
+            patch: Some(patch),
+            offset,
+            ..
+        }) = &bank.slots
+        else {
+            continue;
+        };
+        if *offset != 0 {
+            ctx.at(
+                0..0,
+                format!(
+                    "message `{}`: slots that split into patches start at offset 0",
+                    bank.id
+                ),
+            );
+        }
+        for (which, m) in [("bank", bank), ("patch", &messages[*patch])] {
+            if let Err(why) = buildable(m) {
+                ctx.at(
+                    0..0,
+                    format!("message `{}` ({which} of `{}`): {why}", m.id, bank.id),
+                );
+            }
+        }
+    }
+}
+
+/// Step 4: one request: one or more messages, each `F0` … `F7`, with a `cs` each when it has a
+/// `checksum`.
+fn request(ctx: &mut Ctx<'_>, r: RawRequest) -> Option<RequestDef> {
+    let p = pattern(ctx, &r.bytes)?;
+    let mut parts = Vec::new();
+    let mut current = Vec::new();
+    for t in p.tokens() {
+        current.push(*t);
+        if *t == Token::Byte(0xF7) {
+            parts.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() || parts.is_empty() {
+        ctx.at(
+            r.bytes.span(),
+            "a request is one or more messages, each ending with F7".into(),
+        );
+        return None;
+    }
+    let mut ok = true;
+    for part in &parts {
+        // Not `&&`: every part reports its problems.
+        ok &= request_part(ctx, &r, part);
+    }
+    if !ok {
+        return None;
+    }
+    Some(RequestDef {
+        id: r.id.into_inner(),
+        label: r.label,
+        kind: r.kind.into(),
+        messages: parts
+            .iter()
+            .map(|part| part.iter().map(token_text).collect::<Vec<_>>().join(" "))
+            .map(|t| Pattern::parse(&t).expect("re-parsing tokens"))
+            .collect(),
+        checksum: r.checksum.map(|c| (c.rule, c.from)),
+    })
+}
+
+/// Checks one message of a request; whether it can be sent.
+fn request_part(ctx: &mut Ctx<'_>, r: &RawRequest, part: &[Token]) -> bool {
+    let mut ok = true;
+    if part[0] != Token::Byte(0xF0) {
+        ctx.at(r.bytes.span(), "each request message starts with F0".into());
+        ok = false;
+    }
+    if part.contains(&Token::Any) {
+        ctx.at(r.bytes.span(), "`??` cannot be sent; name the field".into());
+        ok = false;
+    }
+    let cs = part.iter().filter(|t| **t == Token::Checksum).count();
+    if cs > 1 || (cs == 1) != r.checksum.is_some() {
+        ctx.at(
+            r.bytes.span(),
+            "a request with `checksum` has one `cs` per message, and `cs` needs `checksum`".into(),
+        );
+        ok = false;
+    }
+    let at = part.iter().position(|t| *t == Token::Checksum);
+    if let (Some(at), Some(c)) = (at, &r.checksum) {
+        if c.from >= at {
+            ctx.at(
+                r.bytes.span(),
+                format!(
+                    "the checksum starts at byte {}, after its `cs` (byte {at})",
+                    c.from
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 fn token_text(t: &Token) -> String {

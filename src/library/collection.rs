@@ -3,10 +3,12 @@
 use super::entry::{Entry, EntryId};
 use serde::{Deserialize, Serialize};
 
-/// All entries of one plugin instance (or one library file), in display order.
+/// All entries of one plugin instance (or one library file), in library order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Library {
-    /// Entries in display order.
+    /// Entries in library order: as added, or as the user arranged them (moved, grouped,
+    /// split). The editor's list may show them sorted otherwise; the `slot` parameter counts
+    /// in this order.
     pub entries: Vec<Entry>,
     /// Next identifier to hand out.
     pub next_id: EntryId,

@@ -19,6 +19,9 @@ pub enum Source {
 }
 
 /// A preset, bank or dump: one or more complete SysEx messages and what we know about them.
+///
+/// Saved by [`crate::state`] with postcard, field by field in this order (so serde defaults
+/// do not apply): adding, removing or reordering a field is a new library format.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// Identifier, unique in the library.
@@ -50,26 +53,21 @@ pub struct Entry {
     /// The entry with identical content that was in the library first, if any.
     pub duplicate_of: Option<EntryId>,
     /// Send this entry once when the project loads (total recall).
-    #[serde(default)]
     pub recall_on_load: bool,
     /// Send this entry when this program change arrives (on its channel, after its bank
     /// select); library format version 5 on, older mappings read as "any channel".
     pub program_change: Option<ProgramMap>,
     /// The user's tags ("favourite", "pads", a gig's name), in the order they were added
     /// (library format version 2 on).
-    #[serde(default)]
     pub tags: Vec<String>,
     /// Where the synth keeps this patch, when the user says it is stored there: recalls (on
     /// load, by a mapped program change, by the Send trigger) then send bank select and a
     /// program change instead of the dump (library format version 3 on).
-    #[serde(default)]
     pub stored_at: Option<StoredAt>,
     /// Marked as a favourite (library format version 4 on).
-    #[serde(default)]
     pub favourite: bool,
     /// The user's free-text note ("used in the second verse", "needs the aftertouch fix"),
     /// searched with the names (library format version 4 on).
-    #[serde(default)]
     pub note: String,
 }
 
