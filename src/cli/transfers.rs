@@ -1,10 +1,11 @@
 //! The command line's transfers that talk with the synth both ways: `get` (ask for a dump and
 //! capture the answer, one program after another), and `send --handshake` / `--verify`.
 
-use super::{load_for_change, load_or_create, midi, save, usage, Failure};
-use crate::background::ports::{self, DirectIn, DirectOut};
+use super::failure::{midi, usage, Failure};
+use super::library_io::{load_for_change, load_or_create, save};
 use crate::devices::pattern::Pattern;
 use crate::devices::{self, Fields};
+use crate::background::ports::{self, DirectIn, DirectOut};
 use crate::library::{Entry, Source};
 use crate::pacing::Pacing;
 use crate::transfer::{self, CaptureRules, Handshake, Link};
