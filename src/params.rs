@@ -33,7 +33,7 @@ pub struct VaultParams {
     #[id = "send"]
     pub send: BoolParam,
 
-    /// Library slot (1-based, in display order) the `Send` trigger sends.
+    /// Library slot (1-based, in library order) the `Send` trigger sends.
     #[id = "slot"]
     pub slot: IntParam,
 

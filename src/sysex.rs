@@ -9,4 +9,4 @@ pub mod message;
 pub mod universal;
 
 pub use assembler::{Assembler, AssemblerEvent, AssemblerStats};
-pub use message::{ManufacturerId, OwnedSysEx, SysEx, SysExError, U7};
+pub use message::{ManufacturerId, SysEx, SysExError, U7};

@@ -26,7 +26,7 @@ pub const REQUEST_QUEUE: usize = 256;
 /// Something the audio thread asks the worker to send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Request {
-    /// The `Send` trigger fired for this library slot (1-based, display order).
+    /// The `Send` trigger fired for this library slot (1-based, in library order).
     Slot(u32),
     /// This program change arrived (with the bank select last seen on its channel).
     Program(crate::library::ProgramChange),

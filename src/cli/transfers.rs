@@ -3,9 +3,9 @@
 
 use super::failure::{midi, usage, Failure};
 use super::library_io::{load_for_change, load_or_create, save};
+use crate::background::ports::{self, DirectIn, DirectOut};
 use crate::devices::pattern::Pattern;
 use crate::devices::{self, Fields};
-use crate::background::ports::{self, DirectIn, DirectOut};
 use crate::library::{Entry, Source};
 use crate::pacing::Pacing;
 use crate::transfer::{self, CaptureRules, Handshake, Link};

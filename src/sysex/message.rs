@@ -185,47 +185,6 @@ impl<'a> SysEx<'a> {
             None => &[],
         }
     }
-
-    /// Copies the message into an owned one.
-    pub fn to_owned_sysex(&self) -> OwnedSysEx {
-        OwnedSysEx(self.bytes.to_vec())
-    }
-}
-
-/// A well-formed SysEx message that owns its bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OwnedSysEx(Vec<u8>);
-
-impl OwnedSysEx {
-    /// Validates and takes `bytes`.
-    pub fn new(bytes: Vec<u8>) -> Result<OwnedSysEx, SysExError> {
-        SysEx::new(&bytes)?;
-        Ok(OwnedSysEx(bytes))
-    }
-
-    /// Builds a message from a manufacturer ID and body bytes, adding the framing.
-    pub fn from_parts(id: ManufacturerId, body: &[U7]) -> OwnedSysEx {
-        let mut bytes = vec![SYSEX_START];
-        bytes.extend(id.to_bytes());
-        bytes.extend(body.iter().map(|b| b.get()));
-        bytes.push(SYSEX_END);
-        OwnedSysEx(bytes)
-    }
-
-    /// Borrows the message.
-    pub fn as_sysex(&self) -> SysEx<'_> {
-        SysEx { bytes: &self.0 }
-    }
-
-    /// The raw bytes, `F0` to `F7`.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// Gives the raw bytes back.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.0
-    }
 }
 
 #[cfg(test)]
@@ -269,8 +228,10 @@ mod tests {
         let id = msg.manufacturer().unwrap();
         assert_eq!(id.to_string(), "00 20 33");
         assert_eq!(msg.body(), &[0x01]);
-        let built = OwnedSysEx::from_parts(id, &[U7::new(1).unwrap()]);
-        assert_eq!(built.as_bytes(), msg.as_bytes());
+        let mut built = vec![SYSEX_START];
+        built.extend(id.to_bytes());
+        built.extend([1, SYSEX_END]);
+        assert_eq!(built, msg.as_bytes());
     }
 
     #[test]
