@@ -30,7 +30,12 @@ fn library() -> Library {
             ((x >> 16) % 128) as u8
         }));
         m.push(0xF7);
-        let mut e = Entry::new(vec![m], Source::Capture, 1_796_052_331_000 + u64::from(i));
+        let mut e = Entry::new(
+            sysex_vault::devices::registry(),
+            vec![m],
+            Source::Capture,
+            1_796_052_331_000 + u64::from(i),
+        );
         e.name = format!("Patch {i:05}");
         if i % 10 == 0 {
             e.favourite = true;

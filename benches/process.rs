@@ -30,7 +30,12 @@ fn setup() -> Setup {
     // 10,000 messages of 1,000 bytes, sent at 1 MB/s with no gap ("full rate").
     let msgs: Vec<Vec<u8>> = (0..10_000).map(|i| sysex(1_000, i as u8)).collect();
     let mut lib = Library::default();
-    lib.add(Entry::new(msgs, Source::Capture, 0));
+    lib.add(Entry::new(
+        sysex_vault::devices::registry(),
+        msgs,
+        Source::Capture,
+        0,
+    ));
     let mut s = Session::load();
     let mut state = decode_state(&s.save_state());
     let text = sysex_vault::state::encode_text(&lib);

@@ -24,7 +24,12 @@ fn library() -> (Library, Vec<u8>) {
         for m in &msgs {
             raw.extend_from_slice(m);
         }
-        lib.add(Entry::new(msgs, Source::Capture, 0));
+        lib.add(Entry::new(
+            sysex_vault::devices::registry(),
+            msgs,
+            Source::Capture,
+            0,
+        ));
     }
     (lib, raw)
 }

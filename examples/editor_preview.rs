@@ -74,14 +74,26 @@ fn demo(store: &LibraryStore) {
         );
     }
     let mut entries = vec![
-        Entry::new(vec![dx7("bank", &bank)], Source::Capture, t),
-        Entry::new(vec![voice("E.PIANO 1")], Source::Capture, t + 60_000),
         Entry::new(
+            sysex_vault::devices::registry(),
+            vec![dx7("bank", &bank)],
+            Source::Capture,
+            t,
+        ),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![voice("E.PIANO 1")],
+            Source::Capture,
+            t + 60_000,
+        ),
+        Entry::new(
+            sysex_vault::devices::registry(),
             vec![voice("WARM PAD")],
             Source::Import("pads.syx".into()),
             t + 120_000,
         ),
         Entry::new(
+            sysex_vault::devices::registry(),
             // The GS reset from Roland's GS manuals.
             vec![vec![
                 0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7,
@@ -90,6 +102,7 @@ fn demo(store: &LibraryStore) {
             t + 180_000,
         ),
         Entry::new(
+            sysex_vault::devices::registry(),
             (0..100u8)
                 .map(|i| vec![0xF0, 0x04, 0x05, i, 0x10, 0x20, 0xF7])
                 .collect(),
@@ -97,7 +110,12 @@ fn demo(store: &LibraryStore) {
             t + 240_000,
         ),
         // E.PIANO 1 captured again after an edit on the synth: two parameters changed.
-        Entry::new(vec![edited("E.PIANO 1")], Source::Capture, t + 300_000),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![edited("E.PIANO 1")],
+            Source::Capture,
+            t + 300_000,
+        ),
     ];
     entries[4].name = "Little Phatty: all presets".into();
     entries[4].lost_messages = 1;
@@ -132,6 +150,7 @@ fn big(store: &LibraryStore) {
                     v[0] = (i % 100) as u8;
                 }
                 let mut e = Entry::new(
+                    sysex_vault::devices::registry(),
                     vec![dx7("bank", &bank); 8],
                     Source::Capture,
                     t + i as u64 * 60_000,
@@ -140,6 +159,7 @@ fn big(store: &LibraryStore) {
                 e
             } else {
                 Entry::new(
+                    sysex_vault::devices::registry(),
                     vec![voice(&name[..name.len().min(10)])],
                     Source::Capture,
                     t + i as u64 * 60_000,

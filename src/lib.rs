@@ -1,7 +1,9 @@
 //! SysEx Vault: keeps a hardware synth's SysEx patches inside the DAW project.
 //!
-//! This file is the thin plugin glue; the knowledge lives in [`sysex`], [`files`] and
-//! [`pacing`] (pure, framework-free) and the real-time pieces in [`engine`].
+//! This file is the thin plugin glue. The knowledge lives in the core crate
+//! (`sysex_vault_core`: SysEx, device definitions, the library model, files, pacing, transfers,
+//! the state format), re-exported here under the same names; what the audio thread touches is in
+//! [`audio`], the background thread in [`background`], the library owner in [`store`].
 
 #![warn(missing_docs)]
 
@@ -10,15 +12,10 @@ pub mod background;
 pub mod cli;
 pub mod devices;
 pub mod editor;
-pub mod files;
-pub mod library;
-pub mod pacing;
 pub mod params;
 pub mod standalone;
-pub mod state;
 pub mod store;
-pub mod sysex;
-pub mod transfer;
+pub use sysex_vault_core::{files, library, pacing, state, sysex, transfer};
 
 use audio::capture::{self as capture, CaptureProducer, CaptureShared};
 use audio::counters::Counters;

@@ -178,7 +178,7 @@ impl LibraryStore {
 
     /// Applies an edit; returns the edits that undo it (empty when nothing changed).
     pub fn edit(&self, edit: Edit) -> Vec<Edit> {
-        self.write(|lib| lib.apply(edit))
+        self.write(|lib| lib.apply(crate::devices::registry(), edit))
     }
 
     /// Appends a log line (the standalone app also prints it, since it may run without a window).
@@ -395,6 +395,7 @@ fn with_open_takes(lib: &Library, open: Vec<crate::library::Take>) -> String {
 /// An entry for a take as it stands (finished or still in progress).
 pub fn entry_from_take(take: crate::library::Take) -> Entry {
     let mut entry = Entry::new(
+        crate::devices::registry(),
         take.messages,
         crate::library::Source::Capture,
         now_unix_ms(),
@@ -476,7 +477,12 @@ mod tests {
         let s = store.clone();
         // A thread that fails while holding the library lock poisons it.
         let _ = std::thread::spawn(move || s.write(|_| panic!("simulated failure"))).join();
-        let id = store.add(Entry::new(vec![vec![0xF0, 0x01, 0xF7]], Source::Capture, 0));
+        let id = store.add(Entry::new(
+            crate::devices::registry(),
+            vec![vec![0xF0, 0x01, 0xF7]],
+            Source::Capture,
+            0,
+        ));
         assert_eq!(store.read(|l| l.get(id).map(|e| e.messages.len())), Some(1));
         assert!(!store.save_text().0.is_empty());
         store.log(Level::Info, "still logging".into());
@@ -486,6 +492,7 @@ mod tests {
     fn edits_go_through_the_library_and_come_back_as_their_undo() {
         let store = LibraryStore::default();
         let undo = store.edit(Edit::Add(vec![Entry::new(
+            crate::devices::registry(),
             vec![vec![0xF0, 0x01, 0xF7]],
             Source::Capture,
             0,
@@ -503,7 +510,12 @@ mod tests {
         let raw = StateText("not a library".into());
         store.load_text(&raw);
         assert!(store.unreadable().is_some());
-        store.add(Entry::new(vec![vec![0xF0, 0x01, 0xF7]], Source::Capture, 0));
+        store.add(Entry::new(
+            crate::devices::registry(),
+            vec![vec![0xF0, 0x01, 0xF7]],
+            Source::Capture,
+            0,
+        ));
         assert_eq!(store.save_text(), raw);
         let pending = store.save_pending_text();
         let other = LibraryStore::default();

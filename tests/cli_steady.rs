@@ -72,7 +72,12 @@ fn din_send_of_long_messages_arrives_whole_in_a_default_capture() {
     let source = dir.join("source.sxvl");
     file::save(
         &source,
-        &library_of(vec![Entry::new(messages.clone(), Source::Capture, 0)]),
+        &library_of(vec![Entry::new(
+            sysex_vault::devices::registry(),
+            messages.clone(),
+            Source::Capture,
+            0,
+        )]),
     )
     .unwrap();
     let captured = dir.join("captured.sxvl");

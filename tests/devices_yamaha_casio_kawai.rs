@@ -692,6 +692,7 @@ fn a_tx81z_voice_is_one_patch_of_two_messages() {
     vced.push(twos(&vced_data));
     vced.push(0xF7);
     let e = sysex_vault::library::Entry::new(
+        sysex_vault::devices::registry(),
         vec![aced, vced],
         sysex_vault::library::Source::Capture,
         0,

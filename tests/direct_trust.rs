@@ -38,8 +38,18 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
     let bank: Vec<Vec<u8>> = (0..100).map(|i| sysex(2_000, 10 + i as u8)).collect();
     let lib_path = dir.join("lib.sxvl");
     let lib = library_of(vec![
-        Entry::new(big.clone(), Source::Capture, 0),
-        Entry::new(bank.clone(), Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            big.clone(),
+            Source::Capture,
+            0,
+        ),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            bank.clone(),
+            Source::Capture,
+            0,
+        ),
     ]);
     file::save(&lib_path, &lib).unwrap();
     for (entry, expected, rate) in [("1", &big, "10000000"), ("2", &bank, "1000000")] {
@@ -70,15 +80,30 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
         .create_virtual("out")
         .unwrap();
     let (synth_in, synth_rx) = receiver("synth-rx", "in");
-    let mut mapped = Entry::new(vec![sysex(50, 99)], Source::Capture, 0);
+    let mut mapped = Entry::new(
+        sysex_vault::devices::registry(),
+        vec![sysex(50, 99)],
+        Source::Capture,
+        0,
+    );
     mapped.program_change = Some(ProgramMap {
         interrupt: true,
         ..ProgramMap::any(7)
     });
     let slow_bank: Vec<Vec<u8>> = (0..20).map(|i| sysex(400, 40 + i as u8)).collect();
     let lib = library_of(vec![
-        Entry::new(big.clone(), Source::Capture, 0),
-        Entry::new(slow_bank.clone(), Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            big.clone(),
+            Source::Capture,
+            0,
+        ),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            slow_bank.clone(),
+            Source::Capture,
+            0,
+        ),
         mapped,
     ]);
     let mut s = direct_session(&lib, "synth-tx:out", "synth-rx:in", fast);
@@ -198,7 +223,12 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
     //    (custom 500 KB/s): it leaves in pieces and arrives whole.
     let (_big, big_rx) = receiver("big-rx", "in");
     let huge = sysex(1 << 20, 7);
-    let huge_lib = library_of(vec![Entry::new(vec![huge.clone()], Source::Capture, 0)]);
+    let huge_lib = library_of(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        vec![huge.clone()],
+        Source::Capture,
+        0,
+    )]);
     let huge_path = dir.join("huge.sxvl");
     file::save(&huge_path, &huge_lib).unwrap();
     let start = Instant::now();
@@ -243,7 +273,12 @@ fn direct_route_and_command_line_keep_their_promises_on_jack() {
     //    about 1.6 s; cancelled after 0.4 s).
     big_rx.lock().unwrap().clear();
     let long = sysex(3_000, 3);
-    let lib = library_of(vec![Entry::new(vec![long.clone()], Source::Capture, 0)]);
+    let lib = library_of(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        vec![long.clone()],
+        Source::Capture,
+        0,
+    )]);
     let chunked = PacingChoice::Custom(Pacing {
         chunk_bytes: 99,
         chunk_pause_ms: 20,

@@ -67,9 +67,12 @@ fn voice(name: &[u8; 10]) -> Vec<u8> {
 }
 
 fn add(rig: &Rig, messages: Vec<Vec<u8>>) -> u64 {
-    rig.handles
-        .store
-        .add(Entry::new(messages, Source::Capture, 0))
+    rig.handles.store.add(Entry::new(
+        sysex_vault::devices::registry(),
+        messages,
+        Source::Capture,
+        0,
+    ))
 }
 
 #[test]
@@ -228,8 +231,18 @@ fn undo_after_a_state_load_never_reaches_into_the_loaded_library() {
     assert_eq!(rig.handles.store.read(|l| l.entries.len()), 1);
     // Another project state, whose entry #1 is a different sound.
     let mut other = sysex_vault::library::Library::default();
-    other.add(Entry::new(vec![voice(b"BRASS 1   ")], Source::Capture, 0));
-    other.add(Entry::new(vec![voice(b"BELLS     ")], Source::Capture, 0));
+    other.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![voice(b"BRASS 1   ")],
+        Source::Capture,
+        0,
+    ));
+    other.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![voice(b"BELLS     ")],
+        Source::Capture,
+        0,
+    ));
     let loaded = other.clone();
     let text = sysex_vault::state::encode_text(&other);
     rig.handles
@@ -786,10 +799,21 @@ fn favourites_tags_and_notes_are_kept_filtered_and_searched() {
 fn every_column_sorts_both_ways() {
     // Wide enough to show every column without scrolling sideways.
     let (mut h, rig) = rig_sized(1700.0, 720.0);
-    let small = Entry::new(vec![vec![0xF0, 0x43, 0x01, 0xF7]], Source::Capture, 3_000);
-    let mut big = Entry::new(vec![voice(b"ZULU      ")], Source::Capture, 1_000);
+    let small = Entry::new(
+        sysex_vault::devices::registry(),
+        vec![vec![0xF0, 0x43, 0x01, 0xF7]],
+        Source::Capture,
+        3_000,
+    );
+    let mut big = Entry::new(
+        sysex_vault::devices::registry(),
+        vec![voice(b"ZULU      ")],
+        Source::Capture,
+        1_000,
+    );
     big.tags = vec!["a-tag".into()];
     let mut mid = Entry::new(
+        sysex_vault::devices::registry(),
         vec![vec![0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7]; 2],
         Source::Capture,
         2_000,
@@ -977,6 +1001,7 @@ fn ten_thousand_entries_lay_out_only_the_visible_rows() {
         for i in 0..10_000u32 {
             let b = i.to_le_bytes();
             l.add(Entry::new(
+                sysex_vault::devices::registry(),
                 vec![vec![0xF0, 0x7D, b[0] & 0x7F, b[1] & 0x7F, 0xF7]],
                 Source::Capture,
                 u64::from(i),

@@ -119,7 +119,12 @@ fn requests_handshakes_and_verify_against_a_scripted_synth() {
     // 3. Handshakes: acknowledge after each message; "again" once for the second.
     let three: Vec<Vec<u8>> = (0..3).map(|i| common::sysex(40, i)).collect();
     let mut l = Library::default();
-    l.add(Entry::new(three.clone(), Source::Capture, 0));
+    l.add(Entry::new(
+        sysex_vault::devices::registry(),
+        three.clone(),
+        Source::Capture,
+        0,
+    ));
     let hs_lib = dir.join("hs.sxvl");
     file::save(&hs_lib, &l).unwrap();
     let hs_s = hs_lib.to_str().unwrap();
@@ -198,7 +203,12 @@ fn requests_handshakes_and_verify_against_a_scripted_synth() {
     //    byte of what it sends back.
     let sound = blofeld(2, 5, "VERIFY ME", 9);
     let mut l = Library::default();
-    l.add(Entry::new(vec![sound.clone()], Source::Capture, 0));
+    l.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![sound.clone()],
+        Source::Capture,
+        0,
+    ));
     let v_lib = dir.join("verify.sxvl");
     file::save(&v_lib, &l).unwrap();
     let v_s = v_lib.to_str().unwrap();

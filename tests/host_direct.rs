@@ -86,7 +86,12 @@ fn direct_ports_capture_send_and_fail_clearly() {
     let bank: Vec<Vec<u8>> = (0..12).map(|i| sysex(200 + i * 10, i as u8)).collect();
     let mut lib = Library::default();
     let sent_bank: Vec<Vec<u8>> = (0..16).map(|i| sysex(400, 100 + i as u8)).collect();
-    lib.add(Entry::new(sent_bank.clone(), Source::Capture, 0));
+    lib.add(Entry::new(
+        sysex_vault::devices::registry(),
+        sent_bank.clone(),
+        Source::Capture,
+        0,
+    ));
     let mut s = direct_session(&lib, "synth-tx:out", "synth-rx:in");
     let rec = s.param_id("Record");
     run_for(&mut s, 0.3, &[In::Param(0, rec, 1.0)]);

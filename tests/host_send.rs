@@ -119,7 +119,12 @@ fn assert_paced(out: &[(u64, Vec<u8>)], sr: f64, pacing: Pacing) {
 #[test]
 fn hundred_message_bank_is_paced_to_the_sample_by_the_send_trigger() {
     let messages = bank(100, 1);
-    let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
+    let lib = library(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        messages.clone(),
+        Source::Capture,
+        0,
+    )]);
     let mut s = session_with(&lib, 48_000.0, 512, &[]);
     let send = s.param_id("Send");
     // 100 messages of ~70 bytes: about 100 × (22 ms + 150 ms) = 17.5 s.
@@ -137,7 +142,12 @@ fn hundred_message_bank_is_paced_to_the_sample_by_the_send_trigger() {
 #[test]
 fn block_size_and_sample_rate_do_not_change_the_schedule() {
     let messages = bank(12, 2);
-    let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
+    let lib = library(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        messages.clone(),
+        Source::Capture,
+        0,
+    )]);
     let lens: Vec<usize> = messages.iter().map(Vec::len).collect();
     let plan = Pacing::DIN.start_times(lens.iter().copied());
     for frames in [32u32, 512, 4096] {
@@ -197,13 +207,23 @@ fn block_size_and_sample_rate_do_not_change_the_schedule() {
 
 #[test]
 fn program_change_sends_the_mapped_entry_and_passes_through() {
-    let mut mapped = Entry::new(vec![sysex(20, 9)], Source::Capture, 0);
+    let mut mapped = Entry::new(
+        sysex_vault::devices::registry(),
+        vec![sysex(20, 9)],
+        Source::Capture,
+        0,
+    );
     mapped.program_change = Some(ProgramMap {
         channel: Some(0),
         ..ProgramMap::any(5)
     });
     let lib = library(vec![
-        Entry::new(vec![sysex(20, 1)], Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![sysex(20, 1)],
+            Source::Capture,
+            0,
+        ),
         mapped,
     ]);
     let mut s = session_with(&lib, 48_000.0, 512, &[]);
@@ -245,10 +265,20 @@ fn program_change_sends_the_mapped_entry_and_passes_through() {
 
 #[test]
 fn recall_on_load_fires_exactly_once_per_load() {
-    let mut recall = Entry::new(bank(3, 4), Source::Capture, 0);
+    let mut recall = Entry::new(
+        sysex_vault::devices::registry(),
+        bank(3, 4),
+        Source::Capture,
+        0,
+    );
     recall.recall_on_load = true;
     let lib = library(vec![
-        Entry::new(vec![sysex(10, 1)], Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![sysex(10, 1)],
+            Source::Capture,
+            0,
+        ),
         recall,
     ]);
     let mut s = session_with(&lib, 48_000.0, 512, &usb_fast());
@@ -265,7 +295,12 @@ fn recall_on_load_fires_exactly_once_per_load() {
 
 #[test]
 fn recall_never_fires_while_recording() {
-    let mut recall = Entry::new(bank(2, 4), Source::Capture, 0);
+    let mut recall = Entry::new(
+        sysex_vault::devices::registry(),
+        bank(2, 4),
+        Source::Capture,
+        0,
+    );
     recall.recall_on_load = true;
     let lib = library(vec![recall]);
     let mut s = session_with(
@@ -280,7 +315,12 @@ fn recall_never_fires_while_recording() {
 #[test]
 fn cancel_stops_after_the_message_in_flight() {
     let messages = bank(20, 3);
-    let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
+    let lib = library(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        messages.clone(),
+        Source::Capture,
+        0,
+    )]);
     let mut s = session_with(&lib, 48_000.0, 512, &[]);
     s.settle();
     let (send, cancel) = (s.param_id("Send"), s.param_id("Cancel Send"));
@@ -313,7 +353,12 @@ fn cancel_stops_after_the_message_in_flight() {
 #[test]
 fn host_queue_full_is_retried_not_lost() {
     let messages = bank(5, 6);
-    let lib = library(vec![Entry::new(messages.clone(), Source::Capture, 0)]);
+    let lib = library(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        messages.clone(),
+        Source::Capture,
+        0,
+    )]);
     let mut s = session_with(&lib, 48_000.0, 512, &usb_fast());
     s.settle();
     let send = s.param_id("Send");
@@ -348,7 +393,12 @@ fn channel_out(out: &[Out], channel: u8) -> Vec<Vec<u8>> {
 
 #[test]
 fn recall_by_program_change_sends_bank_select_and_program_instead_of_the_dump() {
-    let mut e = Entry::new(bank(3, 4), Source::Capture, 0);
+    let mut e = Entry::new(
+        sysex_vault::devices::registry(),
+        bank(3, 4),
+        Source::Capture,
+        0,
+    );
     e.recall_on_load = true;
     e.program_change = Some(ProgramMap::any(5));
     e.stored_at = Some(sysex_vault::library::StoredAt {
@@ -441,7 +491,12 @@ fn the_send_trigger_waits_for_acknowledges_and_verifies_through_the_host() {
         fixture::ms2000_program("BASS"),
         fixture::ms2000_program("LEAD"),
     ];
-    let lib = library(vec![Entry::new(two.clone(), Source::Capture, 0)]);
+    let lib = library(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        two.clone(),
+        Source::Capture,
+        0,
+    )]);
     let mut s = session_with(
         &lib,
         48_000.0,
@@ -474,7 +529,12 @@ fn the_send_trigger_waits_for_acknowledges_and_verifies_through_the_host() {
 
     // Verify: the synth keeps a copy with one byte changed and sends it back when asked.
     let voice = common::dx7_voice(b"VERIFY ME ");
-    let lib = library(vec![Entry::new(vec![voice.clone()], Source::Capture, 0)]);
+    let lib = library(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        vec![voice.clone()],
+        Source::Capture,
+        0,
+    )]);
     let mut s = session_with(&lib, 48_000.0, 512, &[fast, check(SendCheck::Verify)]);
     s.settle();
     let send = s.param_id("Send");
@@ -529,14 +589,24 @@ fn sysex_until(s: &mut Session, n: usize, events: &[In]) -> Vec<Vec<u8>> {
 fn program_changes_answer_their_channel_and_bank_and_wait_for_a_bank_restore() {
     let restore = bank(6, 50);
     let patch = sysex(30, 7);
-    let mut mapped = Entry::new(vec![patch.clone()], Source::Capture, 0);
+    let mut mapped = Entry::new(
+        sysex_vault::devices::registry(),
+        vec![patch.clone()],
+        Source::Capture,
+        0,
+    );
     mapped.program_change = Some(ProgramMap {
         channel: Some(1),
         bank_msb: Some(2),
         ..ProgramMap::any(4)
     });
     let lib = library(vec![
-        Entry::new(restore.clone(), Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            restore.clone(),
+            Source::Capture,
+            0,
+        ),
         mapped,
     ]);
     let mut s = session_with(&lib, 48_000.0, 512, &[]);

@@ -71,7 +71,12 @@ fn log_of(s: &mut Session) -> String {
 
 #[test]
 fn saved_send_and_cancel_triggers_do_not_fire_on_load_or_activation() {
-    let lib = library(vec![Entry::new(vec![sysex(30, 1)], Source::Capture, 0)]);
+    let lib = library(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        vec![sysex(30, 1)],
+        Source::Capture,
+        0,
+    )]);
     let on = serde_json::json!({ "bool": true });
     let state = state_with(
         &lib,
@@ -101,7 +106,12 @@ fn saved_send_and_cancel_triggers_do_not_fire_on_load_or_activation() {
 /// undo, a preset load, a project revert) sends nothing (before: every load re-sent it).
 #[test]
 fn only_the_first_state_load_of_an_instance_recalls() {
-    let mut recall = Entry::new(vec![sysex(40, 3)], Source::Capture, 0);
+    let mut recall = Entry::new(
+        sysex_vault::devices::registry(),
+        vec![sysex(40, 3)],
+        Source::Capture,
+        0,
+    );
     recall.recall_on_load = true;
     let state = state_with(&library(vec![recall]), &[pacing(PacingChoice::UsbFast)]);
     let mut s = loaded(&state, 512);
@@ -137,8 +147,18 @@ fn a_block_of_2100_events_passes_whole() {
 #[test]
 fn two_send_triggers_within_one_worker_poll_are_both_served() {
     let lib = library(vec![
-        Entry::new(vec![sysex(20, 1)], Source::Capture, 0),
-        Entry::new(vec![sysex(20, 2)], Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![sysex(20, 1)],
+            Source::Capture,
+            0,
+        ),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![sysex(20, 2)],
+            Source::Capture,
+            0,
+        ),
     ]);
     let state = state_with(&lib, &[pacing(PacingChoice::UsbFast)]);
     for trial in 0..4 {
@@ -324,8 +344,18 @@ fn starts(s: &mut Session, blocks: usize, events: impl Fn(usize) -> Vec<In>) -> 
 fn a_second_send_waits_for_the_first_jobs_wire_time_and_gap() {
     // A 163-byte voice at DIN: 52.16 ms on the wire + 150 ms = 9,704 samples at 48 kHz.
     let lib = library(vec![
-        Entry::new(vec![sysex(163, 1)], Source::Capture, 0),
-        Entry::new(vec![sysex(163, 2)], Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![sysex(163, 1)],
+            Source::Capture,
+            0,
+        ),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![sysex(163, 2)],
+            Source::Capture,
+            0,
+        ),
     ]);
     let mut s = loaded(&state_with(&lib, &[]), 64);
     s.settle();
@@ -347,13 +377,23 @@ fn a_second_send_waits_for_the_first_jobs_wire_time_and_gap() {
 
 #[test]
 fn a_program_change_interrupt_and_a_cancel_keep_the_gap() {
-    let mut pc = Entry::new(vec![sysex(163, 9)], Source::Capture, 0);
+    let mut pc = Entry::new(
+        sysex_vault::devices::registry(),
+        vec![sysex(163, 9)],
+        Source::Capture,
+        0,
+    );
     pc.program_change = Some(ProgramMap {
         interrupt: true,
         ..ProgramMap::any(3)
     });
     let lib = library(vec![
-        Entry::new((0..5).map(|i| sysex(163, i)).collect(), Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            (0..5).map(|i| sysex(163, i)).collect(),
+            Source::Capture,
+            0,
+        ),
         pc,
     ]);
     let mut s = loaded(&state_with(&lib, &[]), 64);
@@ -396,7 +436,12 @@ fn a_program_change_interrupt_and_a_cancel_keep_the_gap() {
 #[test]
 fn a_sleeping_host_does_not_stop_a_send_or_the_take_clock() {
     let messages: Vec<Vec<u8>> = (0..4).map(|i| sysex(100, i)).collect();
-    let mut recall = Entry::new(messages.clone(), Source::Capture, 0);
+    let mut recall = Entry::new(
+        sysex_vault::devices::registry(),
+        messages.clone(),
+        Source::Capture,
+        0,
+    );
     recall.recall_on_load = true;
     let lib = library(vec![recall]);
     let mut s = loaded(&state_with(&lib, &[pacing(PacingChoice::UsbFast)]), 512);
@@ -450,11 +495,17 @@ fn an_entry_over_the_host_limit_is_refused_up_front_and_the_queue_moves_on() {
     let _big = BIG_SLOTS.lock().unwrap_or_else(|e| e.into_inner());
     let lib = library(vec![
         Entry::new(
+            sysex_vault::devices::registry(),
             vec![sysex((1 << 20) + 100, 1)],
             Source::Import("big.syx".into()),
             0,
         ),
-        Entry::new(vec![sysex(20, 2)], Source::Capture, 0),
+        Entry::new(
+            sysex_vault::devices::registry(),
+            vec![sysex(20, 2)],
+            Source::Capture,
+            0,
+        ),
     ]);
     let mut s = loaded(&state_with(&lib, &[pacing(PacingChoice::UsbFast)]), 512);
     s.settle();
@@ -532,7 +583,12 @@ fn keep_alive_is_reported_only_while_needed() {
         Some(ProcessStatus::ContinueIfNotQuiet),
         "idle: sleepable"
     );
-    let lib = library(vec![Entry::new(vec![sysex(100, 1); 3], Source::Capture, 0)]);
+    let lib = library(vec![Entry::new(
+        sysex_vault::devices::registry(),
+        vec![sysex(100, 1); 3],
+        Source::Capture,
+        0,
+    )]);
     let mut s = loaded(&state_with(&lib, &[]), 512);
     s.settle();
     let send = s.param_id("Send");
@@ -579,7 +635,12 @@ fn wire_of(out: &[Out]) -> Vec<u8> {
 #[test]
 fn a_sent_message_never_lands_between_the_pieces_of_a_passed_through_one() {
     let recalled = sysex(40, 5);
-    let mut recall = Entry::new(vec![recalled.clone()], Source::Capture, 0);
+    let mut recall = Entry::new(
+        sysex_vault::devices::registry(),
+        vec![recalled.clone()],
+        Source::Capture,
+        0,
+    );
     recall.recall_on_load = true;
     let state = state_with(&library(vec![recall]), &[pacing(PacingChoice::UsbFast)]);
     let mut s = loaded(&state, 512);

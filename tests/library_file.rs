@@ -47,13 +47,23 @@ fn an_import_while_the_app_runs_survives_the_apps_next_save() {
     let lib = dir.join("library.sxvl");
     let app = LibraryStore::default();
     app.open_file(lib.clone());
-    app.add(Entry::new(vec![message(1)], Source::Capture, 0));
+    app.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![message(1)],
+        Source::Capture,
+        0,
+    ));
     app.save_file();
     let history = app.history();
 
     let (code, out) = run_cli(&["import", s(&lib), s(&syx(&dir, 2))]);
     assert_eq!(code, 0, "{out}");
-    app.add(Entry::new(vec![message(3)], Source::Capture, 0));
+    app.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![message(3)],
+        Source::Capture,
+        0,
+    ));
     app.save_file();
 
     assert_eq!(
@@ -98,10 +108,20 @@ fn a_writer_waits_for_the_lock_in_either_order() {
     // capturing); it saves on its next try after the command is done, merging its change.
     let app = LibraryStore::default();
     app.open_file(lib.clone());
-    app.add(Entry::new(vec![message(5)], Source::Capture, 0));
+    app.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![message(5)],
+        Source::Capture,
+        0,
+    ));
     let cli_lock = file::lock(&lib).unwrap();
     let mut cli_view = cli_lock.load().unwrap();
-    cli_view.add(Entry::new(vec![message(6)], Source::Capture, 0));
+    cli_view.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![message(6)],
+        Source::Capture,
+        0,
+    ));
     let before = std::fs::read(&lib).unwrap();
     let started = std::time::Instant::now();
     app.save_file();
@@ -174,11 +194,21 @@ fn a_library_made_unreadable_under_the_running_app_is_left_alone() {
     let lib = dir.join("library.sxvl");
     let app = LibraryStore::default();
     app.open_file(lib.clone());
-    app.add(Entry::new(vec![message(30)], Source::Capture, 0));
+    app.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![message(30)],
+        Source::Capture,
+        0,
+    ));
     app.save_file();
     let newer = b"SXVL\x63\x00 a library from the future".to_vec();
     std::fs::write(&lib, &newer).unwrap();
-    app.add(Entry::new(vec![message(31)], Source::Capture, 0));
+    app.add(Entry::new(
+        sysex_vault::devices::registry(),
+        vec![message(31)],
+        Source::Capture,
+        0,
+    ));
     for _ in 0..3 {
         app.save_file();
     }

@@ -15,6 +15,7 @@ fn starts_headless_with_the_dummy_backend_and_exits_on_request() {
     let lib_path = dir.join("library.sxvl");
     let mut lib = Library::default();
     lib.add(Entry::new(
+        sysex_vault::devices::registry(),
         vec![vec![0xF0, 0x43, 0x10, 0xF7]],
         Source::Capture,
         0,

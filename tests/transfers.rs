@@ -31,7 +31,12 @@ fn chunks_and_parts_of_entries_through_jack() {
     let lib_path = dir.join("lib.sxvl");
     file::save(
         &lib_path,
-        &library_of(vec![Entry::new(three.clone(), Source::Capture, 0)]),
+        &library_of(vec![Entry::new(
+            sysex_vault::devices::registry(),
+            three.clone(),
+            Source::Capture,
+            0,
+        )]),
     )
     .unwrap();
     let lib = lib_path.to_str().unwrap();

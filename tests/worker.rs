@@ -79,6 +79,7 @@ fn part_of_an_entry_becomes_a_job_of_just_those_messages() {
     let mut rig = Rig::start();
     let msgs: Vec<Vec<u8>> = (0..5u8).map(|i| vec![0xF0, 0x7D, i, 0xF7]).collect();
     let id = rig.store.add(sysex_vault::library::Entry::new(
+        sysex_vault::devices::registry(),
         msgs.clone(),
         sysex_vault::library::Source::Capture,
         0,
@@ -236,6 +237,7 @@ fn conversations_get_dumps_wait_for_acknowledges_and_verify() {
 
     // Wait for acknowledges (the MS2000's definition: 23 = data load completed).
     let id = rig.store.add(sysex_vault::library::Entry::new(
+        sysex_vault::devices::registry(),
         vec![
             fixture::ms2000_program("BASS"),
             fixture::ms2000_program("LEAD"),

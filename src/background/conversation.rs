@@ -212,7 +212,12 @@ fn talk(
                 );
                 match transfer::request_and_capture(&mut link, &bytes, rules, |_, _| {}) {
                     Ok(messages) => {
-                        let e = Entry::new(messages, Source::Capture, now_ms());
+                        let e = Entry::new(
+                            crate::devices::registry(),
+                            messages,
+                            Source::Capture,
+                            now_ms(),
+                        );
                         let name = e.name.clone();
                         store.add(e);
                         let eta = transfer::eta(started, i + 1, list.len())

@@ -17,7 +17,10 @@ pub(super) fn split(path: &Path, entry: usize, per_message: bool) -> Result<Outp
             .cloned()
             .ok_or_else(|| input("no entry".into()))?;
         if per_message {
-            let n = lib.apply(Edit::Split(ids[0])).len().saturating_sub(1);
+            let n = lib
+                .apply(crate::devices::registry(), Edit::Split(ids[0]))
+                .len()
+                .saturating_sub(1);
             return Ok(if n == 0 {
                 format!("entry {entry} holds one message: nothing to split")
             } else {
@@ -28,14 +31,17 @@ pub(super) fn split(path: &Path, entry: usize, per_message: bool) -> Result<Outp
             Ok(parts) => {
                 let n = parts.len();
                 let first = parts[0].name.clone();
-                lib.apply(Edit::Replace(ids[0], parts));
+                lib.apply(crate::devices::registry(), Edit::Replace(ids[0], parts));
                 Ok(format!(
                     "split entry {entry} \"{}\" into {n} patches (\"{first}\" …)",
                     e.name
                 ))
             }
             Err(_) if e.messages.len() > 1 => {
-                let n = lib.apply(Edit::Split(ids[0])).len().saturating_sub(1);
+                let n = lib
+                    .apply(crate::devices::registry(), Edit::Split(ids[0]))
+                    .len()
+                    .saturating_sub(1);
                 Ok(format!(
                     "split entry {entry} into {n} entries, one per message"
                 ))
@@ -71,7 +77,7 @@ pub(super) fn build_bank(
             .copied()
             .max_by_key(|id| lib.position(*id))
             .unwrap_or(ids[0]);
-        lib.apply(Edit::InsertAfter(last, bank));
+        lib.apply(crate::devices::registry(), Edit::InsertAfter(last, bank));
         Ok(text)
     })
     .map(ok)
@@ -86,7 +92,7 @@ pub(super) fn fix_checksum(path: &Path, entries: &[usize]) -> Result<Output, Fai
             match library::patches::fix_checksums(devices::registry(), e) {
                 Some((messages, fixed)) => {
                     let name = e.name.clone();
-                    lib.apply(Edit::SetMessages(*id, messages));
+                    lib.apply(crate::devices::registry(), Edit::SetMessages(*id, messages));
                     let _ = writeln!(out, "entry {n} \"{name}\": corrected {fixed} checksum(s)");
                 }
                 None => {

@@ -35,7 +35,11 @@ fn diff_side(spec: &str) -> Result<DiffSide, Failure> {
         None if file::is_library_path(Path::new(spec)) => load(Path::new(spec))?.entries,
         None => {
             let (name, bytes) = read_file(Path::new(spec))?;
-            vec![files::import(&name, &bytes, 0).map_err(input)?.entry]
+            vec![
+                files::import(crate::devices::registry(), &name, &bytes, 0)
+                    .map_err(input)?
+                    .entry,
+            ]
         }
     };
     let mut messages = Vec::new();

@@ -82,7 +82,10 @@ pub(super) fn list(path: &Path, json: bool) -> Result<Output, Failure> {
 pub(super) fn rename(path: &Path, entry: usize, name: String) -> Result<Output, Failure> {
     edit(path, &[entry], |lib, ids| {
         let old = lib.get(ids[0]).map(|e| e.name.clone()).unwrap_or_default();
-        lib.apply(Edit::Rename(ids[0], name.clone()));
+        lib.apply(
+            crate::devices::registry(),
+            Edit::Rename(ids[0], name.clone()),
+        );
         format!("renamed entry {entry} \"{old}\" to \"{name}\"")
     })
     .map(ok)
@@ -93,7 +96,10 @@ pub(super) fn delete(path: &Path, entries: &[usize]) -> Result<Output, Failure> 
     edit(path, entries, |lib, ids| {
         let mut out = String::new();
         for (n, id) in entries.iter().zip(ids) {
-            if let Some(Edit::Restore(_, e)) = lib.apply(Edit::Remove(*id)).first() {
+            if let Some(Edit::Restore(_, e)) = lib
+                .apply(crate::devices::registry(), Edit::Remove(*id))
+                .first()
+            {
                 let _ = writeln!(out, "deleted entry {n} \"{}\"", e.name);
             }
         }
@@ -107,7 +113,7 @@ pub(super) fn move_to(path: &Path, entry: usize, position: usize) -> Result<Outp
     edit(path, &[entry], |lib, ids| {
         let to = position.clamp(1, lib.entries.len());
         let delta = to as isize - entry as isize;
-        lib.apply(Edit::Move(ids[0], delta));
+        lib.apply(crate::devices::registry(), Edit::Move(ids[0], delta));
         format!("moved entry {entry} to position {to}")
     })
     .map(ok)
@@ -124,7 +130,10 @@ pub(super) fn group(
             .clone()
             .unwrap_or_else(|| format!("Bank of {} entries", ids.len()));
         if lib
-            .apply(Edit::Group(ids.to_vec(), name.clone()))
+            .apply(
+                crate::devices::registry(),
+                Edit::Group(ids.to_vec(), name.clone()),
+            )
             .is_empty()
         {
             return "nothing grouped: name two or more different entries".to_owned();
@@ -138,7 +147,10 @@ pub(super) fn group(
 pub(super) fn set_recall(path: &Path, entry: Option<usize>) -> Result<Output, Failure> {
     let picks: Vec<usize> = entry.into_iter().collect();
     edit(path, &picks, |lib, ids| {
-        lib.apply(Edit::SetRecall(ids.first().copied()));
+        lib.apply(
+            crate::devices::registry(),
+            Edit::SetRecall(ids.first().copied()),
+        );
         match entry {
             Some(n) => format!("entry {n} is sent when the project loads"),
             None => "nothing is sent when the project loads".to_owned(),
@@ -165,7 +177,10 @@ pub(super) fn tag(
                 }
             }
         }
-        lib.apply(Edit::SetTags(ids[0], now.clone()));
+        lib.apply(
+            crate::devices::registry(),
+            Edit::SetTags(ids[0], now.clone()),
+        );
         format!("entry {entry} tags: {}", now.join(", "))
     })
     .map(ok)
@@ -174,7 +189,7 @@ pub(super) fn tag(
 /// `favourite`: marks an entry as a favourite, or (`off`) not.
 pub(super) fn favourite(path: &Path, entry: usize, off: bool) -> Result<Output, Failure> {
     edit(path, &[entry], |lib, ids| {
-        lib.apply(Edit::SetFavourite(ids[0], !off));
+        lib.apply(crate::devices::registry(), Edit::SetFavourite(ids[0], !off));
         format!(
             "entry {entry} {}",
             if off {
@@ -196,7 +211,7 @@ pub(super) fn note(path: &Path, entry: usize, text: &str) -> Result<Output, Fail
         } else {
             format!("entry {entry} note: {text}")
         };
-        lib.apply(Edit::SetNote(ids[0], text));
+        lib.apply(crate::devices::registry(), Edit::SetNote(ids[0], text));
         said
     })
     .map(ok)
@@ -255,7 +270,7 @@ fn set_program(
         let pc = pc
             .zip(map)
             .map(|(program, map)| ProgramMap { program, ..map });
-        lib.apply(Edit::SetProgram(ids[0], pc));
+        lib.apply(crate::devices::registry(), Edit::SetProgram(ids[0], pc));
         Ok(match pc {
             Some(m) => format!("{} sends entry {entry}", m.describe()),
             None => format!("entry {entry} has no program change"),
@@ -284,7 +299,7 @@ pub(super) fn recall_by_pc(args: RecallByPcArgs) -> Result<Output, Failure> {
                 program,
             })
         };
-        lib.apply(Edit::SetStoredAt(ids[0], at));
+        lib.apply(crate::devices::registry(), Edit::SetStoredAt(ids[0], at));
         Ok(match at {
             Some(at) => format!("entry {entry} is recalled by {}", at.describe()),
             None => format!("entry {entry} is recalled by sending its dump"),

@@ -61,8 +61,13 @@ pub(super) fn import_within(
         }
         // Read one file at a time: memory follows the library, not the argument count.
         let (name, bytes) = read_file(p)?;
-        let imported =
-            files::import_any(&name, &bytes, crate::store::now_unix_ms()).map_err(input)?;
+        let imported = files::import_any(
+            crate::devices::registry(),
+            &name,
+            &bytes,
+            crate::store::now_unix_ms(),
+        )
+        .map_err(input)?;
         drop(bytes);
         let from_library = file::is_library_path(p);
         for mut imp in imported {
@@ -221,8 +226,13 @@ pub(super) fn export(
         return Err(input(format!("{}: nothing to export", lib_path.display())));
     }
     // A library file keeps entries as entries: names, tags, recall and program changes.
-    let bytes = files::export_entries(entries.iter().copied(), format, &Pacing::DIN)
-        .map_err(|e| output(format!("{}: {e}", out_path.display())))?;
+    let bytes = files::export_entries(
+        crate::devices::registry(),
+        entries.iter().copied(),
+        format,
+        &Pacing::DIN,
+    )
+    .map_err(|e| output(format!("{}: {e}", out_path.display())))?;
     file::write_file(out_path, &bytes).map_err(output)?;
     Ok(ok(if format == Format::Library {
         format!("wrote {} entries to {}", entries.len(), out_path.display())
@@ -267,7 +277,15 @@ fn plan_library(
                 safe(&e.name),
                 format.extension()
             ));
-            (path, files::export(&e.messages, format, &Pacing::DIN))
+            (
+                path,
+                files::export(
+                    crate::devices::registry(),
+                    &e.messages,
+                    format,
+                    &Pacing::DIN,
+                ),
+            )
         })
         .collect();
     let blob =

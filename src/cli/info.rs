@@ -71,7 +71,8 @@ fn info_sources(
             }
         } else {
             let (name, bytes) = read_file(p)?;
-            let imported = files::import(&name, &bytes, 0).map_err(input)?;
+            let imported =
+                files::import(crate::devices::registry(), &name, &bytes, 0).map_err(input)?;
             out.push((p.display().to_string(), imported.entry, imported.warnings));
         }
     }

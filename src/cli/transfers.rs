@@ -149,7 +149,12 @@ pub fn get(g: Get<'_>) -> Result<String, Failure> {
             eprintln!("{label}receiving: {m} message(s), {b} bytes");
         }) {
             Ok(messages) => {
-                let e = Entry::new(messages, Source::Capture, now_ms());
+                let e = Entry::new(
+                    crate::devices::registry(),
+                    messages,
+                    Source::Capture,
+                    now_ms(),
+                );
                 let eta = transfer::eta(started, i + 1, programs.len())
                     .map_or(String::new(), |d| format!(", ETA {:.1} s", d.as_secs_f64()));
                 eprintln!(

@@ -385,7 +385,8 @@ fn read_side(path: &std::path::Path) -> Result<Side, String> {
 
 /// A file's messages as a comparison side (every entry of a library file, in order).
 pub fn side_from_file(name: &str, bytes: &[u8]) -> Result<Side, String> {
-    let imported = crate::files::import_any(name, bytes, now_unix_ms())?;
+    let imported =
+        crate::files::import_any(crate::devices::registry(), name, bytes, now_unix_ms())?;
     let messages: Vec<Vec<u8>> = imported
         .into_iter()
         .flat_map(|i| i.entry.messages)

@@ -282,6 +282,7 @@ impl DetailPanel {
                     l.get(id).and_then(|en| {
                         let m = en.messages.get(i)?.clone();
                         let mut one = Entry::new(
+                            crate::devices::registry(),
                             vec![m],
                             Source::Import(en.name.clone()),
                             en.created_unix_ms,

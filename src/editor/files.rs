@@ -92,7 +92,9 @@ fn read_paths(paths: Vec<std::path::PathBuf>) -> Vec<Result<Vec<Imported>, Strin
             );
             std::fs::read(&p)
                 .map_err(|e| format!("{name}: {e}"))
-                .and_then(|bytes| files::import_any(&name, &bytes, now_unix_ms()))
+                .and_then(|bytes| {
+                    files::import_any(crate::devices::registry(), &name, &bytes, now_unix_ms())
+                })
         })
         .collect()
 }
@@ -130,9 +132,9 @@ impl FilesPanel {
                     || f.path().display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
                 );
-                f.bytes()
-                    .map_err(|e| format!("{name}: {e}"))
-                    .and_then(|b| files::import_any(&name, &b, now_unix_ms()))
+                f.bytes().map_err(|e| format!("{name}: {e}")).and_then(|b| {
+                    files::import_any(crate::devices::registry(), &name, &b, now_unix_ms())
+                })
             })
             .collect();
         import_into(s, results);
@@ -234,7 +236,12 @@ impl FilesPanel {
 
     /// Exports entries in the chosen format through a save dialog (on its own thread).
     pub fn export(&mut self, entries: Vec<Entry>, stem: &str) {
-        match files::export_entries(&entries, self.format, &Pacing::DIN) {
+        match files::export_entries(
+            crate::devices::registry(),
+            &entries,
+            self.format,
+            &Pacing::DIN,
+        ) {
             Ok(bytes) => self.save_bytes(bytes, &format!("{stem}.{}", self.format.extension())),
             Err(e) => {
                 let _ = self.tx.send(Done::Exported(Err(e)));

@@ -820,7 +820,12 @@ mod tests {
             (vec![0xF0, 0x7D, 0x01, 0xF7], 4),
             (vec![0xF0, 0x7D, 0x02, 0xF7], 5),
         ] {
-            lib.add(Entry::new(vec![bytes], Source::Capture, at));
+            lib.add(Entry::new(
+                crate::devices::registry(),
+                vec![bytes],
+                Source::Capture,
+                at,
+            ));
         }
         assert_eq!(
             changed_since(&lib),

@@ -33,7 +33,12 @@ pub struct SendPanel {
 /// Reads the scratchpad: hex bytes forming whole SysEx messages. Anything else (a stray byte,
 /// a message without F7, a character that is not hex) is refused with the reason.
 pub fn read_scratch(text: &str) -> Result<Vec<Vec<u8>>, String> {
-    let imported = crate::files::import("scratchpad.txt", text.as_bytes(), 0)?;
+    let imported = crate::files::import(
+        crate::devices::registry(),
+        "scratchpad.txt",
+        text.as_bytes(),
+        0,
+    )?;
     if let Some(w) = imported.warnings.first() {
         return Err(w.clone());
     }
@@ -347,6 +352,7 @@ impl SendPanel {
             {
                 if let Some(m) = ok {
                     let mut e = crate::library::Entry::new(
+                        crate::devices::registry(),
                         m.clone(),
                         crate::library::Source::Import("scratchpad".into()),
                         crate::store::now_unix_ms(),

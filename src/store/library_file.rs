@@ -353,14 +353,24 @@ mod tests {
         store.open_file(path.clone());
         store.save_file();
         assert!(!path.exists(), "nothing changed, nothing written");
-        store.add(Entry::new(vec![vec![0xF0, 0x01, 0xF7]], Source::Capture, 0));
+        store.add(Entry::new(
+            crate::devices::registry(),
+            vec![vec![0xF0, 0x01, 0xF7]],
+            Source::Capture,
+            0,
+        ));
         store.save_file();
         assert_eq!(crate::library::file::load(&path).unwrap().entries.len(), 1);
         // A damaged file is never overwritten.
         std::fs::write(&path, b"damaged").unwrap();
         let other = LibraryStore::default();
         other.open_file(path.clone());
-        other.add(Entry::new(vec![vec![0xF0, 0x02, 0xF7]], Source::Capture, 0));
+        other.add(Entry::new(
+            crate::devices::registry(),
+            vec![vec![0xF0, 0x02, 0xF7]],
+            Source::Capture,
+            0,
+        ));
         other.save_file();
         assert_eq!(std::fs::read(&path).unwrap(), b"damaged");
         assert!(other
@@ -379,7 +389,14 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("library.sxvl");
         std::fs::write(&path, b"SXVL\x09\x00 written by a newer version").unwrap();
-        let capture = |b: u8| Entry::new(vec![vec![0xF0, 0x7D, b, 0xF7]], Source::Capture, 0);
+        let capture = |b: u8| {
+            Entry::new(
+                crate::devices::registry(),
+                vec![vec![0xF0, 0x7D, b, 0xF7]],
+                Source::Capture,
+                0,
+            )
+        };
         {
             let app = LibraryStore::default();
             app.open_file(path.clone());
@@ -480,7 +497,14 @@ mod tests {
                 std::thread::spawn(move || {
                     for i in 0..300u32 {
                         let m = vec![0xF0, w, (i % 128) as u8, (i / 128) as u8, 0xF7];
-                        store.write(|l| l.add(Entry::new(vec![m], Source::Capture, 0)));
+                        store.write(|l| {
+                            l.add(Entry::new(
+                                crate::devices::registry(),
+                                vec![m],
+                                Source::Capture,
+                                0,
+                            ))
+                        });
                     }
                 })
             })

@@ -77,7 +77,12 @@ impl Library {
 
     /// Groups entries (in library order) into one new entry placed where the first one was; the
     /// originals are removed. Returns the new id and the removed entries with their positions.
-    pub fn group(&mut self, ids: &[EntryId], name: &str) -> Option<(EntryId, Vec<(usize, Entry)>)> {
+    pub fn group(
+        &mut self,
+        registry: &crate::devices::Registry,
+        ids: &[EntryId],
+        name: &str,
+    ) -> Option<(EntryId, Vec<(usize, Entry)>)> {
         let mut picked: Vec<(usize, Entry)> = Vec::new();
         for (pos, e) in self.entries.iter().enumerate() {
             if ids.contains(&e.id) {
@@ -92,7 +97,12 @@ impl Library {
             .flat_map(|(_, e)| e.messages.clone())
             .collect();
         let first = &picked[0].1;
-        let mut grouped = Entry::new(messages, first.source.clone(), first.created_unix_ms);
+        let mut grouped = Entry::new(
+            registry,
+            messages,
+            first.source.clone(),
+            first.created_unix_ms,
+        );
         grouped.name = name.to_owned();
         grouped.unterminated = picked
             .iter()
@@ -109,7 +119,11 @@ impl Library {
 
     /// Splits an entry with several messages into one entry per message, in its place. Returns
     /// the new ids and the original entry with its position.
-    pub fn split(&mut self, id: EntryId) -> Option<(Vec<EntryId>, (usize, Entry))> {
+    pub fn split(
+        &mut self,
+        registry: &crate::devices::Registry,
+        id: EntryId,
+    ) -> Option<(Vec<EntryId>, (usize, Entry))> {
         let pos = self.entries.iter().position(|e| e.id == id)?;
         if self.entries[pos].messages.len() < 2 {
             return None;
@@ -118,6 +132,7 @@ impl Library {
         let mut ids = Vec::new();
         for (i, m) in original.messages.iter().enumerate() {
             let mut e = Entry::new(
+                registry,
                 vec![m.clone()],
                 original.source.clone(),
                 original.created_unix_ms,
@@ -150,7 +165,12 @@ mod tests {
     use crate::library::entry::Source;
 
     fn entry(bytes: &[u8]) -> Entry {
-        Entry::new(vec![bytes.to_vec()], Source::Capture, 0)
+        Entry::new(
+            crate::devices::test_registry(),
+            vec![bytes.to_vec()],
+            Source::Capture,
+            0,
+        )
     }
 
     #[test]
@@ -173,7 +193,13 @@ mod tests {
             .collect();
         assert!(lib.move_by(ids[2], -5));
         assert_eq!(lib.entries[0].id, ids[2]);
-        let (bank, removed) = lib.group(&[ids[0], ids[1]], "My bank").unwrap();
+        let (bank, removed) = lib
+            .group(
+                crate::devices::test_registry(),
+                &[ids[0], ids[1]],
+                "My bank",
+            )
+            .unwrap();
         assert_eq!(removed.len(), 2);
         assert_eq!(lib.entries.len(), 2);
         assert_eq!(lib.entries[1].id, bank);
@@ -181,11 +207,12 @@ mod tests {
             lib.entries[1].messages,
             vec![vec![0xF0, 1, 0xF7], vec![0xF0, 2, 0xF7]]
         );
-        let (parts, (pos, original)) = lib.split(bank).unwrap();
+        let (parts, (pos, original)) = lib.split(crate::devices::test_registry(), bank).unwrap();
         assert_eq!((parts.len(), pos, original.id), (2, 1, bank));
         assert_eq!(lib.entries[2].messages, vec![vec![0xF0, 2, 0xF7]]);
         assert!(
-            lib.split(parts[0]).is_none(),
+            lib.split(crate::devices::test_registry(), parts[0])
+                .is_none(),
             "a single message cannot be split"
         );
     }

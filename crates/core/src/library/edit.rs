@@ -44,7 +44,7 @@ pub enum Edit {
 
 impl Library {
     /// Applies an edit; returns the edits that undo it (empty when nothing changed).
-    pub fn apply(&mut self, edit: Edit) -> Vec<Edit> {
+    pub fn apply(&mut self, registry: &crate::devices::Registry, edit: Edit) -> Vec<Edit> {
         match edit {
             Edit::Rename(id, name) => match self.get(id).map(|e| e.name.clone()) {
                 Some(old) if self.rename(id, &name) => vec![Edit::Rename(id, old)],
@@ -70,13 +70,13 @@ impl Library {
                     _ => vec![],
                 }
             }
-            Edit::Group(ids, name) => match self.group(&ids, &name) {
+            Edit::Group(ids, name) => match self.group(registry, &ids, &name) {
                 Some((new, removed)) => std::iter::once(Edit::Remove(new))
                     .chain(removed.into_iter().map(|(pos, e)| Edit::Restore(pos, e)))
                     .collect(),
                 None => vec![],
             },
-            Edit::Split(id) => match self.split(id) {
+            Edit::Split(id) => match self.split(registry, id) {
                 Some((parts, (pos, original))) => parts
                     .into_iter()
                     .rev()
@@ -180,7 +180,7 @@ impl Library {
                     return vec![];
                 }
                 let old = e.messages.clone();
-                e.set_messages(messages);
+                e.set_messages(registry, messages);
                 vec![Edit::SetMessages(id, old)]
             }
         }
@@ -202,18 +202,22 @@ mod tests {
         let mut lib = Library::default();
         let e = |b: u8| {
             Entry::new(
+                crate::devices::test_registry(),
                 vec![vec![0xF0, b, 0xF7], vec![0xF0, b, b, 0xF7]],
                 Source::Capture,
                 0,
             )
         };
-        lib.apply(Edit::Add(vec![e(1), e(2), e(3)]));
+        lib.apply(
+            crate::devices::test_registry(),
+            Edit::Add(vec![e(1), e(2), e(3)]),
+        );
         let ids: Vec<u64> = lib.entries.iter().map(|e| e.id).collect();
         // Program 7 is taken: mapping it elsewhere takes it from this entry, and undo gives it back.
-        lib.apply(Edit::SetProgram(
-            ids[2],
-            Some(crate::library::ProgramMap::any(7)),
-        ));
+        lib.apply(
+            crate::devices::test_registry(),
+            Edit::SetProgram(ids[2], Some(crate::library::ProgramMap::any(7))),
+        );
         let before = lib.clone();
         for edit in [
             Edit::Rename(ids[0], "Pad".into()),
@@ -239,11 +243,11 @@ mod tests {
                 }),
             ),
         ] {
-            let undo = lib.apply(edit.clone());
+            let undo = lib.apply(crate::devices::test_registry(), edit.clone());
             assert!(!undo.is_empty(), "{edit:?} changed nothing");
             assert_ne!(lib.entries, before.entries, "{edit:?}");
             for u in undo {
-                lib.apply(u);
+                lib.apply(crate::devices::test_registry(), u);
             }
             assert_eq!(lib.entries, before.entries, "undo of {edit:?}");
         }

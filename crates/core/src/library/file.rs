@@ -245,7 +245,12 @@ mod tests {
         let path = dir.join("lib.sxvl");
         assert_eq!(load(&path).unwrap(), Library::default());
         let mut lib = Library::default();
-        lib.add(Entry::new(vec![vec![0xF0, 0x01, 0xF7]], Source::Capture, 0));
+        lib.add(Entry::new(
+            crate::devices::test_registry(),
+            vec![vec![0xF0, 0x01, 0xF7]],
+            Source::Capture,
+            0,
+        ));
         save(&path, &lib).unwrap();
         assert_eq!(load(&path).unwrap(), lib);
         fs::write(&path, b"garbage").unwrap();
@@ -265,7 +270,12 @@ mod tests {
         let path = dir.join("lib.sxvl");
         let version = |n: u8| {
             let mut lib = Library::default();
-            lib.add(Entry::new(vec![vec![0xF0, n, 0xF7]], Source::Capture, 0));
+            lib.add(Entry::new(
+                crate::devices::test_registry(),
+                vec![vec![0xF0, n, 0xF7]],
+                Source::Capture,
+                0,
+            ));
             lib
         };
         save(&path, &version(1)).unwrap();

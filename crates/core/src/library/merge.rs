@@ -129,7 +129,12 @@ mod tests {
     use crate::library::Source;
 
     fn entry(b: u8) -> Entry {
-        Entry::new(vec![vec![0xF0, 0x7D, b, 0xF7]], Source::Capture, 0)
+        Entry::new(
+            crate::devices::test_registry(),
+            vec![vec![0xF0, 0x7D, b, 0xF7]],
+            Source::Capture,
+            0,
+        )
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub fn split_into_patches(registry: &Registry, e: &Entry) -> Result<Vec<Entry>, 
     Ok(groups
         .into_iter()
         .map(|g| {
-            let mut p = Entry::new(g, e.source.clone(), e.created_unix_ms);
+            let mut p = Entry::new(registry, g, e.source.clone(), e.created_unix_ms);
             // What the user said about the bank holds for its patches.
             p.tags = e.tags.clone();
             p.favourite = e.favourite;
@@ -82,7 +82,12 @@ pub fn build_bank(registry: &Registry, entries: &[&Entry]) -> Result<Entry, Stri
         })?;
     let bytes = def.build_bank(&bank.id, &messages)?;
     let source = entries[0].source.clone();
-    Ok(Entry::new(vec![bytes], source, entries[0].created_unix_ms))
+    Ok(Entry::new(
+        registry,
+        vec![bytes],
+        source,
+        entries[0].created_unix_ms,
+    ))
 }
 
 /// The messages of `e` with every checksum a definition knows corrected, and how many changed;

@@ -59,7 +59,12 @@ pub struct Imported {
 
 /// Reads a `.syx`, `.mid` or hex text file into one entry. The error names the file, the offset
 /// and the cause.
-pub fn import(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Imported, String> {
+pub fn import(
+    registry: &crate::devices::Registry,
+    name: &str,
+    bytes: &[u8],
+    created_unix_ms: u64,
+) -> Result<Imported, String> {
     let fail = |e: &dyn std::fmt::Display| format!("{name}: {e}");
     let (messages, unterminated, warnings) = match Format::from_name(name) {
         Format::Library => {
@@ -92,7 +97,12 @@ pub fn import(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Imported
             (read.messages, read.unterminated, warnings)
         }
     };
-    let mut entry = Entry::new(messages, Source::Import(name.to_owned()), created_unix_ms);
+    let mut entry = Entry::new(
+        registry,
+        messages,
+        Source::Import(name.to_owned()),
+        created_unix_ms,
+    );
     entry.unterminated = unterminated;
     if !entry.kind.is_patch() && entry.kind != crate::devices::MessageKind::Bank {
         let stem = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -104,7 +114,12 @@ pub fn import(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Imported
 /// Reads any importable file: a SysEx Vault library file (`.sxvl`, written by the standalone
 /// app, the command line or `extract`) gives all its entries; anything else goes through
 /// [`import`]. This is how a library moves between the app and a DAW project.
-pub fn import_any(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Vec<Imported>, String> {
+pub fn import_any(
+    registry: &crate::devices::Registry,
+    name: &str,
+    bytes: &[u8],
+    created_unix_ms: u64,
+) -> Result<Vec<Imported>, String> {
     if name.to_ascii_lowercase().ends_with(".sxvl") {
         let lib = crate::state::decode(bytes).map_err(|e| format!("{name}: {e}"))?;
         return Ok(lib
@@ -119,13 +134,14 @@ pub fn import_any(name: &str, bytes: &[u8], created_unix_ms: u64) -> Result<Vec<
             })
             .collect());
     }
-    import(name, bytes, created_unix_ms).map(|i| vec![i])
+    import(registry, name, bytes, created_unix_ms).map(|i| vec![i])
 }
 
 /// Writes entries in a format: a library file (`.sxvl`) keeps them as entries (names, tags,
 /// recall and program-change settings), refusing one too large to read back; the other formats
 /// hold their messages in order ([`export`]).
 pub fn export_entries<'a>(
+    registry: &crate::devices::Registry,
     entries: impl IntoIterator<Item = &'a Entry>,
     format: Format,
     pacing: &Pacing,
@@ -138,17 +154,22 @@ pub fn export_entries<'a>(
         return crate::state::try_encode(&lib).map_err(|e| e.to_string());
     }
     let messages: Vec<&Vec<u8>> = entries.into_iter().flat_map(|e| &e.messages).collect();
-    Ok(export(&messages, format, pacing))
+    Ok(export(registry, &messages, format, pacing))
 }
 
 /// Writes messages in a format (`.mid` spaced by `pacing`; a library file holds them as one
 /// entry: use [`export_entries`] to keep entries apart).
-pub fn export<T: AsRef<[u8]>>(messages: &[T], format: Format, pacing: &Pacing) -> Vec<u8> {
+pub fn export<T: AsRef<[u8]>>(
+    registry: &crate::devices::Registry,
+    messages: &[T],
+    format: Format,
+    pacing: &Pacing,
+) -> Vec<u8> {
     match format {
         Format::Library => {
             let mut lib = crate::library::Library::default();
             let msgs = messages.iter().map(|m| m.as_ref().to_vec()).collect();
-            lib.add(Entry::new(msgs, Source::Capture, 0));
+            lib.add(Entry::new(registry, msgs, Source::Capture, 0));
             crate::state::encode(&lib)
         }
         Format::Syx => syx::write(messages),
@@ -279,21 +300,26 @@ mod import_tests {
         let msgs = vec![vec![0xF0, 0x41, 0x10, 0xF7], vec![0xF0, 0x41, 0x11, 0xF7]];
         for format in [Format::Syx, Format::Mid, Format::Hex] {
             let name = format!("bank.{}", format.extension());
-            let bytes = export(&msgs, format, &Pacing::DIN);
-            let imported = import(&name, &bytes, 0).unwrap();
+            let bytes = export(crate::devices::test_registry(), &msgs, format, &Pacing::DIN);
+            let imported = import(crate::devices::test_registry(), &name, &bytes, 0).unwrap();
             assert_eq!(imported.entry.messages, msgs, "{name}");
             assert_eq!(imported.entry.name, "bank");
         }
-        let err = import("junk.syx", b"not sysex", 0).unwrap_err();
+        let err = import(crate::devices::test_registry(), "junk.syx", b"not sysex", 0).unwrap_err();
         assert!(
             err.starts_with("junk.syx: no complete SysEx message in 9 bytes"),
             "{err}"
         );
-        let err = import("paste.txt", b"F0 4G", 0).unwrap_err();
+        let err = import(crate::devices::test_registry(), "paste.txt", b"F0 4G", 0).unwrap_err();
         assert_eq!(err, "paste.txt: line 1, column 5: 'G' is not a hex digit");
-        let w = import("x.syx", &[0x00, 0xF0, 0x43, 0xF7], 0)
-            .unwrap()
-            .warnings;
+        let w = import(
+            crate::devices::test_registry(),
+            "x.syx",
+            &[0x00, 0xF0, 0x43, 0xF7],
+            0,
+        )
+        .unwrap()
+        .warnings;
         assert_eq!(
             w,
             vec!["x.syx: skipped 1 byte(s) outside any SysEx at offset 0"]

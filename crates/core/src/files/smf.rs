@@ -274,7 +274,7 @@ mod fixture_tests {
     /// writer): format 1, a tempo track, a track with notes and two SysEx, and a third track.
     #[test]
     fn reads_a_file_written_by_another_tool() {
-        let bytes = include_bytes!("../../tests/fixtures/mido_format1.mid");
+        let bytes = include_bytes!("../../../../tests/fixtures/mido_format1.mid");
         let found = read(bytes).unwrap();
         assert_eq!(found.len(), 3);
         assert_eq!(

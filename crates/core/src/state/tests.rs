@@ -7,11 +7,13 @@ use proptest::prelude::*;
 fn library() -> Library {
     let mut lib = Library::default();
     lib.add(Entry::new(
+        crate::devices::test_registry(),
         vec![vec![0xF0, 0x43, 0x00, 0xF7]],
         Source::Capture,
         1,
     ));
     let mut e = Entry::new(
+        crate::devices::test_registry(),
         vec![vec![0xF0, 0x04, 0x01, 0xF7]; 3],
         Source::Import("a.syx".into()),
         2,
@@ -268,7 +270,12 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
                 .into_iter()
                 .map(|b| [vec![0xF0], b, vec![0xF7]].concat())
                 .collect();
-            let mut e = Entry::new(msgs, Source::Import(name.clone()), lost);
+            let mut e = Entry::new(
+                crate::devices::test_registry(),
+                msgs,
+                Source::Import(name.clone()),
+                lost,
+            );
             e.name = name;
             e.unterminated = unterminated;
             e.lost_messages = lost;

@@ -206,13 +206,19 @@ impl StoredAt {
 }
 
 impl Entry {
-    /// Builds an entry from messages, recognising them and naming it from its definition.
-    pub fn new(messages: Vec<Vec<u8>>, source: Source, created_unix_ms: u64) -> Entry {
+    /// Builds an entry from messages, recognising them with `registry` and naming it from its
+    /// definition.
+    pub fn new(
+        registry: &devices::Registry,
+        messages: Vec<Vec<u8>>,
+        source: Source,
+        created_unix_ms: u64,
+    ) -> Entry {
         let mut invalid_checksums = 0;
         let mut recognised = Vec::new();
         for m in &messages {
             if let Ok(msg) = SysEx::new(m) {
-                let r = devices::recognise(&msg);
+                let r = registry.recognise(&msg);
                 if matches!(r.checksum, ChecksumStatus::Invalid { .. }) {
                     invalid_checksums += 1;
                 }
@@ -266,8 +272,13 @@ impl Entry {
 
     /// Replaces the messages and works out again what is known about them (device, kind,
     /// checksums, hash); the name, tags and mappings stay.
-    pub fn set_messages(&mut self, messages: Vec<Vec<u8>>) {
-        let fresh = Entry::new(messages, self.source.clone(), self.created_unix_ms);
+    pub fn set_messages(&mut self, registry: &devices::Registry, messages: Vec<Vec<u8>>) {
+        let fresh = Entry::new(
+            registry,
+            messages,
+            self.source.clone(),
+            self.created_unix_ms,
+        );
         self.messages = fresh.messages;
         self.device = fresh.device;
         self.profile = fresh.profile;
@@ -323,7 +334,12 @@ mod tests {
 
     #[test]
     fn dx7_voice_is_named_after_its_patch() {
-        let e = Entry::new(vec![dx7_voice(b"BRASS   1 ")], Source::Capture, 0);
+        let e = Entry::new(
+            crate::devices::test_registry(),
+            vec![dx7_voice(b"BRASS   1 ")],
+            Source::Capture,
+            0,
+        );
         assert_eq!(e.name, "Yamaha DX7: BRASS   1");
         assert_eq!(e.kind, MessageKind::EditBuffer);
         assert_eq!(e.profile, "yamaha-dx7");
@@ -333,7 +349,7 @@ mod tests {
     #[test]
     fn opaque_dump_is_named_by_maker_and_count() {
         let msgs = vec![vec![0xF0, 0x04, 0x01, 0xF7]; 100];
-        let e = Entry::new(msgs, Source::Capture, 0);
+        let e = Entry::new(crate::devices::test_registry(), msgs, Source::Capture, 0);
         assert_eq!(e.name, "Moog (model unknown) other, 100 messages");
         assert_eq!(e.byte_len(), 400);
     }
@@ -341,6 +357,7 @@ mod tests {
     #[test]
     fn voices_in_a_row_make_a_bank() {
         let e = Entry::new(
+            crate::devices::test_registry(),
             vec![dx7_voice(b"ONE       "), dx7_voice(b"TWO       ")],
             Source::Capture,
             0,
