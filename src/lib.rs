@@ -9,7 +9,6 @@
 
 pub mod audio;
 pub mod background;
-pub mod cli;
 pub mod devices;
 pub mod editor;
 pub mod params;

@@ -12,7 +12,7 @@ use crossbeam_channel::Sender;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Most log lines kept.
 pub const LOG_CAPACITY: usize = 1000;
@@ -92,12 +92,7 @@ pub struct LibraryStore {
     file: Mutex<Option<FileState>>,
 }
 
-/// Milliseconds since the Unix epoch.
-pub fn now_unix_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
+pub use crate::library::now_unix_ms;
 
 impl LibraryStore {
     /// Reads the library.
@@ -392,17 +387,9 @@ fn with_open_takes(lib: &Library, open: Vec<crate::library::Take>) -> String {
     state::encode_text(&library)
 }
 
-/// An entry for a take as it stands (finished or still in progress).
+/// A finished take as a library entry, recognised with the process's definitions, made now.
 pub fn entry_from_take(take: crate::library::Take) -> Entry {
-    let mut entry = Entry::new(
-        crate::devices::registry(),
-        take.messages,
-        crate::library::Source::Capture,
-        now_unix_ms(),
-    );
-    entry.unterminated = take.unterminated;
-    entry.lost_messages = take.lost_messages;
-    entry
+    take.into_entry(crate::devices::registry(), now_unix_ms())
 }
 
 /// The `log` persisted field: the last [`SAVED_LOG_LINES`] lines, so problems are still visible

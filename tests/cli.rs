@@ -5,7 +5,7 @@ mod common;
 
 use common::run_cli;
 use std::path::PathBuf;
-use sysex_vault::cli::{EXIT_INPUT, EXIT_USAGE};
+use sysex_vault_cli::{EXIT_INPUT, EXIT_USAGE};
 
 fn dir(name: &str) -> PathBuf {
     common::temp_dir(&format!("cli-{name}"))

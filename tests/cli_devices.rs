@@ -9,8 +9,8 @@ mod fixture;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use sysex_vault::cli::{EXIT_INPUT, EXIT_USAGE};
 use sysex_vault::library::file;
+use sysex_vault_cli::{EXIT_INPUT, EXIT_USAGE};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -18,7 +18,7 @@ fn s(p: &Path) -> &str {
 
 /// Runs the binary with `folder` as the user's definition folder.
 fn run_with(folder: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
+    let out = Command::new(common::cli_bin::path())
         .args(args)
         .env("SYSEX_VAULT_DEVICES", folder)
         .output()

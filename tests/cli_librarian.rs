@@ -7,8 +7,8 @@ mod common;
 
 use common::run_cli;
 use std::path::{Path, PathBuf};
-use sysex_vault::cli::{EXIT_DIFFERENT, EXIT_INPUT, EXIT_MIDI, EXIT_OUTPUT, EXIT_USAGE};
 use sysex_vault::library::file;
+use sysex_vault_cli::{EXIT_DIFFERENT, EXIT_INPUT, EXIT_MIDI, EXIT_OUTPUT, EXIT_USAGE};
 
 fn dir(name: &str) -> PathBuf {
     common::temp_dir(&format!("librarian-{name}"))
@@ -376,7 +376,7 @@ fn it_behaves_like_a_good_command_line() {
         EXIT_USAGE
     );
     // Without a MIDI system (no JACK server under this name, no ALSA sequencer): 69 and a hint.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
+    let out = std::process::Command::new(common::cli_bin::path())
         .arg("ports")
         .env("JACK_DEFAULT_SERVER", "sxv-no-such-server")
         .env("JACK_NO_START_SERVER", "1")

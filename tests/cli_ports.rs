@@ -128,7 +128,7 @@ fn capture_then_send_through_jack_ports() {
         .args(["send", lib.to_str().unwrap(), "nowhere:in"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(sysex_vault::cli::EXIT_MIDI));
+    assert_eq!(out.status.code(), Some(sysex_vault_cli::EXIT_MIDI));
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("MIDI output port \"nowhere:in\" is not available"));
     // An ambiguous part of a name lists the candidates.
@@ -137,7 +137,7 @@ fn capture_then_send_through_jack_ports() {
         .args(["send", lib.to_str().unwrap(), "receiver"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(sysex_vault::cli::EXIT_MIDI));
+    assert_eq!(out.status.code(), Some(sysex_vault_cli::EXIT_MIDI));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("\"receiver\" is ambiguous: it matches \"receiver:in\", \"receiver-two:in\""),

@@ -139,7 +139,7 @@ fn din_send_of_long_messages_arrives_whole_in_a_default_capture() {
     cut.pop();
     feeder.send(&cut).unwrap();
     let (code, text) = finish(child, reader);
-    assert_eq!(code, Some(sysex_vault::cli::EXIT_INPUT), "{text}");
+    assert_eq!(code, Some(sysex_vault_cli::EXIT_INPUT), "{text}");
     assert!(text.contains("no complete message arrived"), "{text}");
     let library = file::load(&captured).unwrap();
     assert_eq!(library.entries.len(), 2);

@@ -11,8 +11,8 @@ use common::fake::{blofeld, Fake};
 use common::jack::{cli, Jack};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use sysex_vault::cli::{EXIT_DIFFERENT, EXIT_MIDI};
 use sysex_vault::library::{file, Entry, Library, Source};
+use sysex_vault_cli::{EXIT_DIFFERENT, EXIT_MIDI};
 
 fn run(args: &[&str]) -> (i32, String) {
     let out = cli().args(args).output().unwrap();

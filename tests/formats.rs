@@ -6,6 +6,9 @@
 //! export and extract them. A change to the saved types (`Entry`, `Source`, `EntryId`,
 //! `StoredAt`, `MessageKind`, …) that breaks a saved project fails here.
 
+#[path = "common/cli_bin.rs"]
+mod cli_bin;
+
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -588,7 +591,7 @@ fn format_5_written_with_channel_and_bank_mappings_reads_to_its_entries() {
 }
 
 fn sysex_vault(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
+    let out = Command::new(cli_bin::path())
         .args(args)
         .output()
         .expect("run sysex-vault");

@@ -43,7 +43,7 @@ fn run_ardour(name: &str, env: &[(&str, &Path)]) -> Option<Run> {
         .arg(script)
         .arg(&plugin)
         .arg(&work)
-        .arg(env!("CARGO_BIN_EXE_sysex-vault"))
+        .arg(common::cli_bin::path())
         .envs(env.iter().copied())
         .output()
         .expect("run tests/ardour/run.sh");

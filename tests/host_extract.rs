@@ -186,7 +186,7 @@ fn damaged_instance_is_reported_with_its_track_and_a_failure_code() {
         rpp.to_str().unwrap(),
         dir.join("out").to_str().unwrap(),
     ]);
-    assert_eq!(code, sysex_vault::cli::EXIT_INPUT, "{text}");
+    assert_eq!(code, sysex_vault_cli::EXIT_INPUT, "{text}");
     assert!(
         text.contains("track \"Little Phatty\" #1 (CLAP): NOT READABLE"),
         "{text}"
@@ -273,7 +273,7 @@ fn reaper_vst3_instances_and_same_named_tracks_each_get_their_own_folder() {
     assert_eq!(read("Track 3 1"), b.concat());
     // A second extract into the same folder refuses to replace files, unless told to.
     let (code, text) = run_cli(&["extract", rpp.to_str().unwrap(), out.to_str().unwrap()]);
-    assert_eq!(code, sysex_vault::cli::EXIT_OUTPUT, "{text}");
+    assert_eq!(code, sysex_vault_cli::EXIT_OUTPUT, "{text}");
     assert!(text.contains("exists; add --force"), "{text}");
     let (code, text) = run_cli(&[
         "extract",
@@ -305,7 +305,7 @@ fn captures_pending_behind_an_unreadable_library_are_extracted_and_flagged() {
     .unwrap();
     let out = dir.join("out");
     let (code, text) = run_cli(&["extract", rpp.to_str().unwrap(), out.to_str().unwrap()]);
-    assert_eq!(code, sysex_vault::cli::EXIT_INPUT, "{text}");
+    assert_eq!(code, sysex_vault_cli::EXIT_INPUT, "{text}");
     assert!(
         text.contains("track \"Little Phatty\" #1 (CLAP): NOT READABLE"),
         "{text}"

@@ -90,7 +90,7 @@ fn a_writer_waits_for_the_lock_in_either_order() {
     // The app first: it holds the lock (as during a save) while a command line imports.
     let held = file::lock(&lib).unwrap();
     let before = std::fs::read(&lib).unwrap();
-    let mut cli = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
+    let mut cli = Command::new(common::cli_bin::path())
         .args(["import", s(&lib), s(&syx(&dir, 4))])
         .spawn()
         .unwrap();
@@ -151,7 +151,7 @@ fn racing_command_lines_lose_nothing() {
     file::save(&lib, &sysex_vault::library::Library::default()).unwrap();
     let children: Vec<_> = (10..18u8)
         .map(|b| {
-            Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
+            Command::new(common::cli_bin::path())
                 .args(["import", s(&lib), s(&syx(&dir, b))])
                 .stdout(std::process::Stdio::null())
                 .spawn()

@@ -146,6 +146,6 @@ fn chunks_and_parts_of_entries_through_jack() {
         .args(["send", lib, "synth:in", "--entry", "1", "--messages", "4"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(sysex_vault::cli::EXIT_USAGE));
+    assert_eq!(out.status.code(), Some(sysex_vault_cli::EXIT_USAGE));
     assert!(String::from_utf8_lossy(&out.stderr).contains("within 1-3"));
 }

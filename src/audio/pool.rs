@@ -19,8 +19,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-/// Largest SysEx message that crosses the plugin (1 MiB, framing included).
-pub const MAX_MESSAGE_LEN: usize = 1 << 20;
+pub use crate::sysex::MAX_MESSAGE_LEN;
 
 /// `(slot size in bytes, slot count)` of each size class, smallest first.
 pub const CLASSES: [(usize, usize); 4] = [

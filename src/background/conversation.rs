@@ -216,7 +216,7 @@ fn talk(
                             crate::devices::registry(),
                             messages,
                             Source::Capture,
-                            now_ms(),
+                            crate::library::now_unix_ms(),
                         );
                         let name = e.name.clone();
                         store.add(e);
@@ -321,10 +321,4 @@ fn talk(
             }
         }
     }
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -142,7 +142,7 @@ pub fn direct_state(
 
 /// The `sysex-vault` binary, pointed at this process's JACK server.
 pub fn cli() -> std::process::Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sysex-vault"));
+    let mut c = Command::new(super::cli_bin::path());
     c.env("JACK_DEFAULT_SERVER", Jack::name());
     c
 }

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 #[cfg(feature = "jack")]
+pub mod cli_bin;
 pub mod fake;
 #[cfg(feature = "jack")]
 pub mod jack;
@@ -659,10 +660,7 @@ impl BenchProcessor {
 
 /// Runs the `sysex-vault` command line; returns its exit code and stdout + stderr.
 pub fn run_cli(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sysex-vault"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Command::new(cli_bin::path()).args(args).output().unwrap();
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)

@@ -77,6 +77,21 @@ fn bundle_windows(args: &[String]) -> nice_plug_xtask::Result<()> {
         } else {
             "debug"
         };
+        // The command line is a package of its own (crates/cli).
+        let mut build =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()));
+        build.args([
+            "build",
+            "-p",
+            "sysex-vault-cli",
+            "--bin",
+            "sysex-vault",
+            "--target",
+        ]);
+        build.arg(WINDOWS_TARGET).args(args);
+        if !build.status()?.success() {
+            anyhow::bail!("building the Windows command line failed");
+        }
         let cli = target_dir()
             .join(WINDOWS_TARGET)
             .join(profile)
@@ -113,6 +128,22 @@ fn release() -> nice_plug_xtask::Result<()> {
     ]
     .map(String::from);
     nice_plug_xtask::main_with_args("cargo xtask", linux)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cli = [
+        "build",
+        "--release",
+        "-p",
+        "sysex-vault-cli",
+        "--bin",
+        "sysex-vault",
+    ];
+    if !std::process::Command::new(&cargo)
+        .args(cli)
+        .status()?
+        .success()
+    {
+        anyhow::bail!("building the command line failed");
+    }
     std::fs::copy(
         target_dir().join("release").join("sysex-vault"),
         bundled.join("sysex-vault"),

@@ -15,3 +15,10 @@ pub use collection::Library;
 pub use edit::Edit;
 pub use entry::{Entry, EntryId, ProgramChange, ProgramMap, Source, StoredAt};
 pub use take::{Take, TakeRecorder};
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it): entry and log times.
+pub fn now_unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}

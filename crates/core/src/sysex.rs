@@ -8,5 +8,8 @@ pub mod manufacturer;
 pub mod message;
 pub mod universal;
 
+/// Largest SysEx message SysEx Vault carries (1 MiB, framing included).
+pub const MAX_MESSAGE_LEN: usize = 1 << 20;
+
 pub use assembler::{Assembler, AssemblerEvent, AssemblerStats};
 pub use message::{ManufacturerId, SysEx, SysExError, U7};

@@ -5,6 +5,7 @@
 //! bytes open or extend a take: notes, controllers and clock arriving on the same port (a
 //! synth's own MIDI out, on the direct route or the command line) never do.
 
+use super::entry::{Entry, Source};
 use crate::sysex::assembler::{Assembler, AssemblerEvent};
 
 /// Default idle gap that ends a take, in milliseconds.
@@ -23,6 +24,17 @@ pub struct Take {
     pub start_sample: u64,
     /// Sample time of the last byte.
     pub end_sample: u64,
+}
+
+impl Take {
+    /// The take as a library entry recognised with `registry`, created at `created_unix_ms`,
+    /// keeping its unterminated messages and its loss count.
+    pub fn into_entry(self, registry: &crate::devices::Registry, created_unix_ms: u64) -> Entry {
+        let mut entry = Entry::new(registry, self.messages, Source::Capture, created_unix_ms);
+        entry.unterminated = self.unterminated;
+        entry.lost_messages = self.lost_messages;
+        entry
+    }
 }
 
 impl Take {

@@ -3,11 +3,11 @@
 
 use super::failure::{midi, usage, Failure};
 use super::library_io::{load_for_change, load_or_create, save};
-use crate::background::ports::{self, DirectIn, DirectOut};
 use crate::devices::pattern::Pattern;
 use crate::devices::{self, Fields};
 use crate::library::{Entry, Source};
 use crate::pacing::Pacing;
+use crate::ports::{self, DirectIn, DirectOut};
 use crate::transfer::{self, CaptureRules, Handshake, Link};
 use crossbeam_channel::Receiver;
 use std::fmt::Write as _;
@@ -153,7 +153,7 @@ pub fn get(g: Get<'_>) -> Result<String, Failure> {
                     crate::devices::registry(),
                     messages,
                     Source::Capture,
-                    now_ms(),
+                    crate::library::now_unix_ms(),
                 );
                 let eta = transfer::eta(started, i + 1, programs.len())
                     .map_or(String::new(), |d| format!(", ETA {:.1} s", d.as_secs_f64()));
@@ -295,10 +295,4 @@ pub fn send_verify(
         text: text.trim_end().to_owned(),
         code: if differ { super::EXIT_DIFFERENT } else { 0 },
     })
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -65,7 +65,7 @@ pub(super) fn import_within(
             crate::devices::registry(),
             &name,
             &bytes,
-            crate::store::now_unix_ms(),
+            crate::library::now_unix_ms(),
         )
         .map_err(input)?;
         drop(bytes);

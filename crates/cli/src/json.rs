@@ -1,9 +1,9 @@
 //! Every JSON document the command line prints (`list --json`, `info --json`, `diff --json`,
 //! `ports --json`), in one place: their shapes are what scripts read.
 
-use crate::background::ports;
 use crate::library::diff::MessageDiff;
 use crate::library::{EntryId, Library, Source};
+use crate::ports;
 use serde::Serialize;
 use std::path::Path;
 

@@ -17,6 +17,7 @@
 mod args;
 mod banks;
 mod definitions;
+mod devices;
 mod diff;
 mod entries;
 mod failure;
@@ -29,6 +30,9 @@ pub mod progress;
 #[cfg(test)]
 mod tests;
 pub mod transfers;
+
+use sysex_vault_core::{files, library, pacing, state, sysex, transfer};
+use sysex_vault_midi_io as ports;
 
 pub use args::{
     Channel, Cli, Command, ExtractFormat, GetArgs, MapPcArgs, PacingPreset, RecallByPcArgs,

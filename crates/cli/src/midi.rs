@@ -7,11 +7,11 @@ use super::json;
 use super::library_io::{chosen_ids, load, load_for_change, load_or_create, save};
 use super::progress::Progress;
 use super::transfers;
-use crate::audio::pool::MAX_MESSAGE_LEN;
-use crate::background::ports;
 use crate::devices;
 use crate::library::{Entry, TakeRecorder};
 use crate::pacing::Pacing;
+use crate::ports;
+use crate::sysex::MAX_MESSAGE_LEN;
 use crate::transfer;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -284,7 +284,7 @@ pub(super) fn capture(
     if let Some(p) = progress {
         p.finish();
     }
-    let entry = crate::store::entry_from_take(take);
+    let entry = take.into_entry(crate::devices::registry(), crate::library::now_unix_ms());
     let summary = format!(
         "captured \"{}\": {} message(s), {} bytes{}",
         entry.name,
