@@ -13,7 +13,7 @@ use std::time::Duration;
 pub enum WorkerRequest {
     /// File everything received so far, then answer with copies of the takes still in progress
     /// (the host route's and the direct port's), which a save must contain too, and the
-    /// library's change count at that moment ([`LibraryStore::generation`]).
+    /// library's change count at that moment ([`crate::store::LibraryStore::generation`]).
     Flush(Sender<(Vec<crate::library::Take>, u64)>),
     /// Send these entries, in this order, as one job.
     Send {
