@@ -187,53 +187,7 @@ fn talk(
                 Some((a, b)) => (a..=b).map(Some).collect(),
                 None => vec![fields.program],
             };
-            let started = Instant::now();
-            for (i, program) in list.iter().enumerate() {
-                let f = Fields {
-                    program: *program,
-                    ..fields
-                };
-                let what = program.map_or(String::new(), |p| format!(" program {p}"));
-                let bytes = match def.request(&request, f) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        store.log(Level::Error, format!("Get from {}: {e}", def.name));
-                        break;
-                    }
-                };
-                store.note(
-                    Level::Info,
-                    format!(
-                        "Getting{what} from {} ({}/{})…",
-                        def.name,
-                        i + 1,
-                        list.len()
-                    ),
-                );
-                match transfer::request_and_capture(&mut link, &bytes, rules, |_, _| {}) {
-                    Ok(messages) => {
-                        let e = Entry::new(
-                            crate::devices::registry(),
-                            messages,
-                            Source::Capture,
-                            crate::library::now_unix_ms(),
-                        );
-                        let name = e.name.clone();
-                        store.add(e);
-                        let eta = transfer::eta(started, i + 1, list.len())
-                            .filter(|_| i + 1 < list.len())
-                            .map_or(String::new(), |d| format!(", ETA {:.0} s", d.as_secs_f64()));
-                        store.log(
-                            Level::Info,
-                            format!("Got \"{name}\" ({}/{}{eta})", i + 1, list.len()),
-                        );
-                    }
-                    Err(e) => {
-                        store.log(Level::Error, format!("Get{what} from {}: {e}", def.name));
-                        break;
-                    }
-                }
-            }
+            get(store, &mut link, def, &request, fields, &list, rules);
         }
         Conversation::Send {
             entries,
@@ -257,68 +211,142 @@ fn talk(
                 idle: timeout.min(Duration::from_secs(1)),
                 retries,
             };
-            // A synth its definition cannot check with is still sent to, plainly, with a
-            // warning: an automated Send never silently sends nothing.
-            let checkable = |m: &Vec<u8>| {
-                reg.identify(m).is_some_and(|(d, md, f)| {
-                    d.requests
-                        .iter()
-                        .any(|r| r.kind == md.kind && (!r.needs_program() || f.program.is_some()))
-                })
-            };
-            let hs = messages
-                .first()
-                .and_then(|m| transfer::definition_handshake(reg, m, timeout, retries));
-            let plain = if verify {
-                !messages.iter().all(checkable)
-            } else {
-                hs.is_none()
-            };
-            if plain {
-                store.log(
-                    Level::Warning,
-                    format!(
-                        "The synth's definition has no {}: sent without checking",
-                        if verify {
-                            "request to ask for it back"
-                        } else {
-                            "acknowledge to wait for"
-                        }
-                    ),
+            send_checked(store, &mut link, reg, &messages, verify, rules);
+        }
+    }
+}
+
+/// Asks the synth with `def`'s request `request` once for each program of `list` and keeps each
+/// answer as an entry, logging progress; stops at the first failure.
+fn get(
+    store: &Arc<LibraryStore>,
+    link: &mut PluginLink,
+    def: &devices::Definition,
+    request: &str,
+    fields: Fields,
+    list: &[Option<u16>],
+    rules: CaptureRules,
+) {
+    let started = Instant::now();
+    for (i, program) in list.iter().enumerate() {
+        let f = Fields {
+            program: *program,
+            ..fields
+        };
+        let what = program.map_or(String::new(), |p| format!(" program {p}"));
+        let bytes = match def.request(request, f) {
+            Ok(b) => b,
+            Err(e) => {
+                store.log(Level::Error, format!("Get from {}: {e}", def.name));
+                break;
+            }
+        };
+        store.note(
+            Level::Info,
+            format!(
+                "Getting{what} from {} ({}/{})…",
+                def.name,
+                i + 1,
+                list.len()
+            ),
+        );
+        match transfer::request_and_capture(link, &bytes, rules, |_, _| {}) {
+            Ok(messages) => {
+                let e = Entry::new(
+                    crate::devices::registry(),
+                    messages,
+                    Source::Capture,
+                    crate::library::now_unix_ms(),
                 );
-                for m in &messages {
-                    if let Err(e) = link.send(m) {
-                        store.log(Level::Error, format!("Send stopped: {e}"));
-                        return;
-                    }
+                let name = e.name.clone();
+                store.add(e);
+                let eta = transfer::eta(started, i + 1, list.len())
+                    .filter(|_| i + 1 < list.len())
+                    .map_or(String::new(), |d| format!(", ETA {:.0} s", d.as_secs_f64()));
+                store.log(
+                    Level::Info,
+                    format!("Got \"{name}\" ({}/{}{eta})", i + 1, list.len()),
+                );
+            }
+            Err(e) => {
+                store.log(Level::Error, format!("Get{what} from {}: {e}", def.name));
+                break;
+            }
+        }
+    }
+}
+
+/// Sends `messages` waiting for the synth's acknowledges, or verifying each by asking for it
+/// back; a synth its definition cannot check with is sent to plainly, with a warning.
+fn send_checked(
+    store: &Arc<LibraryStore>,
+    link: &mut PluginLink,
+    reg: &devices::Registry,
+    messages: &[Vec<u8>],
+    verify: bool,
+    rules: CaptureRules,
+) {
+    let (timeout, retries) = (rules.answer_within, rules.retries);
+    // A synth its definition cannot check with is still sent to, plainly, with a
+    // warning: an automated Send never silently sends nothing.
+    let checkable = |m: &Vec<u8>| {
+        reg.identify(m).is_some_and(|(d, md, f)| {
+            d.requests
+                .iter()
+                .any(|r| r.kind == md.kind && (!r.needs_program() || f.program.is_some()))
+        })
+    };
+    let hs = messages
+        .first()
+        .and_then(|m| transfer::definition_handshake(reg, m, timeout, retries));
+    let plain = if verify {
+        !messages.iter().all(checkable)
+    } else {
+        hs.is_none()
+    };
+    if plain {
+        store.log(
+            Level::Warning,
+            format!(
+                "The synth's definition has no {}: sent without checking",
+                if verify {
+                    "request to ask for it back"
+                } else {
+                    "acknowledge to wait for"
                 }
+            ),
+        );
+        for m in messages {
+            if let Err(e) = link.send(m) {
+                store.log(Level::Error, format!("Send stopped: {e}"));
                 return;
             }
-            if verify {
-                for (i, m) in messages.iter().enumerate() {
-                    match transfer::verify(&mut link, reg, m, rules) {
-                        Ok(Verdict::Verified) => {
-                            store.log(Level::Info, format!("Message {}: sent and verified", i + 1))
-                        }
-                        Ok(Verdict::Differs { at, .. }) => store.log(
-                            Level::Error,
-                            format!("Message {}: the synth's copy differs at byte {at}", i + 1),
-                        ),
-                        Err(e) => {
-                            store.log(Level::Error, format!("Message {}: {e}", i + 1));
-                            break;
-                        }
-                    }
+        }
+        return;
+    }
+    if verify {
+        for (i, m) in messages.iter().enumerate() {
+            match transfer::verify(link, reg, m, rules) {
+                Ok(Verdict::Verified) => {
+                    store.log(Level::Info, format!("Message {}: sent and verified", i + 1))
                 }
-            } else if let Some(hs) = hs {
-                match transfer::send_with_handshake(&mut link, &messages, &hs, |_, _| {}) {
-                    Ok(()) => store.log(
-                        Level::Info,
-                        format!("Sent {} message(s), each acknowledged", messages.len()),
-                    ),
-                    Err(e) => store.log(Level::Error, format!("Send {e}")),
+                Ok(Verdict::Differs { at, .. }) => store.log(
+                    Level::Error,
+                    format!("Message {}: the synth's copy differs at byte {at}", i + 1),
+                ),
+                Err(e) => {
+                    store.log(Level::Error, format!("Message {}: {e}", i + 1));
+                    break;
                 }
             }
+        }
+    } else if let Some(hs) = hs {
+        match transfer::send_with_handshake(link, messages, &hs, |_, _| {}) {
+            Ok(()) => store.log(
+                Level::Info,
+                format!("Sent {} message(s), each acknowledged", messages.len()),
+            ),
+            Err(e) => store.log(Level::Error, format!("Send {e}")),
         }
     }
 }

@@ -209,6 +209,41 @@ impl ComparePanel {
         if ids.is_empty() {
             ids.extend(*s.focus);
         }
+        self.toolbar(ui);
+        let file_name = self.file.as_ref().map(|f| f.name.clone());
+        let wanted = if file_name.is_some() { 1 } else { 2 };
+        if ids.len() < wanted {
+            ui.label(if file_name.is_some() {
+                "Select the entry to compare with the file."
+            } else {
+                "Tick two entries in the list (or one, and \"Compare with a file…\") to see what differs between them."
+            });
+            return;
+        }
+        ids.truncate(wanted);
+        if !self.refresh(s, ids, file_name) {
+            return;
+        }
+        let Some(c) = &mut self.compared else { return };
+        egui::Grid::new("compare sides")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.strong("A");
+                ui.label(format!("{} ({})", c.a.name, c.a.about));
+                ui.end_row();
+                ui.strong("B");
+                ui.label(format!("{} ({})", c.b.name, c.b.about));
+                ui.end_row();
+            });
+        ui.strong(summary(&c.diffs));
+        if c.diffs.is_empty() {
+            return;
+        }
+        show_diffs(ui, c, &mut self.message);
+    }
+
+    /// "Compare with a file…" (read on a thread of its own) and "Forget the file".
+    fn toolbar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(!self.busy, egui::Button::new("Compare with a file…"))
@@ -235,17 +270,15 @@ impl ComparePanel {
                 self.compared = None;
             }
         });
-        let file_name = self.file.as_ref().map(|f| f.name.clone());
-        let wanted = if file_name.is_some() { 1 } else { 2 };
-        if ids.len() < wanted {
-            ui.label(if file_name.is_some() {
-                "Select the entry to compare with the file."
-            } else {
-                "Tick two entries in the list (or one, and \"Compare with a file…\") to see what differs between them."
-            });
-            return;
-        }
-        ids.truncate(wanted);
+    }
+
+    /// Compares the chosen pair again when it or the library changed; false when an entry is gone.
+    fn refresh(
+        &mut self,
+        s: &mut Shared<'_>,
+        ids: Vec<EntryId>,
+        file_name: Option<String>,
+    ) -> bool {
         let key = (ids.clone(), file_name, s.handles.store.generation());
         if self.compared.as_ref().is_none_or(|c| c.key != key) {
             let file = self.file.clone();
@@ -259,7 +292,7 @@ impl ComparePanel {
             });
             let Some((a, b)) = sides else {
                 self.compared = None;
-                return;
+                return false;
             };
             let diffs = diff_messages(&a.messages, &b.messages);
             if self.compared.as_ref().is_none_or(|c| c.key.0 != key.0) {
@@ -277,52 +310,44 @@ impl ComparePanel {
                 shown: None,
             });
         }
-        let Some(c) = &mut self.compared else { return };
-        egui::Grid::new("compare sides")
-            .num_columns(2)
-            .show(ui, |ui| {
-                ui.strong("A");
-                ui.label(format!("{} ({})", c.a.name, c.a.about));
-                ui.end_row();
-                ui.strong("B");
-                ui.label(format!("{} ({})", c.b.name, c.b.about));
-                ui.end_row();
-            });
-        ui.strong(summary(&c.diffs));
-        if c.diffs.is_empty() {
-            return;
-        }
-        self.message = self.message.min(c.diffs.len() - 1);
-        egui::ScrollArea::vertical()
-            .id_salt("compare messages")
-            .max_height((c.diffs.len().min(6) as f32) * 20.0)
-            .auto_shrink([false, true])
-            .show_rows(ui, 18.0, c.diffs.len(), |ui, range| {
-                for i in range {
-                    let text = format!("{}. {}", i + 1, status(&c.diffs[i]));
-                    if ui
-                        .selectable_label(self.message == i, text)
-                        .on_hover_text("Show this message's bytes side by side")
-                        .clicked()
-                    {
-                        self.message = i;
-                    }
+        true
+    }
+}
+
+/// The list of messages with their differences, and the chosen one's names, decoded data and
+/// bytes side by side.
+fn show_diffs(ui: &mut egui::Ui, c: &mut Compared, message: &mut usize) {
+    *message = (*message).min(c.diffs.len() - 1);
+    egui::ScrollArea::vertical()
+        .id_salt("compare messages")
+        .max_height((c.diffs.len().min(6) as f32) * 20.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, 18.0, c.diffs.len(), |ui, range| {
+            for i in range {
+                let text = format!("{}. {}", i + 1, status(&c.diffs[i]));
+                if ui
+                    .selectable_label(*message == i, text)
+                    .on_hover_text("Show this message's bytes side by side")
+                    .clicked()
+                {
+                    *message = i;
                 }
-            });
-        ui.separator();
-        let empty = Vec::new();
-        let a = c.a.messages.get(self.message).unwrap_or(&empty);
-        let b = c.b.messages.get(self.message).unwrap_or(&empty);
-        if c.shown.as_ref().is_none_or(|sh| sh.index != self.message) {
-            c.shown = Some(Shown {
-                index: self.message,
-                names_a: names(a),
-                names_b: names(b),
-                data: data_difference(a, b),
-            });
-        }
-        let Some(shown) = &c.shown else { return };
-        egui::Grid::new("compare names").num_columns(2).show(ui, |ui| {
+            }
+        });
+    ui.separator();
+    let empty = Vec::new();
+    let a = c.a.messages.get(*message).unwrap_or(&empty);
+    let b = c.b.messages.get(*message).unwrap_or(&empty);
+    if c.shown.as_ref().is_none_or(|sh| sh.index != *message) {
+        c.shown = Some(Shown {
+            index: *message,
+            names_a: names(a),
+            names_b: names(b),
+            data: data_difference(a, b),
+        });
+    }
+    let Some(shown) = &c.shown else { return };
+    egui::Grid::new("compare names").num_columns(2).show(ui, |ui| {
             ui.label("Names in A");
             ui.add(egui::Label::new(&shown.names_a).wrap());
             ui.end_row();
@@ -346,31 +371,28 @@ impl ComparePanel {
                 ui.end_row();
             }
         });
-        ui.separator();
-        let rows = a.len().max(b.len()).div_ceil(PAIR_WIDTH);
-        let red = egui::Color32::from_rgb(230, 80, 60);
-        let font = egui::TextStyle::Monospace.resolve(ui.style());
-        let normal = ui.visuals().text_color();
-        egui::ScrollArea::both()
-            .id_salt("compare hex")
-            .auto_shrink([false, false])
-            .show_rows(ui, 16.0, rows, |ui, range| {
-                for row in range {
-                    let mut job = egui::text::LayoutJob::default();
-                    for (text, differs) in pair_row(a, b, row) {
-                        let mut format = egui::TextFormat::simple(
-                            font.clone(),
-                            if differs { red } else { normal },
-                        );
-                        if differs {
-                            format.background = red.gamma_multiply(0.25);
-                        }
-                        job.append(&text, 0.0, format);
+    ui.separator();
+    let rows = a.len().max(b.len()).div_ceil(PAIR_WIDTH);
+    let red = egui::Color32::from_rgb(230, 80, 60);
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let normal = ui.visuals().text_color();
+    egui::ScrollArea::both()
+        .id_salt("compare hex")
+        .auto_shrink([false, false])
+        .show_rows(ui, 16.0, rows, |ui, range| {
+            for row in range {
+                let mut job = egui::text::LayoutJob::default();
+                for (text, differs) in pair_row(a, b, row) {
+                    let mut format =
+                        egui::TextFormat::simple(font.clone(), if differs { red } else { normal });
+                    if differs {
+                        format.background = red.gamma_multiply(0.25);
                     }
-                    ui.add(egui::Label::new(job).extend());
+                    job.append(&text, 0.0, format);
                 }
-            });
-    }
+                ui.add(egui::Label::new(job).extend());
+            }
+        });
 }
 
 /// Reads a file as the second side.

@@ -488,40 +488,7 @@ impl SendPanel {
         let defs: Vec<&devices::Definition> = devices::registry().all().iter().collect();
         self.dump_definition = self.dump_definition.min(defs.len());
         let def = defs.get(self.dump_definition).copied();
-        ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::from_label("Synth")
-                .selected_text(def.map_or("Any device (identity request)", |d| d.name.as_str()))
-                .show_ui(ui, |ui| {
-                    for (i, d) in defs.iter().enumerate() {
-                        if ui
-                            .selectable_value(&mut self.dump_definition, i, &d.name)
-                            .changed()
-                        {
-                            self.dump_request = 0;
-                            self.dump_device = None;
-                        }
-                    }
-                    ui.selectable_value(
-                        &mut self.dump_definition,
-                        defs.len(),
-                        "Any device (identity request)",
-                    );
-                })
-                .response
-                .on_hover_text("The synth to ask; its definition knows the request bytes");
-            if let Some(d) = def.filter(|d| !d.requests.is_empty()) {
-                self.dump_request = self.dump_request.min(d.requests.len() - 1);
-                egui::ComboBox::from_label("Ask for")
-                    .selected_text(&d.requests[self.dump_request].label)
-                    .show_ui(ui, |ui| {
-                        for (i, r) in d.requests.iter().enumerate() {
-                            ui.selectable_value(&mut self.dump_request, i, &r.label);
-                        }
-                    })
-                    .response
-                    .on_hover_text("What to ask the synth for");
-            }
-        });
+        self.synth_choice(ui, &defs, def);
         if let Some(d) = def.filter(|d| !d.guide.is_empty()) {
             egui::CollapsingHeader::new("How to start a dump on the synth")
                 .id_salt(("guide", &d.id))
@@ -612,30 +579,85 @@ impl SendPanel {
             }
         });
         if let (Some(d), Some(r)) = (def, request) {
-            if ui
-                .button("Get from synth")
-                .on_hover_text("Send the request and keep the answer as a named entry (asks again after 2 s of silence, never while bytes arrive; the dump ends after 1 s of silence)")
-                .clicked()
-            {
-                let programs = self
-                    .walk_to
-                    .filter(|_| r.needs_program())
-                    .map(|to| (self.dump_program, to.max(self.dump_program)));
-                s.handles.store.request(WorkerRequest::Converse(Conversation::Get {
-                    definition: d.id.clone(),
-                    request: r.id.clone(),
-                    fields: devices::Fields {
-                        channel: Some(self.dump_channel.max(1) - 1),
-                        device: Some(self.dump_device.unwrap_or(d.device_id.unwrap_or(0x10))),
-                        program: Some(self.dump_program),
-                        bank: Some(self.dump_bank),
-                        sub: None,
-                    },
-                    programs,
-                    rules: crate::transfer::CaptureRules::EDITOR,
-                }));
-            }
+            self.get_button(ui, s, d, r);
         }
         ui.small("\"Request dump\" only asks: arm Record first to capture the answer. \"Get from synth\" asks and keeps the answer.");
+    }
+
+    /// The synth to ask and what to ask it for.
+    fn synth_choice(
+        &mut self,
+        ui: &mut egui::Ui,
+        defs: &[&devices::Definition],
+        def: Option<&devices::Definition>,
+    ) {
+        ui.horizontal_wrapped(|ui| {
+            egui::ComboBox::from_label("Synth")
+                .selected_text(def.map_or("Any device (identity request)", |d| d.name.as_str()))
+                .show_ui(ui, |ui| {
+                    for (i, d) in defs.iter().enumerate() {
+                        if ui
+                            .selectable_value(&mut self.dump_definition, i, &d.name)
+                            .changed()
+                        {
+                            self.dump_request = 0;
+                            self.dump_device = None;
+                        }
+                    }
+                    ui.selectable_value(
+                        &mut self.dump_definition,
+                        defs.len(),
+                        "Any device (identity request)",
+                    );
+                })
+                .response
+                .on_hover_text("The synth to ask; its definition knows the request bytes");
+            if let Some(d) = def.filter(|d| !d.requests.is_empty()) {
+                self.dump_request = self.dump_request.min(d.requests.len() - 1);
+                egui::ComboBox::from_label("Ask for")
+                    .selected_text(&d.requests[self.dump_request].label)
+                    .show_ui(ui, |ui| {
+                        for (i, r) in d.requests.iter().enumerate() {
+                            ui.selectable_value(&mut self.dump_request, i, &r.label);
+                        }
+                    })
+                    .response
+                    .on_hover_text("What to ask the synth for");
+            }
+        });
+    }
+
+    /// "Get from synth": asks with request `r` of `d` (walking the chosen programs) and keeps
+    /// each answer as a named entry.
+    fn get_button(
+        &mut self,
+        ui: &mut egui::Ui,
+        s: &mut Shared<'_>,
+        d: &devices::Definition,
+        r: &devices::RequestDef,
+    ) {
+        if ui
+            .button("Get from synth")
+            .on_hover_text("Send the request and keep the answer as a named entry (asks again after 2 s of silence, never while bytes arrive; the dump ends after 1 s of silence)")
+            .clicked()
+        {
+            let programs = self
+                .walk_to
+                .filter(|_| r.needs_program())
+                .map(|to| (self.dump_program, to.max(self.dump_program)));
+            s.handles.store.request(WorkerRequest::Converse(Conversation::Get {
+                definition: d.id.clone(),
+                request: r.id.clone(),
+                fields: devices::Fields {
+                    channel: Some(self.dump_channel.max(1) - 1),
+                    device: Some(self.dump_device.unwrap_or(d.device_id.unwrap_or(0x10))),
+                    program: Some(self.dump_program),
+                    bank: Some(self.dump_bank),
+                    sub: None,
+                },
+                programs,
+                rules: crate::transfer::CaptureRules::EDITOR,
+            }));
+        }
     }
 }
