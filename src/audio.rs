@@ -11,3 +11,4 @@ pub mod pass_through;
 pub mod pool;
 pub mod sender;
 pub mod settle;
+pub mod signals;

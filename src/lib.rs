@@ -23,6 +23,7 @@ use audio::pass_through::{Outlet, PassThrough};
 use audio::pool::{self, VaultSysEx};
 use audio::sender::{self as sender, Request, SendEngine, SendShared};
 use audio::settle::{SettleWindow, Trigger};
+use audio::signals::LoadSignals;
 use background::worker::{Worker, WorkerContext};
 use nice_plug::prelude::*;
 use params::VaultParams;
@@ -37,6 +38,9 @@ const KEEPALIVE_CAPACITY: usize = 4096;
 /// The plugin.
 pub struct SysExVault {
     params: Arc<VaultParams>,
+    /// State loads and a waiting recall, from the library owner (the audio thread reads nothing
+    /// else of the store).
+    signals: Arc<LoadSignals>,
     /// SysEx sent in the previous block, released at the start of the next one.
     keepalive: Vec<VaultSysEx>,
     /// State shared with the capture worker and the editor.
@@ -85,6 +89,7 @@ impl Default for SysExVault {
             params.store().open_file(path.clone());
         }
         Self {
+            signals: params.store().signals.clone(),
             params,
             keepalive: Vec::with_capacity(KEEPALIVE_CAPACITY),
             capture_shared: Arc::new(CaptureShared::default()),
@@ -173,7 +178,7 @@ impl SysExVault {
     /// idle gap runs on the audio clock).
     fn needs_processing(&self) -> bool {
         let sending = self.sender.as_ref().is_some_and(SendEngine::busy);
-        let recall = self.params.store().recall_pending.load(Ordering::Relaxed);
+        let recall = self.signals.recall_waiting();
         let take_open = self.last_capture.is_some_and(|at| {
             // The gap, plus a tenth of a second for the worker to file the take.
             let margin = (self.sample_rate / 10.0) as u64;
@@ -349,7 +354,7 @@ impl Plugin for SysExVault {
         self.sample_rate = f64::from(buffer_config.sample_rate);
         self.filter_restored_controllers = context.plugin_api() == PluginApi::Vst3;
         self.settle.restart(self.sample_rate);
-        self.loads_seen = self.params.store().loads();
+        self.loads_seen = self.signals.loads();
         let shared = &self.capture_shared;
         shared
             .sample_rate_bits
@@ -406,7 +411,7 @@ impl Plugin for SysExVault {
         // The host has read last block's output by now.
         self.keepalive.clear();
         let frames = buffer.samples() as u32;
-        let loads = self.params.store().loads();
+        let loads = self.signals.loads();
         if loads != self.loads_seen {
             self.loads_seen = loads;
             self.settle.restart(self.sample_rate);

@@ -6,10 +6,12 @@
 //! text is kept verbatim and saved back unchanged until the user explicitly discards it; what is
 //! captured meanwhile is saved in `library-pending`, so nothing is lost either way.
 
+use crate::audio::signals::LoadSignals;
 use crate::library::{Entry, Library};
 use crate::state::{self, StateError};
 use crossbeam_channel::Sender;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -76,12 +78,10 @@ pub use requests::WorkerRequest;
 pub struct LibraryStore {
     library: RwLock<Library>,
     unreadable: RwLock<Option<Unreadable>>,
-    log: Mutex<Vec<LogLine>>,
+    log: Mutex<VecDeque<LogLine>>,
     worker: Mutex<Option<Sender<WorkerRequest>>>,
-    /// Set when a project's library was loaded; the worker sends the recall entry once.
-    pub recall_pending: AtomicBool,
-    /// Project states loaded so far (the audio thread restarts its settling window on a change).
-    loads: AtomicU64,
+    /// State loads and a waiting recall, for the audio thread (which reads nothing else here).
+    pub signals: Arc<LoadSignals>,
     /// Moves whenever the library is replaced by one an undo history does not know (a state
     /// load, changes merged from the library file): the editor then starts a fresh history.
     history: AtomicU64,
@@ -90,6 +90,8 @@ pub struct LibraryStore {
     generation: AtomicU64,
     /// The standalone app's library file (`None` inside a host).
     file: Mutex<Option<FileState>>,
+    /// Print each log line to stderr too: the standalone app, which may run without a window.
+    echo_log: AtomicBool,
 }
 
 pub use crate::library::now_unix_ms;
@@ -117,7 +119,7 @@ impl LibraryStore {
 
     /// Project states loaded so far.
     pub fn loads(&self) -> u64 {
-        self.loads.load(std::sync::atomic::Ordering::Relaxed)
+        self.signals.loads()
     }
 
     /// Moves each time the library is replaced or changed from outside the editor's history
@@ -188,14 +190,14 @@ impl LibraryStore {
     }
 
     fn push_log(&self, level: Level, text: String, transient: bool) {
-        if crate::standalone::library_file().is_some() {
+        if self.echo_log.load(std::sync::atomic::Ordering::Relaxed) {
             eprintln!("SysEx Vault: {level:?}: {text}");
         }
         let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
         if log.len() >= LOG_CAPACITY {
-            log.remove(0);
+            log.pop_front();
         }
-        log.push(LogLine {
+        log.push_back(LogLine {
             unix_ms: now_unix_ms(),
             level,
             text,
@@ -205,7 +207,8 @@ impl LibraryStore {
 
     /// A copy of the log.
     pub fn log_lines(&self) -> Vec<LogLine> {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        let log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        log.iter().cloned().collect()
     }
 
     /// The saved library that could not be read, if any.
@@ -319,10 +322,7 @@ impl LibraryStore {
     /// arms the recall: a later one (a host undo, a preset load, a project revert) sends nothing.
     /// Every load starts a fresh undo history ([`LibraryStore::history`]).
     pub fn load_text(&self, text: &StateText) {
-        let first = self
-            .loads
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            == 0;
+        let first = self.signals.count_load();
         match state::decode_text(&text.0) {
             Ok(lib) => {
                 let n = lib.entries.len();
@@ -333,6 +333,7 @@ impl LibraryStore {
                 self.note(Level::Info, format!("Loaded {n} entries from the project"));
                 match recall {
                     Some(_) if first => self
+                        .signals
                         .recall_pending
                         .store(true, std::sync::atomic::Ordering::Release),
                     Some(name) => self.note(
@@ -400,7 +401,7 @@ impl<'a> nice_plug::params::persist::PersistentField<'a, Vec<LogLine>> for LogFi
     fn set(&self, new_value: Vec<LogLine>) {
         let mut log = self.0.log.lock().unwrap_or_else(|e| e.into_inner());
         let current = std::mem::take(&mut *log);
-        *log = new_value;
+        *log = new_value.into();
         log.extend(current);
         let excess = log.len().saturating_sub(LOG_CAPACITY);
         log.drain(..excess);

@@ -39,7 +39,8 @@ pub struct SendJob {
     pub id: u64,
     /// What is being sent (for the editor and the log).
     pub label: String,
-    /// Complete messages, `F0` to `F7`.
+    /// Complete messages in order: SysEx (`F0` to `F7`), or the bank select and program change
+    /// of a recall by program change.
     pub messages: Vec<Vec<u8>>,
     /// Pacing for this job.
     pub pacing: Pacing,

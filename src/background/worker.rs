@@ -436,7 +436,12 @@ impl State {
         // The flag is cleared only once the recall is queued, so the audio thread keeps the host
         // from sleeping until then.
         if self.ctx.capture.active.load(Ordering::Acquire)
-            && self.ctx.store.recall_pending.load(Ordering::Acquire)
+            && self
+                .ctx
+                .store
+                .signals
+                .recall_pending
+                .load(Ordering::Acquire)
         {
             let recall = self
                 .ctx
@@ -457,6 +462,7 @@ impl State {
             }
             self.ctx
                 .store
+                .signals
                 .recall_pending
                 .store(false, Ordering::Release);
         }

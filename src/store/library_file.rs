@@ -97,6 +97,8 @@ impl LibraryStore {
     /// untouched: captures go to its recovery file ([`recovery_path`]) instead, and the log and
     /// [`LibraryStore::file_note`] say where.
     pub fn open_file(&self, path: PathBuf) {
+        self.echo_log
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         let (target, unreadable) = match crate::library::file::load(&path) {
             Ok(_) => (path.clone(), None),
             Err(e) => {

@@ -16,24 +16,15 @@
 //!   callback moves whole events into the port buffer.
 //! - Steady stream: on every backend a message leaves in pieces no larger than the wire carries
 //!   in a JACK period (at least [`STEADY_TICK`]), in 3-byte groups, each at the byte rate; the
-//!   receiver joins them. Handing over larger pieces (up to [`MAX_PIECE`]) kept the average
-//!   rate but made each piece a burst followed by a silence of over a second at DIN pace, which
-//!   a receiver ending takes after a second of silence cut.
+//!   receiver joins them, and no receiver sees a long silence inside a message.
 //! - A port opened by one instance is refused to another instance in the same process with a
 //!   clear message (some platforms open MIDI ports exclusively, and two librarians on one synth
 //!   would interleave dumps).
-//! - On JACK the output port is one client of our own (`JackOut`) that lists the ports before
-//!   it connects and answers whether the port is still there. Closing a JACK client while the
-//!   server notifies it (another client's port registered or connected, an xrun) can kill its
-//!   notification thread while it holds libjack's process-wide lock, after which every JACK
-//!   call in the process hangs (jack2 issue #395, still in 1.9.21): a separate lister client
-//!   closed right after the output connected hung `sysex-vault get` that way.
-//! - JACK input: a client of our own (`JackInHandler`), deactivated before it closes. midir's
-//!   JACK input unregisters its port before deactivating its client, while the process thread
-//!   may still read that port: the command line died by SIGSEGV as a command ended (about one
-//!   command in 250; see docs/jack-input-close.md and the upstream patch next to it). Our
-//!   callback hands each event's bytes on in the process thread, as midir's does, with no
-//!   queue in between that could fill up and drop an event.
+//! - JACK: one client of our own per direction. The output client lists the ports, connects and
+//!   answers whether the port is still there (no second client is opened and closed beside it);
+//!   the input client is deactivated before it closes, and hands each event on in the process
+//!   thread with no queue that could drop one. Why, with the jack2 and midir defects behind it:
+//!   docs/jack-input-close.md.
 
 #[cfg(not(feature = "jack"))]
 use midir::MidiOutputConnection;
