@@ -4,8 +4,8 @@
 
 #![allow(dead_code)]
 
-#[cfg(feature = "jack")]
 pub mod cli_bin;
+#[cfg(feature = "jack")]
 pub mod fake;
 #[cfg(feature = "jack")]
 pub mod jack;
