@@ -66,7 +66,6 @@ fn remove_mid_send(received: &AtomicUsize, synth: &mut midir::MidiOutputConnecti
             direct: true,
             input: Some("synth-tx:out".into()),
             output: Some("synth-rx:in".into()),
-            ..Default::default()
         })),
     };
     let (_producer, reader) = capture::ring(1 << 20, shared.clone());

@@ -49,7 +49,6 @@ fn guided_first_backup_gets_a_named_entry_from_the_synth() {
         direct: true,
         input: Some("fake-tx:out".into()),
         output: Some("fake:in".into()),
-        ..Default::default()
     };
     let (_producer, reader) = capture::ring(1 << 20, handles.capture.clone());
     let (_engine, queue) = sender::channel(handles.send.clone());

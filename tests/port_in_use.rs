@@ -62,7 +62,6 @@ fn a_port_held_elsewhere_is_explained_and_reconnect_opens_it_once_free() {
         direct: true,
         input: None,
         output: Some("fake:in".into()),
-        ..Default::default()
     };
     let (_producer, reader) = capture::ring(1 << 20, handles.capture.clone());
     let (_engine, queue) = sender::channel(handles.send.clone());
@@ -112,7 +111,7 @@ fn a_port_held_elsewhere_is_explained_and_reconnect_opens_it_once_free() {
     h.run();
     h.get_by_label("Reconnect").click();
     h.run();
-    assert_eq!(handles.route.read().unwrap().reconnect, 1);
+    assert_eq!(handles.capture.reconnects.load(Ordering::Relaxed), 1);
     wait_for_log(&mut h, &handles, "Sending to fake:in");
     let route = handles.route.read().unwrap().clone();
     assert_eq!(

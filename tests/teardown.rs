@@ -46,7 +46,6 @@ fn context() -> (Arc<CaptureShared>, Arc<LibraryStore>, WorkerContext) {
             direct: true,
             input: Some("synth-tx:out".into()),
             output: Some("synth-rx:in".into()),
-            ..Default::default()
         })),
     };
     (shared, store, ctx)

@@ -62,6 +62,9 @@ pub struct CaptureShared {
     pub active: AtomicBool,
     /// Whether the direct-port route is in use (then the host's SysEx is not captured).
     pub direct_route: AtomicBool,
+    /// Reconnect presses so far: the worker closes and opens the direct ports again on a change
+    /// (after another program let go of one). Not saved with the project.
+    pub reconnects: AtomicU64,
     /// Messages in the take in progress (0 when none).
     pub live_messages: AtomicU64,
     /// Bytes in the take in progress (0 when none).

@@ -13,8 +13,4 @@ pub struct RouteSettings {
     pub input: Option<String>,
     /// Output port name (the synth's MIDI in).
     pub output: Option<String>,
-    /// Raised by Reconnect: a change the worker answers by closing and opening the ports again
-    /// (after another program let go of one). Not saved.
-    #[serde(skip)]
-    pub reconnect: u64,
 }

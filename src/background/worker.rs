@@ -64,6 +64,7 @@ impl Worker {
         let mut state = State {
             direct: None,
             applied_route: RouteSettings::default(),
+            applied_reconnects: 0,
             recorder: TakeRecorder::new(MAX_MESSAGE_LEN, ctx.capture.gap_samples()),
             dropped_seen: ctx.capture.dropped_messages.load(Ordering::Relaxed),
             capture,
@@ -120,6 +121,8 @@ struct State {
     ctx: WorkerContext,
     direct: Option<Direct>,
     applied_route: RouteSettings,
+    /// [`CaptureShared::reconnects`] when the route was last applied.
+    applied_reconnects: u64,
     capture: CaptureReader,
     queue: SendQueue,
     recorder: TakeRecorder,

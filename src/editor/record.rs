@@ -127,7 +127,10 @@ impl RecordPanel {
                 )
                 .clicked()
             {
-                route.reconnect += 1;
+                s.handles
+                    .capture
+                    .reconnects
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             match &self.ports {
                 Some(Ok((inputs, outputs))) => {

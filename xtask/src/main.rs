@@ -16,12 +16,14 @@ fn main() -> nice_plug_xtask::Result<()> {
         Some("bundle-windows") => bundle_windows(&args[1..]),
         Some("dist") => release(),
         Some("check-dist") => {
+            // The archives as named from where the command was given, before moving to the root.
+            let archives: Vec<PathBuf> = args[1..]
+                .iter()
+                .map(std::path::absolute)
+                .collect::<Result<_, _>>()?;
             nice_plug_xtask::chdir_workspace_root()?;
-            for archive in &args[1..] {
-                println!(
-                    "{}",
-                    dist::check(Path::new(archive)).map_err(anyhow::Error::msg)?
-                );
+            for archive in &archives {
+                println!("{}", dist::check(archive).map_err(anyhow::Error::msg)?);
             }
             Ok(())
         }
@@ -118,6 +120,18 @@ fn release() -> nice_plug_xtask::Result<()> {
     let bundled = target_dir().join("bundled");
     if bundled.exists() {
         std::fs::remove_dir_all(&bundled)?;
+    }
+    // Archives of another version left in dist/ would be taken for this release's.
+    if let Ok(old) = std::fs::read_dir("dist") {
+        for entry in old.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("sysex-vault-")
+            {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
     }
     let linux = [
         "bundle",

@@ -11,14 +11,14 @@
 //! program-change mappings a channel, a bank select and an interrupt choice.
 //!
 //! Migrations are a chain. Each older format keeps its types in a module of its own (`v1` to
-//! `v4`, in `src/state/`) with one [`From`] conversion to the next format, which knows only the
+//! `v4`, in `crates/core/src/state/`) with one [`From`] conversion to the next format, which knows only the
 //! two formats it joins; format 5 is today's, so its types are [`Library`] and
 //! [`Entry`](crate::library::Entry) themselves, and `v4` converts to them. [`decode`] reads
 //! format N as `vN` and walks it up the chain one format at a time. A newer version, a corrupt
 //! blob, or one that would expand past [`MAX_DECODED_BYTES`] (a decompression bomb) is an
 //! error; the caller keeps such a blob verbatim.
 //!
-//! A new format 6: copy today's `Entry` and `Library` into `src/state/v5.rs` as they are (they
+//! A new format 6: copy today's `Entry` and `Library` into `crates/core/src/state/v5.rs` as they are (they
 //! are format 5, field for field), give it the conversion to today's types, point `v4`'s
 //! conversion at `v5`, add the `5 =>` step to [`decode`] and raise [`CURRENT_VERSION`]; add a
 //! golden `tests/fixtures/formats/library-v6.sxvl` written by that commit.

@@ -178,19 +178,25 @@ fn find_port(kind: &str, port: &str, how: Match, names: &[String]) -> Result<Str
         Match::Exact if names.iter().any(|n| n == port) => port.to_owned(),
         Match::Exact => return Err(missing(kind, port, Ok(names.to_vec()))),
     };
-    let held = SIMULATED_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
-    if held.contains(&found) {
+    #[cfg(any(test, feature = "test-hooks"))]
+    if SIMULATED_IN_USE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains(&found)
+    {
         return Err(in_use(kind, &found));
     }
     Ok(found)
 }
 
 /// Ports [`simulate_in_use`] makes fail as a port held by another program fails on WinMM.
+#[cfg(any(test, feature = "test-hooks"))]
 static SIMULATED_IN_USE: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// Test hook: while `held`, opening `port` fails exactly as a WinMM port held by another
-/// program does (Linux and macOS ports are shared, so tests there cannot provoke it).
-#[doc(hidden)]
+/// Test hook (feature `test-hooks`, which only the tests turn on): while `held`, opening `port`
+/// fails exactly as a WinMM port held by another program does (Linux and macOS ports are
+/// shared, so tests there cannot provoke it).
+#[cfg(any(test, feature = "test-hooks"))]
 pub fn simulate_in_use(port: &str, held: bool) {
     let mut ports = SIMULATED_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
     ports.retain(|p| p != port);

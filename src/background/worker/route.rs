@@ -63,7 +63,8 @@ impl State {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        if wanted == self.applied_route {
+        let reconnects = self.ctx.capture.reconnects.load(Ordering::Relaxed);
+        if wanted == self.applied_route && reconnects == self.applied_reconnects {
             return;
         }
         // A conversation cannot follow the synth to other ports.
@@ -80,6 +81,7 @@ impl State {
             }
         }
         self.applied_route = wanted.clone();
+        self.applied_reconnects = reconnects;
         self.ctx
             .capture
             .direct_route
