@@ -16,6 +16,7 @@ mod record;
 mod send;
 pub mod settings;
 mod timing;
+pub mod watch;
 
 pub use settings::{SortKey, Tab, UiSettings};
 
@@ -181,6 +182,8 @@ pub struct VaultUi {
     files: files::FilesPanel,
     log: log::LogPanel,
     timing: timing::TimingPanel,
+    /// Asks for a repaint when something shown changes without input (see [`watch`]).
+    watcher: Option<watch::Watcher>,
 }
 
 impl VaultUi {
@@ -203,7 +206,14 @@ impl VaultUi {
             files: files::FilesPanel::default(),
             log: log::LogPanel::default(),
             timing: timing::TimingPanel::default(),
+            watcher: None,
         }
+    }
+
+    /// Stops the watcher that repaints on changes (the window closed); the next frame starts
+    /// a new one for the window it draws in.
+    pub fn stop_watching(&mut self) {
+        self.watcher = None;
     }
 
     /// Selects and focuses the first entry (for previews and first opens).
@@ -233,6 +243,17 @@ impl VaultUi {
 
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if self.watcher.is_none() {
+            let ctx = ui.ctx().clone();
+            // A blinking text cursor would repaint an idle window twice a second.
+            ctx.all_styles_mut(|s| s.visuals.text_cursor.blink = false);
+            let probes = vec![self.files.pending(), self.compare.pending()];
+            self.watcher = Some(watch::Watcher::spawn(
+                self.handles.clone(),
+                probes,
+                move || ctx.request_repaint(),
+            ));
+        }
         self.timing.sample(&self.handles);
         // The library was replaced (a state load) or changed from outside: the undo history
         // refers to another library, and undoing it there would delete or duplicate entries.
@@ -316,9 +337,6 @@ impl VaultUi {
             .settings
             .write()
             .unwrap_or_else(|e| e.into_inner()) = settings;
-        // Progress and live counters change without input.
-        ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(100));
     }
 }
 
@@ -458,6 +476,10 @@ impl NiceEguiApp for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
         egui::CentralPanel::default().show(ui, |ui| self.ui.ui(ui));
     }
+
+    fn editor_closed(&mut self) {
+        self.ui.stop_watching();
+    }
 }
 
 /// Creates the plugin's editor.
@@ -482,6 +504,7 @@ pub fn create(params: Arc<VaultParams>, handles: Handles) -> Option<EguiEditor<A
                 can_resize_vertically: true,
                 ..Default::default()
             },
+            repaint_poll_interval: watch::NOTIFIER_POLL,
             ..Default::default()
         },
         App { ui, host },

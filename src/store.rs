@@ -92,6 +92,8 @@ pub struct LibraryStore {
     file: Mutex<Option<FileState>>,
     /// Print each log line to stderr too: the standalone app, which may run without a window.
     echo_log: AtomicBool,
+    /// Log lines written so far (the log itself is a ring that stops growing).
+    log_count: AtomicU64,
 }
 
 pub use crate::library::now_unix_ms;
@@ -189,6 +191,11 @@ impl LibraryStore {
         self.push_log(level, text, true);
     }
 
+    /// Log lines written so far; moves with every new line even when the ring is full.
+    pub fn log_count(&self) -> u64 {
+        self.log_count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn push_log(&self, level: Level, text: String, transient: bool) {
         if self.echo_log.load(std::sync::atomic::Ordering::Relaxed) {
             eprintln!("SysEx Vault: {level:?}: {text}");
@@ -203,6 +210,8 @@ impl LibraryStore {
             text,
             transient,
         });
+        self.log_count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// A copy of the log.

@@ -182,6 +182,12 @@ fn side_of(e: &crate::library::Entry) -> Side {
 }
 
 impl ComparePanel {
+    /// Results waiting from dialog threads, for the editor's watcher.
+    pub fn pending(&self) -> super::watch::Probe {
+        let rx = self.rx.clone();
+        Box::new(move || rx.len() as u64)
+    }
+
     /// Takes a file the dialog thread read.
     pub fn poll(&mut self, s: &mut Shared<'_>) {
         while let Ok(done) = self.rx.try_recv() {

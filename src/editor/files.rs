@@ -100,6 +100,12 @@ fn read_paths(paths: Vec<std::path::PathBuf>) -> Vec<Result<Vec<Imported>, Strin
 }
 
 impl FilesPanel {
+    /// Results waiting from dialog threads, for the editor's watcher.
+    pub fn pending(&self) -> super::watch::Probe {
+        let rx = self.rx.clone();
+        Box::new(move || rx.len() as u64)
+    }
+
     /// Takes what dialog threads finished.
     pub fn poll(&mut self, s: &mut Shared<'_>) {
         while let Ok(done) = self.rx.try_recv() {

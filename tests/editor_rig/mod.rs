@@ -13,7 +13,7 @@ use sysex_vault::library::{Entry, Source};
 use sysex_vault::store::WorkerRequest;
 
 /// The host's Record parameter, as the editor sees it.
-pub struct FakeHost(Arc<AtomicBool>);
+pub struct FakeHost(pub Arc<AtomicBool>);
 
 impl HostParams for FakeHost {
     fn record(&self) -> bool {
