@@ -184,6 +184,8 @@ pub struct VaultUi {
     timing: timing::TimingPanel,
     /// Asks for a repaint when something shown changes without input (see [`watch`]).
     watcher: Option<watch::Watcher>,
+    /// Whether to start the watcher (off where a test steps the window itself).
+    watching: bool,
 }
 
 impl VaultUi {
@@ -207,7 +209,15 @@ impl VaultUi {
             log: log::LogPanel::default(),
             timing: timing::TimingPanel::default(),
             watcher: None,
+            watching: true,
         }
+    }
+
+    /// Turns the watcher off for a window whose frames someone else steps (a test harness that
+    /// counts frames until the window settles): the window then repaints on input only.
+    pub fn without_watcher(mut self) -> VaultUi {
+        self.watching = false;
+        self
     }
 
     /// Stops the watcher that repaints on changes (the window closed); the next frame starts
@@ -243,7 +253,7 @@ impl VaultUi {
 
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        if self.watcher.is_none() {
+        if self.watcher.is_none() && self.watching {
             let ctx = ui.ctx().clone();
             // A blinking text cursor would repaint an idle window twice a second.
             ctx.all_styles_mut(|s| s.visuals.text_cursor.blink = false);

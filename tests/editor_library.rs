@@ -465,7 +465,7 @@ fn a_program_change_mapping_has_a_channel_and_vst3_hosts_are_told() {
     h.get_by_label("mapped to program 1 on channel 1, interrupts sends");
 
     let handles = Handles::detached();
-    let ui = VaultUi::new(handles, Box::new(Vst3Host));
+    let ui = VaultUi::new(handles, Box::new(Vst3Host)).without_watcher();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1100.0, 720.0))
         .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);

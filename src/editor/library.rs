@@ -323,8 +323,10 @@ impl LibraryPanel {
     }
 
     /// Keyboard: arrows move the selection through the shown rows, Enter sends the selection
-    /// (as the Send tab would), F2 renames, Delete deletes (undoable), Ctrl+F searches. Keys a
-    /// text field is using are left to it.
+    /// (as the Send tab would), Ctrl+R (Cmd+R on macOS) or F2 renames, Delete deletes (undoable),
+    /// Ctrl+F searches. Keys a text field is using are left to it. F2 reaches the editor only
+    /// where the window passes function keys on (egui-baseview drops them, see
+    /// docs/egui-baseview-function-keys.md), hence Ctrl+R.
     fn keys(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, shown: &[EntryId]) {
         use egui::{Key, Modifiers};
         let ctx = ui.ctx().clone();
@@ -370,7 +372,8 @@ impl LibraryPanel {
                     },
                 });
         }
-        if pressed(Key::F2) && selected.len() == 1 {
+        let rename = ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::R));
+        if (rename || pressed(Key::F2)) && selected.len() == 1 {
             let name = s
                 .handles
                 .store
@@ -395,7 +398,7 @@ impl LibraryPanel {
             let one = selected.len() == 1;
             if ui
                 .add_enabled(one, egui::Button::new("Rename"))
-                .on_hover_text("Rename the selected entry (F2)")
+                .on_hover_text("Rename the selected entry (Ctrl+R)")
                 .clicked()
             {
                 let name = s
