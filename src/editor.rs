@@ -100,6 +100,8 @@ pub struct Handles {
     pub pacing: Arc<RwLock<PacingChoice>>,
     /// How sends check with the synth.
     pub send_check: Arc<RwLock<crate::background::conversation::SendCheck>>,
+    /// What is backed up before a send overwrites the synth's memory.
+    pub backup: Arc<RwLock<crate::backup::BackupRule>>,
     /// Saved editor settings.
     pub settings: Arc<RwLock<UiSettings>>,
     /// The MIDI route (host or direct ports).
@@ -116,6 +118,7 @@ impl Handles {
             counters: Arc::new(Counters::default()),
             pacing: Arc::new(RwLock::new(PacingChoice::default())),
             send_check: Arc::new(RwLock::new(Default::default())),
+            backup: Arc::new(RwLock::new(crate::backup::BackupRule::DEFAULT)),
             settings: Arc::new(RwLock::new(UiSettings::default())),
             route: Arc::new(RwLock::new(Default::default())),
         }
@@ -150,6 +153,31 @@ impl Shared<'_> {
         let inverse = self.handles.store.edit(edit);
         if !inverse.is_empty() {
             self.undo.push(inverse);
+        }
+    }
+
+    /// What sending `entries` asks of the worker: a plain send, or a conversation that checks
+    /// with the synth or first backs up the memory the send overwrites.
+    pub fn send_request(&self, entries: Vec<EntryId>) -> crate::store::WorkerRequest {
+        use crate::store::WorkerRequest;
+        let h = self.handles;
+        let check = *h.send_check.read().unwrap_or_else(|e| e.into_inner());
+        let rule = *h.backup.read().unwrap_or_else(|e| e.into_inner());
+        let overwrites = h.store.read(|l| {
+            let messages: Vec<Vec<u8>> = entries
+                .iter()
+                .filter_map(|id| l.get(*id))
+                .flat_map(|e| e.messages.iter().cloned())
+                .collect();
+            !crate::backup::plan(crate::devices::registry(), &messages, rule).is_empty()
+        });
+        if check == crate::background::conversation::SendCheck::None && !overwrites {
+            WorkerRequest::Send {
+                entries,
+                pacing: None,
+            }
+        } else {
+            WorkerRequest::Converse(check.send(entries, rule))
         }
     }
 
@@ -322,6 +350,9 @@ impl VaultUi {
                 }
             });
         settings.side_width = side.response.rect.width();
+        if let Some(q) = shared.handles.store.question() {
+            egui::Panel::top("overwrite question").show(ui, |ui| overwrite_question(ui, &shared, q));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if self.guide.open {
                 egui::ScrollArea::vertical()
@@ -348,6 +379,41 @@ impl VaultUi {
             .write()
             .unwrap_or_else(|e| e.into_inner()) = settings;
     }
+}
+
+/// The synth did not answer the backup request: overwrite anyway, or not.
+fn overwrite_question(
+    ui: &mut egui::Ui,
+    shared: &Shared<'_>,
+    q: crate::store::requests::OverwriteQuestion,
+) {
+    let store = &shared.handles.store;
+    ui.colored_label(
+        egui::Color32::from_rgb(220, 150, 40),
+        format!(
+            "Nothing was sent: the synth did not answer the backup request ({}). Send anyway, overwriting what it holds without a backup?",
+            q.why
+        ),
+    );
+    ui.horizontal(|ui| {
+        if ui
+            .button("Send without a backup")
+            .on_hover_text("Send now; what the synth holds is overwritten and not kept")
+            .clicked()
+        {
+            store.ask(None);
+            store.request(crate::store::WorkerRequest::Converse(
+                q.check.send(q.entries.clone(), crate::backup::BackupRule::OFF),
+            ));
+        }
+        if ui
+            .button("Don't send")
+            .on_hover_text("Leave the synth as it is")
+            .clicked()
+        {
+            store.ask(None);
+        }
+    });
 }
 
 /// What the plugin is doing, in words: talking with the synth, sending 37/100, recording, idle.

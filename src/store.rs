@@ -94,6 +94,8 @@ pub struct LibraryStore {
     echo_log: AtomicBool,
     /// Log lines written so far (the log itself is a ring that stops growing).
     log_count: AtomicU64,
+    /// A send waiting for the musician's word: the synth did not answer the backup request.
+    question: Mutex<Option<requests::OverwriteQuestion>>,
 }
 
 pub use crate::library::now_unix_ms;
@@ -189,6 +191,21 @@ impl LibraryStore {
     /// saved with the project: loading the project again writes it again.
     pub fn note(&self, level: Level, text: String) {
         self.push_log(level, text, true);
+    }
+
+    /// Asks the musician whether to overwrite without a backup (replacing an older question),
+    /// or withdraws the question (`None`).
+    pub fn ask(&self, question: Option<requests::OverwriteQuestion>) {
+        *self.question.lock().unwrap_or_else(|e| e.into_inner()) = question;
+        // The editor repaints on log changes; a question always comes with a log line too.
+    }
+
+    /// The question waiting for the musician, if any.
+    pub fn question(&self) -> Option<requests::OverwriteQuestion> {
+        self.question
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Log lines written so far; moves with every new line even when the ring is full.

@@ -357,20 +357,8 @@ impl LibraryPanel {
         }
         let selected = s.selection.clone();
         if pressed(Key::Enter) && !selected.is_empty() {
-            let check = *s
-                .handles
-                .send_check
-                .read()
-                .unwrap_or_else(|e| e.into_inner());
-            s.handles
-                .store
-                .request(match check.conversation(selected.clone()) {
-                    Some(c) => crate::store::WorkerRequest::Converse(c),
-                    None => crate::store::WorkerRequest::Send {
-                        entries: selected.clone(),
-                        pacing: None,
-                    },
-                });
+            let request = s.send_request(selected.clone());
+            s.handles.store.request(request);
         }
         let rename = ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::R));
         if (rename || pressed(Key::F2)) && selected.len() == 1 {
