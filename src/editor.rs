@@ -351,7 +351,8 @@ impl VaultUi {
             });
         settings.side_width = side.response.rect.width();
         if let Some(q) = shared.handles.store.question() {
-            egui::Panel::top("overwrite question").show(ui, |ui| overwrite_question(ui, &shared, q));
+            egui::Panel::top("overwrite question")
+                .show(ui, |ui| overwrite_question(ui, &shared, q));
         }
         egui::CentralPanel::default().show(ui, |ui| {
             if self.guide.open {
@@ -403,7 +404,8 @@ fn overwrite_question(
         {
             store.ask(None);
             store.request(crate::store::WorkerRequest::Converse(
-                q.check.send(q.entries.clone(), crate::backup::BackupRule::OFF),
+                q.check
+                    .send(q.entries.clone(), crate::backup::BackupRule::OFF),
             ));
         }
         if ui

@@ -146,9 +146,9 @@ fn the_synths_bank_is_kept_before_the_new_one_leaves() {
         }
         if m == seen_new.as_slice() {
             let held = store.read(|l| {
-                l.entries
-                    .iter()
-                    .any(|e| e.messages == [answer.clone()] && e.tags.iter().any(|t| t == "before restore"))
+                l.entries.iter().any(|e| {
+                    e.messages == [answer.clone()] && e.tags.iter().any(|t| t == "before restore")
+                })
             });
             *kept.lock().unwrap() = Some(held);
         }
@@ -163,7 +163,11 @@ fn the_synths_bank_is_kept_before_the_new_one_leaves() {
         Some(true),
         "the synth's bank was in the library before the new bank arrived"
     );
-    assert_eq!(fake.seen(), [BANK_REQUEST.to_vec(), new.clone()], "asked, then sent");
+    assert_eq!(
+        fake.seen(),
+        [BANK_REQUEST.to_vec(), new.clone()],
+        "asked, then sent"
+    );
     let backup = rig.handles.store.read(|l| {
         l.entries
             .iter()
@@ -198,8 +202,14 @@ fn the_synths_bank_is_kept_before_the_new_one_leaves() {
     });
     h.get_by_label("Put back").click();
     h.run();
-    wait(&mut h, &rig, Duration::from_secs(30), || fake.seen().len() >= 2);
-    assert_eq!(fake.seen(), [BANK_REQUEST.to_vec(), old], "the old bank is back");
+    wait(&mut h, &rig, Duration::from_secs(30), || {
+        fake.seen().len() >= 2
+    });
+    assert_eq!(
+        fake.seen(),
+        [BANK_REQUEST.to_vec(), old],
+        "the old bank is back"
+    );
 }
 
 #[test]
@@ -216,7 +226,11 @@ fn a_silent_synth_is_overwritten_only_when_the_musician_says_so() {
         rig.handles.store.question().is_some()
     });
     h.get_by_label_contains("Nothing was sent: the synth did not answer the backup request");
-    assert!(fake.seen().iter().all(|m| m == &BANK_REQUEST), "{:?}", fake.seen().len());
+    assert!(
+        fake.seen().iter().all(|m| m == &BANK_REQUEST),
+        "{:?}",
+        fake.seen().len()
+    );
     h.get_by_label("Don't send").click();
     h.run();
     assert!(rig.handles.store.question().is_none());
@@ -236,9 +250,10 @@ fn a_silent_synth_is_overwritten_only_when_the_musician_says_so() {
         sent.load(Ordering::Relaxed)
     });
     assert!(
-        rig.handles
-            .store
-            .read(|l| l.entries.iter().all(|e| e.tags.iter().all(|t| t != "before restore"))),
+        rig.handles.store.read(|l| l
+            .entries
+            .iter()
+            .all(|e| e.tags.iter().all(|t| t != "before restore"))),
         "no backup entry from a silent synth"
     );
 }

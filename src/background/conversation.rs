@@ -359,10 +359,7 @@ fn send_plainly(store: &Arc<LibraryStore>, link: &mut PluginLink, messages: &[Ve
             return;
         }
     }
-    store.log(
-        Level::Info,
-        format!("Sent {} message(s)", messages.len()),
-    );
+    store.log(Level::Info, format!("Sent {} message(s)", messages.len()));
 }
 
 /// Sends `messages` waiting for the synth's acknowledges, or verifying each by asking for it

@@ -405,9 +405,16 @@ pub struct SendArgs {
     /// Milliseconds of silence after each chunk.
     #[arg(long)]
     pub chunk_pause: Option<u32>,
-    /// The synth's output port, for --handshake and --verify.
+    /// The synth's output port, for --handshake and --verify, and for the backup: before a
+    /// bank is sent, the synth is asked for the bank it holds, which is kept in the library.
     #[arg(long = "in", value_name = "PORT")]
     pub input: Option<String>,
+    /// Send without first asking the synth for what the send overwrites.
+    #[arg(long)]
+    pub no_backup: bool,
+    /// Back up single programs sent into a memory slot too (banks are backed up by default).
+    #[arg(long, conflicts_with = "no_backup")]
+    pub backup_programs: bool,
     /// Wait for the synth's acknowledge after each message (the replies its device
     /// definition names, or --ack/--nak/--error); needs --in.
     #[arg(long, requires = "input")]

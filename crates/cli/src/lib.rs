@@ -31,7 +31,7 @@ pub mod progress;
 mod tests;
 pub mod transfers;
 
-use sysex_vault_core::{files, library, pacing, state, sysex, transfer};
+use sysex_vault_core::{backup, files, library, pacing, state, sysex, transfer};
 use sysex_vault_midi_io as ports;
 
 pub use args::{

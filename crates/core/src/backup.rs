@@ -160,13 +160,24 @@ mod tests {
         let reg = test_registry();
         let p = plan(&reg, &[dx7_bank(), dx7_voice()], BackupRule::DEFAULT);
         assert_eq!(p.overwrites.len(), 1, "{p:?}");
-        assert_eq!(p.overwrites[0].request, vec![vec![0xF0, 0x43, 0x20, 0x09, 0xF7]]);
+        assert_eq!(
+            p.overwrites[0].request,
+            vec![vec![0xF0, 0x43, 0x20, 0x09, 0xF7]]
+        );
         assert!(p.unasked.is_empty());
         // The same bank twice is asked for once.
         let p = plan(&reg, &[dx7_bank(), dx7_bank()], BackupRule::DEFAULT);
         assert_eq!(p.overwrites.len(), 1);
         assert!(plan(&reg, &[dx7_bank()], BackupRule::OFF).is_empty());
-        assert!(plan(&reg, &[dx7_voice()], BackupRule { banks: true, programs: true }).is_empty());
+        assert!(plan(
+            &reg,
+            &[dx7_voice()],
+            BackupRule {
+                banks: true,
+                programs: true
+            }
+        )
+        .is_empty());
         assert!(plan(&reg, &[vec![0xF0, 0x7D, 0x01, 0xF7]], BackupRule::DEFAULT).is_empty());
     }
 
