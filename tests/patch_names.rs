@@ -187,8 +187,10 @@ fn several_synths_make_one_file_each_all_checked_before_any_is_written() {
 /// (`$XDG_CONFIG_HOME/ardour7/patchfiles`) and a copy in `ARDOUR_MIDI_PATCH_PATH`. Ardour's Lua
 /// bindings expose no MIDNAM model list, so the proof is Ardour's own log: it warns
 /// "Duplicate MIDI device `MODEL' in `FILE' ignored" for the second copy only after it parsed
-/// the document and registered MODEL from the first. A control document without `<Author>`
-/// (which Ardour refuses) in the same folder must give an error and no such warning.
+/// the document and registered MODEL from the first; and Ardour reports a patch whose
+/// `ProgramChange` is not a number, naming the file, so a clean log says it read ours. Two
+/// controls show both reports fire: a document without `<Author>` (refused: an error and no
+/// duplicate warning) and one with a bad `ProgramChange`.
 #[cfg(target_os = "linux")]
 #[test]
 fn ardour_7_loads_the_exported_midnam() {
@@ -223,6 +225,14 @@ fn ardour_7_loads_the_exported_midnam() {
         .replace("(SysEx Vault)", "(control)");
     std::fs::write(user_dir.join("control.midnam"), &broken).unwrap();
     std::fs::write(extra.join("control.midnam"), &broken).unwrap();
+    // A second control: a patch whose program change is not a number, which Ardour reports
+    // while it reads the patches, naming the file.
+    let bad_number = std::fs::read_to_string(&exported)
+        .unwrap()
+        .replacen("ProgramChange=\"0\"", "ProgramChange=\"first\"", 1)
+        .replace("(SysEx Vault)", "(control 2)");
+    let bad_file = user_dir.join("control2.midnam");
+    std::fs::write(&bad_file, &bad_number).unwrap();
     let script = d.join("wait.lua");
     // The patch files load on a thread Ardour starts at init; the script gives it time.
     std::fs::write(&script, "sleep (4)\nprint (\"RESULT done\")\n").unwrap();
@@ -255,9 +265,13 @@ fn ardour_7_loads_the_exported_midnam() {
         2,
         "{log}"
     );
+    // Ardour read every patch's ProgramChange: the control's bad one is reported, ours are not.
+    let bad = format!("{}: Bad number `first'", bad_file.display());
+    assert_eq!(log.matches(&bad).count(), 1, "{log}");
     let errors: Vec<&str> = log
         .lines()
-        .filter(|l| l.contains("[ERROR]") && !l.contains("No author information"))
+        .filter(|l| l.contains("[ERROR]"))
+        .filter(|l| !l.contains("No author information") && !l.contains(&bad))
         .collect();
     assert!(errors.is_empty(), "{errors:?}\n{log}");
 }

@@ -170,11 +170,7 @@ fn add(out: &mut PatchNames, entry: &str, p: Found) {
         ));
         return;
     };
-    let Ok(program) =
-        u8::try_from(program)
-            .map_err(|_| ())
-            .and_then(|p| if p < 128 { Ok(p) } else { Err(()) })
-    else {
+    let Some(program) = u8::try_from(program).ok().filter(|&p| p < 128) else {
         out.left_out.push(format!(
             "“{entry}”: “{name}” is program {program}, past the 128 a program change selects without bank select"
         ));
