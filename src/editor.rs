@@ -53,7 +53,9 @@ impl Tab {
             Tab::Send => {
                 "Send entries paced, recall, program changes, dump requests, and a scratchpad"
             }
-            Tab::Files => "Import and export .syx, .mid, hex text and library files",
+            Tab::Files => {
+                "Import and export .syx, .mid, hex text and library files; patch names for DAWs"
+            }
             Tab::Log => "Every error and warning",
             Tab::Timing => "Bytes over time of the last send and capture",
         }

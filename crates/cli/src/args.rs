@@ -118,7 +118,9 @@ pub enum Command {
         #[arg(long)]
         keep_duplicates: bool,
     },
-    /// Write entries to a file: .syx, .mid, .txt (hex) or a .sxvl library (entries kept whole).
+    /// Write entries to a file: .syx, .mid, .txt (hex), a .sxvl library (entries kept whole),
+    /// or patch names for a DAW's program picker: .midnam (Ardour) or .reabank (REAPER), one
+    /// file per synth ("OUT - Synth.midnam" beside OUT when there are several).
     Export {
         /// The library file (.sxvl).
         library: PathBuf,
