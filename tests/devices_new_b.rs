@@ -176,13 +176,14 @@ fn bass_station_2_patch_dumps_and_requests() {
 // ---------------------------------------------------------------------------------------------
 // Novation Peak / Summit
 
-/// `F0 00 20 29`, the synth's 4-byte ID, command, 3 zero bytes, bank, program, name at 16, data.
+/// `F0 00 20 29`, the synth's 4-byte ID, command, 3 zero bytes, bank, program, 2 zero bytes,
+/// the name at 16, data.
 fn peak_summit(id: [u8; 4], command: u8, bank: u8, prog: u8, name: &str) -> Vec<u8> {
     let mut m = vec![0xF0, 0x00, 0x20, 0x29];
     m.extend(id);
-    m.extend([command, 0, 0, 0, bank, prog]);
+    m.extend([command, 0, 0, 0, bank, prog, 0, 0]);
     m.extend(padded(name, 16));
-    m.extend(bytes7(527 - 31, usize::from(prog)));
+    m.extend(bytes7(527 - 33, usize::from(prog)));
     m.push(0xF7);
     assert_eq!(m.len(), 527);
     m
