@@ -418,11 +418,20 @@ fn fs1r_data(len: usize, name_len: usize, name: &str, seed: usize) -> Vec<u8> {
     d
 }
 
+/// A fixture and what it must be recognised as: message, kind, name, program.
+type Fs1rCase = (
+    Vec<u8>,
+    &'static str,
+    MessageKind,
+    &'static str,
+    Option<u16>,
+);
+
 #[test]
 fn fs1r_performances_and_voices() {
     let perf = fs1r_data(400, 12, "Zap Hook", 1);
     let voice = fs1r_data(608, 10, "Reso Bass", 2);
-    let cases: [(Vec<u8>, &str, MessageKind, &str, Option<u16>); 5] = [
+    let cases: [Fs1rCase; 5] = [
         (
             fs1r(0, [0x11, 0x00, 0x7F], &perf),
             "performance",
