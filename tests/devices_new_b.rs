@@ -244,6 +244,9 @@ fn peak_and_summit_patch_dumps_and_request() {
         recognised(&peak_summit(PEAK, 0x01, 2, 17, "x")).bank,
         Some(2)
     );
+    // Another Novation product with the same layout is not named Peak or Summit.
+    let other = peak_summit([0x01, 0x12, 0x00, 0x7E], 0x00, 0, 0, "Not A Peak");
+    assert_ne!(recognised(&other).definition, "novation-peak-summit");
     assert_eq!(
         request("novation-peak-summit", "edit-buffer", Fields::default()),
         vec![vec![
@@ -374,9 +377,11 @@ fn dx7ii_performances_and_system_setup() {
         },
     );
 
-    // Another universal tag (micro tuning) is not a DX7II performance.
+    // Other universal tags (micro tuning, a TX802 performance bank) are not the DX7II's.
     let tuning = dx7ii_universal(0x00, "LM  MCRYE ", &bytes7(256, 2));
     assert_ne!(recognised(&tuning).definition, "yamaha-dx7ii");
+    let tx802 = dx7ii_universal(0x00, "LM  8952PM", &all);
+    assert_ne!(recognised(&tx802).definition, "yamaha-dx7ii");
 }
 
 #[test]
