@@ -13,7 +13,6 @@ use super::library_io::{load_for_change, load_or_create, save};
 use super::transfers::PortLink;
 use super::EXIT_MIDI;
 use crate::devices::{self, Definition, Fields};
-use crate::library::{Entry, Source};
 use crate::ports;
 use crate::sysex::{Assembler, AssemblerEvent};
 use crate::transfer::CaptureRules;
@@ -420,10 +419,6 @@ fn back_up_one(
         "device": s.def.id, "name": s.def.name, "output": s.output, "input": s.input,
         "found_by": found_by, "skipped": skipped,
     });
-    let mut details = String::new();
-    for (id, why) in &plan.skipped {
-        let _ = write!(details, "\n    skipped `{id}`: {why}");
-    }
     if plan.asks.is_empty() {
         doc["verdict"] = json!("cannot-be-asked");
         doc["guide"] = json!(s.def.guide);
@@ -457,30 +452,15 @@ fn back_up_one(
         |a| eprintln!("{}: asking for \"{}\"", s.def.name, a.describe()),
     );
     drop(link);
-    let now = crate::library::now_unix_ms();
-    let mut entries = Vec::new();
-    for (ask, answer) in &backup.answers {
-        match answer {
-            rig::Answer::Got(messages) => {
-                let mut e = Entry::new(devices::registry(), messages.clone(), Source::Capture, now);
-                e.tags = vec![
-                    rig::TAG.to_owned(),
-                    collection.to_owned(),
-                    s.def.name.clone(),
-                ];
-                e.note = format!(
-                    "{collection}: {} on {}, \"{}\"",
-                    s.def.name,
-                    s.output,
-                    ask.describe()
-                );
-                entries.push(e);
-            }
-            rig::Answer::Silent(why) | rig::Answer::Refused(why) => {
-                let _ = write!(details, "\n    \"{}\": {why}", ask.describe());
-            }
-        }
-    }
+    let entries = rig::entries(
+        devices::registry(),
+        s.def,
+        &s.output,
+        collection,
+        &backup,
+        crate::library::now_unix_ms(),
+    );
+    let details = rig::details(&plan, &backup);
     let added = entries.len();
     if added > 0 {
         let (lock, mut lib) = load_for_change(&args.library, Some(args.create))?;

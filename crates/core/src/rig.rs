@@ -6,10 +6,14 @@
 //! rig for the rest), opens the ports and saves the entries.
 
 use crate::devices::pattern::Token;
-use crate::devices::{Definition, Fields, MessageKind, Registry, ReplyRole};
+use crate::devices::{Definition, Fields, IdentityMatch, MessageKind, Registry, ReplyRole};
+use crate::library::{Entry, Source};
+use crate::sysex::universal::{identity_request, ALL_CALL};
+use crate::sysex::{Assembler, AssemblerEvent};
 use crate::transfer::{self, CaptureRules, Link};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// The tag every entry of a rig backup carries.
 pub const TAG: &str = "rig-backup";
@@ -282,6 +286,84 @@ pub fn back_up(
             },
         };
         out.answers.push((ask.clone(), answer));
+    }
+    out
+}
+
+/// Sends the universal identity request (to every device) and gathers the identity replies that
+/// come back within `wait` (the whole wait: several synths may answer), each once, in order.
+pub fn identify_on<'r>(
+    link: &mut dyn Link,
+    registry: &'r Registry,
+    wait: Duration,
+) -> Result<Vec<IdentityMatch<'r>>, String> {
+    link.drain();
+    link.send(&identity_request(ALL_CALL))?;
+    let deadline = Instant::now() + wait;
+    let mut assembler = Assembler::new(4096);
+    let mut seen: Vec<Vec<u8>> = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || link.cancelled() {
+            break;
+        }
+        let Some(bytes) = link.receive(left) else {
+            continue;
+        };
+        for e in assembler.push_collect(&bytes) {
+            let AssemblerEvent::Message { bytes: m, .. } = e else {
+                continue;
+            };
+            if seen.contains(&m) {
+                continue;
+            }
+            if let Some(found) = registry.match_identity_reply(&m) {
+                seen.push(m);
+                out.push(found);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The entries a backup keeps: one per answered request, tagged [`TAG`], `collection` and the
+/// synth's name, with a note saying which synth, port and request it came from.
+pub fn entries(
+    registry: &Registry,
+    def: &Definition,
+    port: &str,
+    collection: &str,
+    backup: &SynthBackup,
+    now_unix_ms: u64,
+) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for (ask, answer) in &backup.answers {
+        if let Answer::Got(messages) = answer {
+            let mut e = Entry::new(registry, messages.clone(), Source::Capture, now_unix_ms);
+            e.tags = vec![TAG.to_owned(), collection.to_owned(), def.name.clone()];
+            e.note = format!(
+                "{collection}: {} on {port}, \"{}\"",
+                def.name,
+                ask.describe()
+            );
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// The indented lines under a synth's verdict: each request skipped and each one not
+/// answered, with why.
+pub fn details(plan: &Plan, backup: &SynthBackup) -> String {
+    let mut out = String::new();
+    for (id, why) in &plan.skipped {
+        out.push_str(&format!("\n    skipped `{id}`: {why}"));
+    }
+    for (ask, answer) in &backup.answers {
+        if let Answer::Silent(why) | Answer::Refused(why) = answer {
+            out.push_str(&format!("\n    \"{}\": {why}", ask.describe()));
+        }
     }
     out
 }

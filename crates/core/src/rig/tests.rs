@@ -168,3 +168,59 @@ fn the_collection_is_named_by_its_utc_date() {
         "Rig backup 2000-02-29 00:00 UTC"
     );
 }
+
+#[test]
+fn identity_replies_are_gathered_once_each_and_named() {
+    let ms = [
+        0xF0, 0x7E, 0x00, 0x06, 0x02, 0x42, 0x58, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0xF7,
+    ];
+    let unknown = [
+        0xF0, 0x7E, 0x01, 0x06, 0x02, 0x7D, 0x01, 0x00, 0x02, 0x00, 0, 0, 0, 0, 0xF7,
+    ];
+    // The MS2000's reply in two pieces and then again (a MIDI loop), an unknown synth's reply,
+    // the request echoed and a dump: two replies, in order.
+    let mut link = script(|m: &[u8]| {
+        assert_eq!(m, [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]);
+        vec![
+            ms[..6].to_vec(),
+            ms[6..].to_vec(),
+            m.to_vec(),
+            ms.to_vec(),
+            vec![0xF0, 0x43, 0x00, 0x09, 0xF7],
+            unknown.to_vec(),
+        ]
+    });
+    let found = identify_on(&mut link, test_registry(), Duration::from_millis(30)).unwrap();
+    assert_eq!(link.sent.len(), 1);
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].definition.unwrap().id, "korg-ms2000");
+    assert!(found[1].definition.is_none());
+    assert_eq!(found[1].reply.device_id.get(), 1);
+}
+
+#[test]
+fn kept_entries_are_tagged_and_noted_and_the_rest_explained() {
+    let dx7 = def("yamaha-dx7");
+    let p = plan(dx7, &[]);
+    let bank = vec![0xF0, 0x43, 0x00, 0x09, 0x20, 0x00, 0x01, 0xF7];
+    let got = SynthBackup {
+        answers: vec![(p.asks[0].clone(), Answer::Got(vec![bank.clone()]))],
+    };
+    let e = entries(test_registry(), dx7, "dx7:in", "Rig backup X", &got, 5);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].messages, vec![bank]);
+    assert_eq!(e[0].tags, ["rig-backup", "Rig backup X", "Yamaha DX7"]);
+    assert!(e[0]
+        .note
+        .starts_with("Rig backup X: Yamaha DX7 on dx7:in, \"All 32 voices"));
+    let silent = SynthBackup {
+        answers: vec![(p.asks[0].clone(), Answer::Silent("no answer".into()))],
+    };
+    assert!(entries(test_registry(), dx7, "p", "c", &silent, 5).is_empty());
+    let d = details(&p, &silent);
+    assert!(d.contains("\n    skipped `voice`: the edit buffer"), "{d}");
+    assert!(
+        d.contains("\n    \"All 32 voices (TX7, TX816, Dexed; not a DX7 Mk I)\": no answer"),
+        "{d}"
+    );
+}
