@@ -21,27 +21,28 @@ fn run(args: &[&str]) -> (i32, String) {
 
 const IDENTITY_REQUEST: [u8; 6] = [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7];
 
-/// A Korg MS2000 dump of `len` bytes with function byte `func` (channel 1), data from `seed`.
+/// A Korg MS2000 dump of `len` bytes with function byte `func` (channel 3), data from `seed`.
 fn korg(func: u8, len: usize, seed: u8) -> Vec<u8> {
-    let mut m = vec![0xF0, 0x42, 0x30, 0x58, func];
+    let mut m = vec![0xF0, 0x42, 0x32, 0x58, func];
     m.extend((0..len - 6).map(|i| ((i * 13 + usize::from(seed)) % 128) as u8));
     m.push(0xF7);
     m
 }
 
-/// The MS2000 answers identity (Korg 42, family 58 00, member 01 00) and its three requests.
+/// The MS2000 answers identity (Korg 42, family 58 00, member 01 00) on its channel 3 (the
+/// reply's device byte 02), then its three requests on that channel.
 fn script_ms2000(ms: &Fake, dumps: [Vec<u8>; 3]) {
     ms.script(move |m, _| match m {
         [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7] => vec![(
             5,
             vec![
-                0xF0, 0x7E, 0x00, 0x06, 0x02, 0x42, 0x58, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00,
+                0xF0, 0x7E, 0x02, 0x06, 0x02, 0x42, 0x58, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00,
                 0xF7,
             ],
         )],
-        [0xF0, 0x42, 0x30, 0x58, 0x1C, 0xF7] => vec![(5, dumps[0].clone())],
-        [0xF0, 0x42, 0x30, 0x58, 0x0E, 0xF7] => vec![(5, dumps[1].clone())],
-        [0xF0, 0x42, 0x30, 0x58, 0x0F, 0xF7] => vec![(5, dumps[2].clone())],
+        [0xF0, 0x42, 0x32, 0x58, 0x1C, 0xF7] => vec![(5, dumps[0].clone())],
+        [0xF0, 0x42, 0x32, 0x58, 0x0E, 0xF7] => vec![(5, dumps[1].clone())],
+        [0xF0, 0x42, 0x32, 0x58, 0x0F, 0xF7] => vec![(5, dumps[2].clone())],
         _ => Vec::new(),
     });
 }
@@ -156,9 +157,9 @@ fn a_rig_is_backed_up_in_one_action() {
         ms.seen(),
         vec![
             IDENTITY_REQUEST.to_vec(),
-            vec![0xF0, 0x42, 0x30, 0x58, 0x1C, 0xF7],
-            vec![0xF0, 0x42, 0x30, 0x58, 0x0E, 0xF7],
-            vec![0xF0, 0x42, 0x30, 0x58, 0x0F, 0xF7],
+            vec![0xF0, 0x42, 0x32, 0x58, 0x1C, 0xF7],
+            vec![0xF0, 0x42, 0x32, 0x58, 0x0E, 0xF7],
+            vec![0xF0, 0x42, 0x32, 0x58, 0x0F, 0xF7],
         ]
     );
     assert_eq!(phatty.seen(), vec![IDENTITY_REQUEST.to_vec()]);
@@ -214,11 +215,11 @@ fn a_rig_is_backed_up_in_one_action() {
         [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7] => vec![(
             5,
             vec![
-                0xF0, 0x7E, 0x00, 0x06, 0x02, 0x42, 0x58, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00,
+                0xF0, 0x7E, 0x02, 0x06, 0x02, 0x42, 0x58, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00,
                 0xF7,
             ],
         )],
-        _ => vec![(5, vec![0xF0, 0x42, 0x30, 0x58, 0x24, 0xF7])],
+        _ => vec![(5, vec![0xF0, 0x42, 0x32, 0x58, 0x24, 0xF7])],
     });
     dx7.script(|_, _| Vec::new());
     let args = [
@@ -238,7 +239,7 @@ fn a_rig_is_backed_up_in_one_action() {
     let (code, text) = run(&args);
     assert_eq!(code, EXIT_MIDI, "{text}");
     assert!(
-        text.contains("Korg MS2000 / microKORG on ms2000:in (answers on ms2000-tx:out, found by identity): refused (All 128 programs answered with F0 42 30 58 24 F7)"),
+        text.contains("Korg MS2000 / microKORG on ms2000:in (answers on ms2000-tx:out, found by identity): refused (All 128 programs answered with F0 42 32 58 24 F7)"),
         "{text}"
     );
     assert!(

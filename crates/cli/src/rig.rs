@@ -361,10 +361,7 @@ fn identified<'a>(
                 def,
                 output: out.clone(),
                 input: inp.clone(),
-                fields: Fields {
-                    device: Some(m.reply.device_id.get()),
-                    ..Fields::default()
-                },
+                fields: rig::fields_from_reply(&m.reply),
                 banks: Vec::new(),
                 by_identity: true,
             }),

@@ -290,6 +290,18 @@ pub fn back_up(
     out
 }
 
+/// The fields a synth found by its identity reply is asked with: the reply's device ID, and
+/// that byte as the MIDI channel too when it is 0-15 (a synth answers on its SysEx channel:
+/// Korg's global channel, Ensoniq's base channel).
+pub fn fields_from_reply(reply: &crate::sysex::universal::IdentityReply) -> Fields {
+    let id = reply.device_id.get();
+    Fields {
+        channel: (id < 16).then_some(id),
+        device: Some(id),
+        ..Fields::default()
+    }
+}
+
 /// Sends the universal identity request (to every device) and gathers the identity replies that
 /// come back within `wait` (the whole wait: several synths may answer), each once, in order.
 pub fn identify_on<'r>(

@@ -62,10 +62,7 @@ pub(super) fn run(
                 match m.definition {
                     Some(def) => found.push(Found {
                         def,
-                        fields: Fields {
-                            device: Some(m.reply.device_id.get()),
-                            ..Fields::default()
-                        },
+                        fields: rig::fields_from_reply(&m.reply),
                         banks: Vec::new(),
                         by: "identity",
                     }),

@@ -224,3 +224,19 @@ fn kept_entries_are_tagged_and_noted_and_the_rest_explained() {
         "{d}"
     );
 }
+
+#[test]
+fn a_reply_gives_the_device_id_and_the_channel_it_can_be() {
+    let reply = |dev: u8| crate::sysex::universal::IdentityReply {
+        device_id: crate::sysex::U7::new(dev).unwrap(),
+        manufacturer: crate::sysex::ManufacturerId::parse(&[0x42]).unwrap().0,
+        family: 0x58,
+        model: 1,
+        version: [0; 4],
+    };
+    let f = fields_from_reply(&reply(2));
+    assert_eq!((f.channel, f.device), (Some(2), Some(2)));
+    // Roland's default device ID 10h is no channel: the request's channel stays the default.
+    let f = fields_from_reply(&reply(0x10));
+    assert_eq!((f.channel, f.device), (None, Some(0x10)));
+}
