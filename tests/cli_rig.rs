@@ -286,4 +286,13 @@ fn a_rig_is_backed_up_in_one_action() {
     assert_eq!(code, 0, "{text}");
     let (_, text) = run(&["rig", "list", "--rig", rig_s]);
     assert!(text.contains("no saved synths"), "{text}");
+    let (code, text) = run(&["backup-rig", lib_s, "--rig", rig_s, "--no-identity"]);
+    assert_eq!(code, EXIT_MIDI, "{text}");
+    assert!(
+        text.contains(
+            "no synth found: no identity request sent (--no-identity), and the saved rig is empty"
+        ),
+        "{text}"
+    );
+    assert_eq!(file::load(&lib).unwrap().entries.len(), 4);
 }

@@ -285,6 +285,10 @@ pub(super) fn backup_rig(args: BackupRigArgs) -> Result<Output, Failure> {
                 "{}: the saved rig names `{}`, which no definition has now",
                 s.output, s.device
             ));
+            report.push(
+                json!({ "output": s.output, "input": s.input, "device": s.device,
+                "verdict": "unknown-definition" }),
+            );
             continue;
         };
         synths.push(Synth {
@@ -313,11 +317,17 @@ pub(super) fn backup_rig(args: BackupRigArgs) -> Result<Output, Failure> {
     lines.append(&mut port_lines);
     if synths.is_empty() {
         trouble = true;
-        lines.push(
-            "no synth found: none answered an identity request and the saved rig is empty \
-             (add synths with `sysex-vault rig add`)"
-                .into(),
-        );
+        let asked = if args.no_identity {
+            "no identity request sent (--no-identity)"
+        } else {
+            "none answered an identity request"
+        };
+        let saved = if rig.synths.is_empty() {
+            "the saved rig is empty (add synths with `sysex-vault rig add`)"
+        } else {
+            "the saved rig names no definition this program has"
+        };
+        lines.push(format!("no synth found: {asked}, and {saved}"));
     }
     let lib = load_or_create(&args.library, args.create)?;
     let summary = format!(

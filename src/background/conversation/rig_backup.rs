@@ -110,6 +110,13 @@ pub(super) fn run(
             ),
         }
     }
+    // A synth that answers and is saved too is asked once, as saved (with its channel).
+    let saved: Vec<String> = found
+        .iter()
+        .filter(|f| f.by == "saved rig")
+        .map(|f| f.def.id.clone())
+        .collect();
+    found.retain(|f| f.by == "saved rig" || !saved.contains(&f.def.id));
     if found.is_empty() {
         store.log(
             Level::Warning,
