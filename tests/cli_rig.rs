@@ -77,6 +77,25 @@ fn a_rig_is_backed_up_in_one_action() {
         "3",
     ]);
     assert_eq!(code, 0, "{text}");
+    let (code, text) = run(&[
+        "rig",
+        "add",
+        "--rig",
+        rig_s,
+        "--out",
+        "dx7:in",
+        "--in",
+        "dx7-tx:out",
+        "--device",
+        "yamaha-dx7",
+        "--channel",
+        "3",
+    ]);
+    assert_eq!(
+        code,
+        sysex_vault_cli::EXIT_USAGE,
+        "the same synth twice: {text}"
+    );
     let (code, text) = run(&["rig", "list", "--rig", rig_s]);
     assert_eq!(code, 0, "{text}");
     assert!(

@@ -96,9 +96,12 @@ pub(super) fn rig(action: RigAction, file: Option<PathBuf>) -> Result<Output, Fa
                 device_id,
                 banks: banks.unwrap_or_default(),
             };
-            if rig.synths.iter().any(|s| s.output == synth.output) {
+            // Several synths may share an output (a MIDI chain, each on its own channel).
+            if rig.synths.iter().any(|s| {
+                s.output == synth.output && s.device == synth.device && s.channel == synth.channel
+            }) {
                 return Err(usage(format!(
-                    "{}: the saved rig already has a synth on this output (`rig remove` it first)",
+                    "{}: the saved rig already has this synth on this output and channel",
                     synth.output
                 )));
             }
