@@ -13,6 +13,7 @@ mod guide;
 mod library;
 mod log;
 mod record;
+mod rig_backup;
 mod send;
 pub mod settings;
 mod timing;

@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod rig_backup;
+
 /// A conversation's way to the synth: send jobs out, the worker's incoming messages in. While
 /// it runs the worker sends nothing else, so the next job to finish is the conversation's.
 struct PluginLink {
@@ -189,6 +191,11 @@ fn talk(
             };
             get(store, &mut link, def, &request, fields, &list, rules);
         }
+        Conversation::BackupRig {
+            ports,
+            identity_wait,
+            rules,
+        } => rig_backup::run(store, &mut link, ports, identity_wait, rules, &pacing),
         Conversation::Send {
             entries,
             verify,

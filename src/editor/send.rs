@@ -569,6 +569,7 @@ impl SendPanel {
         if let (Some(d), Some(r)) = (def, request) {
             self.get_button(ui, s, d, r);
         }
+        super::rig_backup::button(ui, s);
         ui.small("\"Request dump\" only asks: arm Record first to capture the answer. \"Get from synth\" asks and keeps the answer.");
     }
 

@@ -122,6 +122,18 @@ pub enum Conversation {
         /// How long to wait.
         rules: CaptureRules,
     },
+    /// Back up every synth on this route: an identity request through it, and the saved rig's
+    /// synths on the direct route's ports; each asked for every bank and global request, kept
+    /// as one dated, tagged collection (`crate::rig`).
+    BackupRig {
+        /// The direct route's (output, input) ports, whose saved-rig synths are asked too;
+        /// `None` through the host (no port names to match).
+        ports: Option<(String, String)>,
+        /// How long to wait for identity replies.
+        identity_wait: Duration,
+        /// How long to wait for each dump.
+        rules: CaptureRules,
+    },
     /// Send entries, each message waiting for the synth's acknowledge (its definition's reply
     /// messages) or verified by asking for it back.
     Send {

@@ -313,6 +313,22 @@ pub enum Command {
     /// Ask a synth for a dump with its device definition's request (arm `capture` to record
     /// the answer).
     Request(RequestArgs),
+    /// Back up every synth of the rig into a library: an identity request on every MIDI output
+    /// finds the synths that answer one, the saved rig (`rig add`) names the others; each is
+    /// asked for everything its definition can request (banks, globals), all in one dated,
+    /// tagged collection, with a line per synth.
+    BackupRig(BackupRigArgs),
+    /// The saved rig: synths that do not answer an identity request (port pair, definition,
+    /// channel), set once for `backup-rig`.
+    Rig {
+        /// What to do.
+        #[command(subcommand)]
+        action: RigAction,
+        /// The rig file (default: $SYSEX_VAULT_RIG, else rig.toml beside the user's
+        /// definition folder).
+        #[arg(long, global = true, value_name = "FILE")]
+        rig: Option<PathBuf>,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -484,6 +500,75 @@ pub struct GetArgs {
     /// Create the library if it does not exist.
     #[arg(long)]
     pub create: bool,
+}
+
+/// What `rig` does.
+#[derive(Debug, Subcommand)]
+pub enum RigAction {
+    /// Add a synth to the saved rig.
+    Add {
+        /// Output port to the synth: its name, or a unique part of it (any case).
+        #[arg(long = "out", value_name = "PORT")]
+        output: String,
+        /// Input port from the synth.
+        #[arg(long = "in", value_name = "PORT")]
+        input: String,
+        /// Device definition id (see `sysex-vault devices`).
+        #[arg(long)]
+        device: String,
+        /// The synth's MIDI channel, 1 to 16.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16))]
+        channel: u8,
+        /// The synth's SysEx device ID (0-127; default: the definition's).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        device_id: Option<u8>,
+        /// Banks to ask for, for requests that take a bank number (N or N-M; default 0).
+        #[arg(long, value_name = "N-M")]
+        banks: Option<String>,
+    },
+    /// List the saved rig.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a synth from the saved rig (numbered from 1 as `rig list` shows them).
+    Remove {
+        /// The synth's number.
+        number: usize,
+    },
+}
+
+/// The options of `backup-rig`.
+#[derive(Debug, Args)]
+pub struct BackupRigArgs {
+    /// The library file (.sxvl).
+    pub library: PathBuf,
+    /// Create the library if it does not exist.
+    #[arg(long)]
+    pub create: bool,
+    /// The rig file (default: $SYSEX_VAULT_RIG, else rig.toml beside the user's definition
+    /// folder).
+    #[arg(long, value_name = "FILE")]
+    pub rig: Option<PathBuf>,
+    /// Send no identity request: back up the saved rig only.
+    #[arg(long)]
+    pub no_identity: bool,
+    /// Milliseconds to wait for identity replies after the request on each output.
+    #[arg(long, default_value_t = 1000)]
+    pub identity_wait: u64,
+    /// Milliseconds of silence after a request before asking again.
+    #[arg(long, default_value_t = 2000)]
+    pub wait: u64,
+    /// Milliseconds of silence that end a dump (restarts on every byte).
+    #[arg(long, default_value_t = 1000)]
+    pub idle: u64,
+    /// How often a request is sent again after silence.
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The options of `request`.

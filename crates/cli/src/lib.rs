@@ -10,7 +10,7 @@
 //! exactly what went wrong.
 //!
 //! One module per command group (`entries`, `info`, `import_export`, `banks`, `definitions`,
-//! `diff`, `midi`, `transfers`), the grammar in `args`, the exit codes in `failure`, the JSON
+//! `diff`, `midi`, `transfers`, `rig`), the grammar in `args`, the exit codes in `failure`, the JSON
 //! documents in `json` and the library file handling every command shares in `library_io`;
 //! [`execute`] only dispatches.
 
@@ -27,6 +27,7 @@ mod json;
 mod library_io;
 mod midi;
 pub mod progress;
+mod rig;
 #[cfg(test)]
 mod tests;
 pub mod transfers;
@@ -35,8 +36,8 @@ use sysex_vault_core::{backup, files, library, pacing, state, sysex, transfer};
 use sysex_vault_midi_io as ports;
 
 pub use args::{
-    Channel, Cli, Command, ExtractFormat, GetArgs, MapPcArgs, PacingPreset, RecallByPcArgs,
-    RequestArgs, SendArgs,
+    BackupRigArgs, Channel, Cli, Command, ExtractFormat, GetArgs, MapPcArgs, PacingPreset,
+    RecallByPcArgs, RequestArgs, RigAction, SendArgs,
 };
 pub use failure::{
     Failure, Output, EXIT_DIFFERENT, EXIT_INPUT, EXIT_MIDI, EXIT_OUTPUT, EXIT_USAGE,
@@ -155,6 +156,8 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
         } => midi::capture(&library, &port, gap, timeout, create),
         Command::Devices { id, check } => definitions::devices(id, &check),
         Command::Request(args) => definitions::request(args),
+        Command::BackupRig(args) => rig::backup_rig(args),
+        Command::Rig { action, rig } => rig::rig(action, rig),
         Command::Completions { shell } => args::completions(shell),
     }
 }

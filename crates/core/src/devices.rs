@@ -15,9 +15,11 @@ pub mod charset;
 pub mod checksum;
 pub mod definition;
 pub mod encoding;
+pub mod identity;
 pub mod pattern;
 
 pub use definition::{Definition, LoadError, MessageDef, ReplyRole, RequestDef};
+pub use identity::IdentityMatch;
 pub use pattern::Fields;
 
 use crate::sysex::checksum::ChecksumStatus;
@@ -314,35 +316,32 @@ impl Registry {
         if let Some((d, m, f)) = self.identify(bytes) {
             return d.describe(m, f, bytes);
         }
-        if let Some(Universal::IdentityReply(r)) = universal::decode(msg) {
-            let after = &bytes[5..bytes.len() - 1];
-            if let Some(d) = self
-                .defs
-                .iter()
-                .find(|d| d.identity.as_ref().is_some_and(|id| after.starts_with(id)))
-            {
-                return Recognised {
-                    definition: d.id.clone(),
-                    message: None,
-                    device: d.name.clone(),
-                    kind: MessageKind::Identity,
-                    program: None,
-                    bank: None,
-                    channel: None,
-                    device_id: Some(r.device_id.get()),
-                    preset_names: Vec::new(),
-                    checksum: ChecksumStatus::NotApplicable,
-                    detail: format!(
-                        "Identity reply: {}, device {:02X}, version {:02X} {:02X} {:02X} {:02X}",
-                        d.name,
-                        r.device_id.get(),
-                        r.version[0],
-                        r.version[1],
-                        r.version[2],
-                        r.version[3]
-                    ),
-                };
-            }
+        if let Some(identity::IdentityMatch {
+            reply: r,
+            definition: Some(d),
+        }) = self.match_identity_reply(bytes)
+        {
+            return Recognised {
+                definition: d.id.clone(),
+                message: None,
+                device: d.name.clone(),
+                kind: MessageKind::Identity,
+                program: None,
+                bank: None,
+                channel: None,
+                device_id: Some(r.device_id.get()),
+                preset_names: Vec::new(),
+                checksum: ChecksumStatus::NotApplicable,
+                detail: format!(
+                    "Identity reply: {}, device {:02X}, version {:02X} {:02X} {:02X} {:02X}",
+                    d.name,
+                    r.device_id.get(),
+                    r.version[0],
+                    r.version[1],
+                    r.version[2],
+                    r.version[3]
+                ),
+            };
         }
         generic(msg)
     }

@@ -17,6 +17,7 @@ pub mod devices;
 pub mod files;
 pub mod library;
 pub mod pacing;
+pub mod rig;
 pub mod state;
 pub mod sysex;
 pub mod transfer;
