@@ -18,6 +18,8 @@ pub struct Split {
     pub keep_original: bool,
     /// What the user should be told (a wrong checksum, how the model was told).
     pub warnings: Vec<String>,
+    /// How many patches dropped bits of their slot (each has a note saying which).
+    pub dropped: usize,
 }
 
 impl Split {
@@ -95,6 +97,7 @@ pub fn split_into_patches_as(
     if groups.len() < 2 {
         return Err(format!("“{}” holds a single patch", e.name));
     }
+    let dropped = groups.iter().filter(|(_, d)| d.is_some()).count();
     let patches = groups
         .into_iter()
         .map(|(g, dropped)| {
@@ -114,6 +117,7 @@ pub fn split_into_patches_as(
         patches,
         keep_original: !lossless,
         warnings,
+        dropped,
     })
 }
 
