@@ -116,7 +116,7 @@ impl BankTools {
             return;
         };
         let before = *patch;
-        egui::ComboBox::from_id_salt("patch to rename")
+        egui::ComboBox::from_label("Patch")
             .selected_text(format!("{} {}", *patch + 1, names[*patch]))
             .show_ui(ui, |ui| {
                 for (i, n) in names.iter().enumerate() {
@@ -128,11 +128,13 @@ impl BankTools {
         if *patch != before {
             *name = names[*patch].clone();
         }
+        let label = ui.label("New name");
         ui.add(
             egui::TextEdit::singleline(name)
-                .hint_text("patch name")
-                .desired_width(90.0),
+                .desired_width(90.0)
+                .id_salt("patch new name"),
         )
+        .labelled_by(label.id)
         .on_hover_text("The patch's new name (the synth's characters and length)");
         if ui
             .button("Rename patch")
