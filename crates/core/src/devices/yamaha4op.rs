@@ -157,10 +157,10 @@ mod tests {
         // TX81Z manual VMEM chart (byte 6 as the editors read it): AME bit 6, EBS bits 5-3,
         // KVS bits 2-0; byte 40: LFO sync bit 6, feedback 5-3, algorithm 2-0.
         let mut p = vec![0u8; PACKED];
-        p[6] = 0b1_101_011;
-        p[40] = 0b1_010_111;
+        p[6] = 0b110_1011;
+        p[40] = 0b101_0111;
         p[57..67].copy_from_slice(b"TX81Z VOX ");
-        p[73] = 0b10_1_110; // EG shift 2, fixed on, range 6
+        p[73] = 0b10_1110; // EG shift 2, fixed on, range 6
         p[74] = 0b101_1001; // waveform 5, fine 9
         let (u, a) = unpack(&p).unwrap();
         assert_eq!((u[8], u[7], u[9]), (1, 5, 3));
