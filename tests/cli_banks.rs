@@ -83,7 +83,10 @@ fn a_wrong_checksum_splits_with_a_warning_and_can_be_fixed() {
     );
     let l = file::load(&lib).unwrap();
     assert_eq!(l.entries.len(), 33);
-    assert_eq!(l.entries[0].invalid_checksums, 1, "the bank is kept as it came");
+    assert_eq!(
+        l.entries[0].invalid_checksums, 1,
+        "the bank is kept as it came"
+    );
     assert!(l.entries[1..].iter().all(|e| e.invalid_checksums == 0));
     let (code, out) = run(&["fix-checksum", s(&lib), "1"]);
     assert_eq!(code, 0, "{out}");

@@ -111,7 +111,10 @@ fn the_search_finds_a_voice_inside_a_bank_and_the_voice_is_renamed() {
         .expect("the field has the keyboard")
         .type_text("Strings");
     h.run();
-    let before = rig.handles.store.read(|l| l.get(id).unwrap().messages[0].clone());
+    let before = rig
+        .handles
+        .store
+        .read(|l| l.get(id).unwrap().messages[0].clone());
     h.get_by_label("Rename patch").click();
     h.run();
     let after = rig.handles.store.read(|l| l.get(id).unwrap().clone());
@@ -127,7 +130,9 @@ fn the_search_finds_a_voice_inside_a_bank_and_the_voice_is_renamed() {
     h.get_by_label("Undo").click();
     h.run();
     assert_eq!(
-        rig.handles.store.read(|l| l.get(id).unwrap().messages[0].clone()),
+        rig.handles
+            .store
+            .read(|l| l.get(id).unwrap().messages[0].clone()),
         before
     );
 }

@@ -347,3 +347,74 @@ fn check_program(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str =
+        "id = \"x\"\nname = \"X\"\nmaker = \"X\"\nmodels = [\"A\", \"B\"]\nsources = [\"s\"]\n\
+        [[message]]\nid = \"p\"\nlabel = \"P\"\nkind = \"program\"\nheader = \"F0 02\"\n\
+        data = { from = 2, to = -1 }\n\
+        [[message]]\nid = \"c\"\nlabel = \"C\"\nkind = \"data\"\nheader = \"F0 03\"\n\
+        data = { from = 2, to = -1 }\n\
+        [[message]]\nid = \"bank\"\nlabel = \"K\"\nkind = \"bank\"\nheader = \"F0 01\"\n\
+        data = { from = 2, to = -1 }\n";
+
+    fn errors(slots: &str) -> Vec<String> {
+        let text = format!("{HEAD}slots = {{ {slots} }}\n");
+        let r = Registry::from_texts(vec![("mine.toml".into(), text)], []);
+        r.errors().iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn slot_companions_and_models_are_checked() {
+        assert!(errors("patch = \"p\", with = \"c\", with_models = [\"A\"], stored = { B = 1 }, count = 2, stride = 1").is_empty());
+        let e = errors("patch = \"p\", with = \"nope\", count = 2, stride = 1");
+        assert!(e[0].contains("no message `nope`"), "{e:?}");
+        let e = errors("with = \"c\", count = 2, stride = 1");
+        assert!(e[0].contains("`with` goes with a `patch`"), "{e:?}");
+        let e = errors("patch = \"p\", with = \"p\", count = 2, stride = 1");
+        assert!(e[0].contains("`with` names its `patch`"), "{e:?}");
+        let e = errors("patch = \"p\", stored = { Z = 1 }, count = 2, stride = 1");
+        assert!(e[0].contains("model `Z`"), "{e:?}");
+        let e = errors("patch = \"p\", stored = { A = 3 }, count = 2, stride = 1");
+        assert!(e[0].contains("A stores 3 slots, not 1 to 2"), "{e:?}");
+    }
+
+    #[test]
+    fn a_companion_goes_before_its_patch_when_a_bank_is_built() {
+        let r = Registry::shipped();
+        let d = r.get("yamaha-4op").unwrap();
+        let aced = d
+            .build(
+                d.message("aced").unwrap(),
+                &d.default_fields(Fields::default()),
+                &[0; 23],
+            )
+            .unwrap();
+        let voice = d
+            .build(
+                d.message("voice").unwrap(),
+                &d.default_fields(Fields::default()),
+                &[0; 93],
+            )
+            .unwrap();
+        let mut pairs: Vec<Vec<u8>> = (0..32)
+            .flat_map(|_| [aced.clone(), voice.clone()])
+            .collect();
+        assert!(d.build_bank("bank", &pairs).is_ok());
+        let singles: Vec<Vec<u8>> = (0..32).map(|_| voice.clone()).collect();
+        assert_eq!(
+            d.build_bank("bank", &singles),
+            d.build_bank("bank", &pairs),
+            "a voice without ACED packs zeros in its place"
+        );
+        pairs.push(aced);
+        let err = d.build_bank("bank", &pairs).unwrap_err();
+        assert!(
+            err.contains("the last TX81Z additional voice data (ACED) has no Single voice"),
+            "{err}"
+        );
+    }
+}

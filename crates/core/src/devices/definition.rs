@@ -272,7 +272,7 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
-    check_banks(&mut ctx, &messages);
+    check_banks(&mut ctx, &messages, &raw.models);
     let requests = raw
         .requests
         .into_iter()
@@ -566,8 +566,21 @@ fn slots(ctx: &mut Ctx<'_>, id: &Spanned<String>, s: RawSlots, ids: &[String]) -
 
 /// Step 3: a bank that is split or built needs both messages to be buildable from header +
 /// data, and its slots to start at offset 0.
-fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef]) {
+fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef], models: &[String]) {
     for bank in messages {
+        let named = bank
+            .slots
+            .iter()
+            .flat_map(|s| s.with_models.iter().chain(s.stored.iter().map(|(m, _)| m)));
+        for model in named.filter(|m| !models.contains(m)) {
+            ctx.at(
+                0..0,
+                format!(
+                    "message `{}`: the model `{model}` of its slots is not in `models`",
+                    bank.id
+                ),
+            );
+        }
         let Some(Slots {
             patch: Some(patch),
             offset,
@@ -585,11 +598,14 @@ fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef]) {
                 ),
             );
         }
-        let with = bank
-            .slots
-            .as_ref()
-            .and_then(|s| s.with)
-            .map(|w| ("with", &messages[w]));
+        let with = bank.slots.as_ref().and_then(|s| s.with);
+        if with == Some(*patch) {
+            ctx.at(
+                0..0,
+                format!("message `{}`: `with` names its `patch`", bank.id),
+            );
+        }
+        let with = with.map(|w| ("with", &messages[w]));
         for (which, m) in [("bank", bank), ("patch", &messages[*patch])]
             .into_iter()
             .chain(with)

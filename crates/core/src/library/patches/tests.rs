@@ -159,3 +159,46 @@ fn the_search_finds_patch_names_inside_banks() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A 4-op VMEM bank built byte by byte from the published packing: voice `v` has algorithm
+/// `v % 8` (byte 40 bits 2-0), operator 4's waveform `v % 8` (byte 74 bits 6-4, TX81Z ACED) and
+/// its name at 57-66.
+fn fourop_bank() -> Vec<u8> {
+    let mut m = vec![0xF0, 0x43, 0x00, 0x04, 0x20, 0x00];
+    for v in 0..32u8 {
+        let mut p = [0u8; 128];
+        p[40] = v % 8;
+        p[74] = (v % 8) << 4;
+        p[57..67].copy_from_slice(format!("TX VOX {v:02} ").as_bytes());
+        m.extend(p);
+    }
+    m.push(twos(&m[6..]));
+    m.push(0xF7);
+    m
+}
+
+#[test]
+fn tx81z_voices_are_aced_and_vced_pairs_that_build_the_bank_back() {
+    let bank = fourop_bank();
+    let split = split_into_patches(test_registry(), &bank_entry(bank.clone())).unwrap();
+    assert_eq!(split.patches.len(), 32);
+    assert!(!split.keep_original, "{:?}", split.warnings);
+    let voice = &split.patches[5];
+    assert_eq!(voice.messages.len(), 2, "ACED then VCED");
+    assert_eq!(voice.messages[0].len(), 41);
+    assert_eq!(
+        voice.messages[0][16 + 3],
+        5,
+        "operator 4's waveform, ACED byte 3"
+    );
+    assert_eq!(voice.messages[1][6 + 52], 5, "the algorithm, VCED byte 52");
+    assert_eq!(voice.kind, crate::devices::MessageKind::EditBuffer);
+    assert_eq!(patch_names(test_registry(), voice), ["TX VOX 05"]);
+    let picked: Vec<&Entry> = split.patches.iter().collect();
+    let rebuilt = build_bank(test_registry(), &picked).unwrap();
+    assert_eq!(rebuilt.messages, vec![bank], "byte for byte");
+    // A voice of the pair is renamed in its VCED; the ACED stays.
+    let renamed = rename_patch(test_registry(), voice, 0, "HORN").unwrap();
+    assert_eq!(renamed[0], voice.messages[0]);
+    assert_eq!(&renamed[1][6 + 77..6 + 87], b"HORN      ");
+}
