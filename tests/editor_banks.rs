@@ -136,3 +136,36 @@ fn the_search_finds_a_voice_inside_a_bank_and_the_voice_is_renamed() {
         before
     );
 }
+
+#[test]
+fn a_4op_bank_splits_as_the_model_chosen() {
+    let (mut h, rig) = rig();
+    // 32 voices built byte by byte: the algorithm in packed byte 40, the name at 57-66.
+    let mut data = Vec::new();
+    for v in 0..32u8 {
+        let mut p = [0u8; 128];
+        p[40] = v % 8;
+        p[57..67].copy_from_slice(format!("4OP {v:02}    ").as_bytes());
+        data.extend(p);
+    }
+    let mut bank = vec![0xF0, 0x43, 0x00, 0x04, 0x20, 0x00];
+    bank.extend(&data);
+    bank.push(fixture::twos(&data));
+    bank.push(0xF7);
+    add(&rig, vec![bank.clone()]);
+    h.run();
+    h.get_by_label("Yamaha TX81Z / DX21 / DX27 / DX100 bank, 32 presets (4OP 00…)")
+        .click();
+    h.run();
+    pick(&mut h, "split as", "DX100");
+    h.get_by_label("Split into patches").click();
+    h.run();
+    let entries = rig.handles.store.read(|l| l.entries.clone());
+    assert_eq!(entries.len(), 25, "the bank kept, 24 voices after it");
+    assert_eq!(entries[0].messages, vec![bank]);
+    assert_eq!(
+        entries[24].name,
+        "Yamaha TX81Z / DX21 / DX27 / DX100: 4OP 23"
+    );
+    assert!(log_has(&rig, "slots 25-32 are not split"));
+}

@@ -66,15 +66,23 @@ impl BankTools {
         self.model.as_deref()
     }
 
-    /// The row of bank actions for the one selected entry: the model to split as (for a
-    /// definition of several models) and renaming a patch inside it.
+    /// The row of bank actions for the one selected entry: the model to split as (where the
+    /// model changes the split) and renaming a patch inside it.
     pub(super) fn ui(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, id: EntryId) {
         let (models, names) = s.handles.store.read(|l| {
             l.get(id).map_or_else(Default::default, |e| {
-                let models = devices::registry()
-                    .get(&e.profile)
-                    .filter(|_| e.kind == devices::MessageKind::Bank)
-                    .map_or_else(Vec::new, |d| d.models.clone());
+                // Models matter where the bank's slots depend on them (a companion, fewer
+                // slots stored).
+                let models = e
+                    .messages
+                    .first()
+                    .and_then(|m| devices::registry().identify(m))
+                    .filter(|(_, m, _)| {
+                        m.slots
+                            .as_ref()
+                            .is_some_and(|s| s.with.is_some() || !s.stored.is_empty())
+                    })
+                    .map_or_else(Vec::new, |(d, _, _)| d.models.clone());
                 (models, patches::patch_names(devices::registry(), e))
             })
         });
