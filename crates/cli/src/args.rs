@@ -74,6 +74,10 @@ pub enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// Only entries whose name, device, tags, note or a patch inside (a bank's voices)
+        /// holds this text, any case; the patches found are named.
+        #[arg(long, value_name = "TEXT", conflicts_with = "json")]
+        search: Option<String>,
     },
     /// Decode SysEx files (.syx, .mid, hex text) or a library's entries, message by message.
     Info {
@@ -181,8 +185,24 @@ pub enum Command {
         /// The entry.
         entry: usize,
         /// One entry per message, whatever the definitions know.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "model")]
         messages: bool,
+        /// The model that made the bank, where it changes the split (`--model DX100`: 24
+        /// voices; `--model TX81Z`: ACED + VCED pairs); see `devices ID` for the models.
+        #[arg(long)]
+        model: Option<String>,
+    },
+    /// Rename a patch inside an entry (a voice of a bank): the name is written into the data,
+    /// padded, and the checksum corrected.
+    RenamePatch {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// The patch, 1 = first (as `info` lists the names).
+        patch: usize,
+        /// Its new name.
+        name: String,
     },
     /// Build one bank message from patch entries, in the order given (32 DX7 voices into a
     /// 32-voice dump); the patches stay.

@@ -62,7 +62,11 @@ pub fn run(args: &[String]) -> Result<Output, Failure> {
 pub fn execute(command: Command) -> Result<Output, Failure> {
     match command {
         Command::Init { library, force } => entries::init(&library, force),
-        Command::List { library, json } => entries::list(&library, json),
+        Command::List {
+            library,
+            json,
+            search,
+        } => entries::list(&library, json, search.as_deref()),
         Command::Info {
             files,
             entries,
@@ -108,7 +112,14 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             library,
             entry,
             messages,
-        } => banks::split(&library, entry, messages),
+            model,
+        } => banks::split(&library, entry, messages, model.as_deref()),
+        Command::RenamePatch {
+            library,
+            entry,
+            patch,
+            name,
+        } => banks::rename_patch(&library, entry, patch, &name),
         Command::BuildBank {
             library,
             entries,

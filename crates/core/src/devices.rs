@@ -11,13 +11,16 @@
 //! Everything here is pure logic: nothing imports the plugin framework or does I/O except
 //! [`Registry::load`].
 
+pub mod banks;
 pub mod charset;
 pub mod checksum;
 pub mod definition;
 pub mod encoding;
 pub mod identity;
 pub mod pattern;
+pub mod yamaha4op;
 
+pub use banks::{BankSplit, SplitPatch};
 pub use definition::{Definition, LoadError, MessageDef, ReplyRole, RequestDef};
 pub use identity::IdentityMatch;
 pub use pattern::Fields;
@@ -361,14 +364,6 @@ impl Registry {
         let mut out = msg.to_vec();
         c.write(&mut out, decoded.as_deref()).then_some(out)
     }
-
-    /// Splits a bank message into its patches (`None` when `msg` is not a bank a definition can
-    /// split).
-    pub fn split_bank(&self, msg: &[u8]) -> Option<Result<Vec<Vec<u8>>, String>> {
-        let (d, m, f) = self.identify(msg)?;
-        m.slots.as_ref()?.patch?;
-        Some(d.split(m, f, msg))
-    }
 }
 
 /// What is said about a message no definition knows: its maker (or universal meaning) and size.
@@ -588,140 +583,6 @@ impl Definition {
             }
         }
         Ok(out)
-    }
-
-    fn split(&self, m: &MessageDef, f: Fields, msg: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-        let s = m.slots.as_ref().ok_or("not a bank")?;
-        let patch = &self.messages[s.patch.ok_or("its patches are not split")?];
-        // A damaged bank is not split: each patch would get a fresh, valid checksum.
-        if let Some(c) = &m.checksum {
-            if let ChecksumStatus::Invalid { expected, found } =
-                c.status(msg, self.decoded(m, msg).as_deref())
-            {
-                return Err(format!(
-                    "the {}'s checksum is wrong (expected {expected:02X}, found {found:02X}): \
-                     fix the checksum first if the data is right",
-                    m.label
-                ));
-            }
-        }
-        let data = self
-            .decoded(m, msg)
-            .ok_or_else(|| format!("the {} data does not decode", m.label))?;
-        if data.len() != s.count * s.stride {
-            return Err(format!(
-                "the {} holds {} bytes of data, not {} slots of {}",
-                m.label,
-                data.len(),
-                s.count,
-                s.stride
-            ));
-        }
-        let first = f.program.unwrap_or(s.first_program);
-        (0..s.count)
-            .map(|i| {
-                let slot = data
-                    .get(s.offset + i * s.stride..s.offset + (i + 1) * s.stride)
-                    .ok_or_else(|| format!("the bank is too short for slot {}", i + 1))?;
-                let body = s.layout.slot_to_patch(slot).map_err(|e| e.0)?;
-                // Splitting must lose nothing: the patch packs back into the same slot.
-                if s.layout.patch_to_slot(&body).ok().as_deref() != Some(slot) {
-                    return Err(format!(
-                        "slot {} holds bits the {} cannot carry; not split",
-                        i + 1,
-                        patch.label
-                    ));
-                }
-                let fields = Fields {
-                    program: patch.header.has(Token::Program).then_some(first + i as u16),
-                    ..f
-                };
-                self.build(patch, &self.default_fields(fields), &body)
-            })
-            .collect()
-    }
-
-    /// Builds bank message `bank` (an id of a message with slots) from patch messages, in slot
-    /// order. The header's channel, device ID, bank and selector come from the first patch, its
-    /// program from the first patch's program.
-    pub fn build_bank(&self, bank: &str, patches: &[Vec<u8>]) -> Result<Vec<u8>, String> {
-        let b = self
-            .message(bank)
-            .ok_or_else(|| format!("no message `{bank}` in {}", self.name))?;
-        let s = b
-            .slots
-            .as_ref()
-            .ok_or_else(|| format!("`{bank}` holds no patches"))?;
-        let patch = &self.messages[s
-            .patch
-            .ok_or_else(|| format!("`{bank}` is not split into patches"))?];
-        if patches.len() != s.count {
-            return Err(format!(
-                "a {} holds {} patches, not {}",
-                b.label,
-                s.count,
-                patches.len()
-            ));
-        }
-        let mut data = Vec::with_capacity(s.count * s.stride);
-        let mut first: Option<Fields> = None;
-        for (i, p) in patches.iter().enumerate() {
-            let f = self
-                .matches(patch, p)
-                .ok_or_else(|| format!("patch {} is not a {} {}", i + 1, self.name, patch.label))?;
-            if let Some(c) = &patch.checksum {
-                if let ChecksumStatus::Invalid { .. } =
-                    c.status(p, self.decoded(patch, p).as_deref())
-                {
-                    return Err(format!(
-                        "patch {}'s checksum is wrong: fix it first if the data is right",
-                        i + 1
-                    ));
-                }
-            }
-            // Where the bank header carries the first program, the patches must be the slots
-            // from there on (a Kawai block starts at 00, 20h or 40h).
-            if b.header.has(Token::Program) {
-                let start = first.map_or(f.program, |f0| f0.program).unwrap_or(0);
-                if i == 0 && !start.is_multiple_of(s.count as u16) {
-                    return Err(format!(
-                        "a {} starts at a program that is a multiple of {}; the first patch is at {start}",
-                        b.label, s.count
-                    ));
-                }
-                if f.program != Some(start + i as u16) {
-                    return Err(format!(
-                        "patch {} is program {}, slot {} of the bank needs program {}",
-                        i + 1,
-                        f.program.map_or("none".into(), |p| p.to_string()),
-                        i + 1,
-                        start + i as u16
-                    ));
-                }
-            }
-            first.get_or_insert(f);
-            let body = self
-                .decoded(patch, p)
-                .ok_or_else(|| format!("patch {} does not decode", i + 1))?;
-            let slot = s.layout.patch_to_slot(&body).map_err(|e| e.0)?;
-            if slot.len() != s.stride {
-                return Err(format!(
-                    "patch {} gives {} bytes, a slot is {}",
-                    i + 1,
-                    slot.len(),
-                    s.stride
-                ));
-            }
-            data.extend(slot);
-        }
-        let fields = self.default_fields(first.unwrap_or_default());
-        self.build(b, &fields, &data)
-    }
-
-    /// Where the data of message kind `m` starts in a message of `len` bytes, and its encoding.
-    pub fn data_start(&self, m: &MessageDef, len: usize) -> Option<(usize, Encoding)> {
-        let d = m.data?;
-        Some((resolve(d.from, len)?, d.encoding))
     }
 }
 

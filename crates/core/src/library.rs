@@ -9,6 +9,7 @@ pub mod entry;
 pub mod file;
 pub mod merge;
 pub mod patches;
+pub mod search;
 pub mod take;
 
 pub use collection::Library;

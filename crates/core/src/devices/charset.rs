@@ -53,6 +53,15 @@ impl Charset {
         }
     }
 
+    /// The byte that stands for `c` (ASCII: its code; a maker's table: its place), `None` when
+    /// the set has no such character.
+    pub fn byte(self, c: char) -> Option<u8> {
+        if self == Charset::Ascii {
+            return (c.is_ascii() && (' '..='~').contains(&c)).then_some(c as u8);
+        }
+        (0u8..0x80).find(|&b| self.char(b) == c)
+    }
+
     /// Decodes a name, trimming trailing spaces and NULs.
     pub fn decode(self, bytes: &[u8]) -> String {
         let s: String = bytes.iter().map(|&b| self.char(b)).collect();
@@ -79,5 +88,20 @@ mod tests {
             Charset::Oberheim6Bit.decode(&[0x02, 0x0E, 0x0B, 0x32, 0x3A, 0x20]),
             "BNK2:"
         );
+        for set in [
+            Charset::Ascii,
+            Charset::RolandD50,
+            Charset::RolandAlphaJuno,
+            Charset::Oberheim6Bit,
+        ] {
+            for c in ['A', 'Z', '0', '9', ' ', '-'] {
+                let b = set.byte(c).unwrap_or_else(|| panic!("{set:?} has {c:?}"));
+                assert_eq!(set.char(b), c, "{set:?}");
+            }
+        }
+        assert_eq!(Charset::RolandD50.byte(' '), Some(0));
+        assert_eq!(Charset::Ascii.byte(' '), Some(0x20));
+        assert_eq!(Charset::RolandD50.byte('!'), None);
+        assert_eq!(Charset::Ascii.byte('é'), None);
     }
 }

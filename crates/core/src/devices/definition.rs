@@ -101,6 +101,14 @@ pub struct Slots {
     pub layout: Layout,
     /// Each slot's name, relative to the slot.
     pub name: Option<NameField>,
+    /// Index of a message that carries the rest of each slot and goes before the patch (the
+    /// TX81Z's ACED before its VCED), where the layout has a companion.
+    pub with: Option<usize>,
+    /// Models whose patches always take the companion message; without a model named, a bank
+    /// whose companion data is not all zero is split with it.
+    pub with_models: Vec<String>,
+    /// Models that store fewer slots than the bank carries (the DX27 and DX100 keep 24 of 32).
+    pub stored: Vec<(String, usize)>,
 }
 
 /// One kind of message a synth sends or takes.
@@ -264,7 +272,7 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
-    check_banks(&mut ctx, &messages);
+    check_banks(&mut ctx, &messages, &raw.models);
     let requests = raw
         .requests
         .into_iter()
@@ -518,6 +526,30 @@ fn slots(ctx: &mut Ctx<'_>, id: &Spanned<String>, s: RawSlots, ids: &[String]) -
             }
         },
     };
+    let with = match &s.with {
+        None => None,
+        Some(w) => match ids.iter().position(|id| id == w.get_ref()) {
+            Some(i) if patch.is_some() => Some(i),
+            Some(_) => {
+                ctx.at(w.span(), "`with` goes with a `patch`".into());
+                return None;
+            }
+            None => {
+                ctx.at(
+                    w.span(),
+                    format!("no message `{}` in this file", w.get_ref()),
+                );
+                return None;
+            }
+        },
+    };
+    if let Some((model, n)) = s.stored.iter().find(|(_, n)| **n == 0 || **n > s.count) {
+        ctx.at(
+            id.span(),
+            format!("`stored`: {model} stores {n} slots, not 1 to {}", s.count),
+        );
+        return None;
+    }
     Some(Slots {
         patch,
         first_program: s.first_program.unwrap_or(0),
@@ -526,13 +558,29 @@ fn slots(ctx: &mut Ctx<'_>, id: &Spanned<String>, s: RawSlots, ids: &[String]) -
         offset: s.offset,
         layout: s.layout,
         name: s.name.map(name_field),
+        with,
+        with_models: s.with_models,
+        stored: s.stored.into_iter().collect(),
     })
 }
 
 /// Step 3: a bank that is split or built needs both messages to be buildable from header +
 /// data, and its slots to start at offset 0.
-fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef]) {
+fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef], models: &[String]) {
     for bank in messages {
+        let named = bank
+            .slots
+            .iter()
+            .flat_map(|s| s.with_models.iter().chain(s.stored.iter().map(|(m, _)| m)));
+        for model in named.filter(|m| !models.contains(m)) {
+            ctx.at(
+                0..0,
+                format!(
+                    "message `{}`: the model `{model}` of its slots is not in `models`",
+                    bank.id
+                ),
+            );
+        }
         let Some(Slots {
             patch: Some(patch),
             offset,
@@ -550,7 +598,18 @@ fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef]) {
                 ),
             );
         }
-        for (which, m) in [("bank", bank), ("patch", &messages[*patch])] {
+        let with = bank.slots.as_ref().and_then(|s| s.with);
+        if with == Some(*patch) {
+            ctx.at(
+                0..0,
+                format!("message `{}`: `with` names its `patch`", bank.id),
+            );
+        }
+        let with = with.map(|w| ("with", &messages[w]));
+        for (which, m) in [("bank", bank), ("patch", &messages[*patch])]
+            .into_iter()
+            .chain(with)
+        {
             if let Err(why) = buildable(m) {
                 ctx.at(
                     0..0,

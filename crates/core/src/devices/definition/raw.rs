@@ -176,6 +176,12 @@ pub(super) struct RawSlots {
     pub(super) layout: Layout,
     #[serde(default)]
     pub(super) name: Option<RawName>,
+    #[serde(default)]
+    pub(super) with: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) with_models: Vec<String>,
+    #[serde(default)]
+    pub(super) stored: std::collections::BTreeMap<String, usize>,
 }
 
 /// One `[[request]]`.
