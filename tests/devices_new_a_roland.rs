@@ -1,5 +1,5 @@
 //! Device definitions added for issue 23 (first half), Roland: JP-8000 / JP-8080, JX-10 / MKS-70,
-//! JX-8P, JV-80 family and XV-3080 / XV-5080. Fixtures built byte by byte from the published
+//! JX-8P, JV-80 family, XV-3080 / XV-5080 and U-20 / U-220. Fixtures built byte by byte from the published
 //! formats (docs/research/new-synths-a.md), with synthetic parameter values and names.
 
 mod fixture;
@@ -527,4 +527,58 @@ fn xv3080_requests() {
     );
     let id = ("roland-xv3080", "rq1");
     check(&published, id, MessageKind::Request, &[], None, Some(true));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roland U-20 / U-220
+
+#[test]
+fn u220_temporary_patch_and_request() {
+    // An 80-byte patch, name first, each byte as two nibbles (low first), sent as 128 + 32.
+    let mut patch = padded("Jazz Combo", 12);
+    patch.extend(params(68, 4));
+    let nibbles = nibbles_low_first(&patch);
+    let head = [0xF0, 0x41, 0x10, 0x2B, 0x12];
+    let first = roland(&head, &[0x00, 0x06, 0x00], &nibbles[..128]);
+    let second = roland(&head, &[0x00, 0x07, 0x00], &nibbles[128..]);
+    assert_eq!((first.len(), second.len()), (138, 42));
+    // "J" is 4Ah: nibbles 0A 04.
+    assert_eq!(&first[8..10], &[0x0A, 0x04]);
+    let id = ("roland-u220", "temporary-patch");
+    check(
+        &first,
+        id,
+        MessageKind::EditBuffer,
+        &["Jazz Combo"],
+        None,
+        Some(true),
+    );
+    bad_checksum_is_caught_and_fixable(&first, 50);
+    check(
+        &second,
+        ("roland-u220", "dt1"),
+        MessageKind::Data,
+        &[],
+        None,
+        Some(true),
+    );
+    // Edisyn's request for the temporary patch: 00 06 00, size 00 01 20.
+    let want = roland(
+        &[0xF0, 0x41, 0x10, 0x2B, 0x11],
+        &[0x00, 0x06, 0x00],
+        &[0x00, 0x01, 0x20],
+    );
+    assert_eq!(want[11], 0x59);
+    assert_eq!(
+        request("roland-u220", "temporary-patch", Fields::default()),
+        vec![want.clone()]
+    );
+    check(
+        &want,
+        ("roland-u220", "rq1"),
+        MessageKind::Request,
+        &[],
+        None,
+        Some(true),
+    );
 }

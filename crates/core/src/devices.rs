@@ -155,6 +155,7 @@ shipped!(
     "roland-jx8p.toml",
     "roland-la.toml",
     "roland-mks70.toml",
+    "roland-u220.toml",
     "roland-xv3080.toml",
     "sequential-ob6.toml",
     "sequential-prophet-08.toml",
