@@ -1,5 +1,5 @@
 //! Device definitions added for issue 23 (first half), Roland: JP-8000 / JP-8080, JX-10 / MKS-70,
-//! JX-8P, JV-80 family, XV-3080 / XV-5080 and U-20 / U-220. Fixtures built byte by byte from the published
+//! JX-8P, JV-80 family, XV-3080 / XV-5080, U-20 / U-220 and JD-800. Fixtures built byte by byte from the published
 //! formats (docs/research/new-synths-a.md), with synthetic parameter values and names.
 
 mod fixture;
@@ -580,5 +580,70 @@ fn u220_temporary_patch_and_request() {
         &[],
         None,
         Some(true),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roland JD-800
+
+#[test]
+fn jd800_temporary_patch_and_requests() {
+    // A 384-byte patch, the 16-character name first, sent as 256 + 128 bytes.
+    let mut patch = padded("Solar Wind", 16);
+    patch.extend(params(368, 6));
+    let head = [0xF0, 0x41, 0x10, 0x3D, 0x12];
+    let first = roland(&head, &[0x00, 0x00, 0x00], &patch[..256]);
+    let second = roland(&head, &[0x00, 0x02, 0x00], &patch[256..]);
+    assert_eq!((first.len(), second.len()), (266, 138));
+    let id = ("roland-jd800", "temporary-patch");
+    check(
+        &first,
+        id,
+        MessageKind::EditBuffer,
+        &["Solar Wind"],
+        None,
+        Some(true),
+    );
+    bad_checksum_is_caught_and_fixable(&first, 200);
+    check(
+        &second,
+        ("roland-jd800", "dt1"),
+        MessageKind::Data,
+        &[],
+        None,
+        Some(true),
+    );
+    // The blog's tone-layer message (tones A and B on: 03, checksum 5C).
+    let layer = [
+        0xF0, 0x41, 0x10, 0x3D, 0x12, 0x00, 0x00, 0x21, 0x03, 0x5C, 0xF7,
+    ];
+    check(
+        &layer,
+        ("roland-jd800", "dt1"),
+        MessageKind::Data,
+        &[],
+        None,
+        Some(true),
+    );
+    // KnobKraft's published request (patch 12's first block) is a valid RQ1.
+    let published = [
+        0xF0, 0x41, 0x10, 0x3D, 0x11, 0x05, 0x21, 0x00, 0x00, 0x02, 0x00, 0x58, 0xF7,
+    ];
+    check(
+        &published,
+        ("roland-jd800", "rq1"),
+        MessageKind::Request,
+        &[],
+        None,
+        Some(true),
+    );
+    let rq = |a: [u8; 3], s: [u8; 3]| roland(&[0xF0, 0x41, 0x10, 0x3D, 0x11], &a, &s);
+    assert_eq!(
+        request("roland-jd800", "temporary-patch", Fields::default()),
+        vec![rq([0, 0, 0], [0, 2, 0]), rq([0, 2, 0], [0, 1, 0])]
+    );
+    assert_eq!(
+        request("roland-jd800", "internal-patches", Fields::default()),
+        vec![rq([5, 0, 0], [1, 0x40, 0])]
     );
 }

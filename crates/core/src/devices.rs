@@ -148,6 +148,7 @@ shipped!(
     "roland-alpha-juno.toml",
     "roland-d50.toml",
     "roland-dt1.toml",
+    "roland-jd800.toml",
     "roland-jp8080.toml",
     "roland-juno-106.toml",
     "roland-jv1080.toml",
