@@ -15,9 +15,13 @@ pub mod charset;
 pub mod checksum;
 pub mod definition;
 pub mod encoding;
+#[cfg(test)]
+mod map_tests;
+pub mod params;
 pub mod pattern;
 
 pub use definition::{Definition, LoadError, MessageDef, ReplyRole, RequestDef};
+pub use params::{ParamChange, ParamValue};
 pub use pattern::Fields;
 
 use crate::sysex::checksum::ChecksumStatus;

@@ -1,0 +1,203 @@
+//! The shipped parameter maps, each read against a patch whose values are published: the
+//! patch bytes are built here from those values (no dump file is copied), and the map must
+//! give back the values as the synth or its manual shows them.
+
+use super::params::ParamValue;
+use super::{test_registry, Fields};
+use std::collections::HashMap;
+
+/// The map's values by parameter name, as shown.
+fn shown(msg: &[u8]) -> HashMap<String, String> {
+    let params: Vec<ParamValue> = test_registry().params(msg).expect("a parameter map");
+    let n = params.len();
+    let map: HashMap<String, String> = params.into_iter().map(|p| (p.name, p.display)).collect();
+    assert_eq!(map.len(), n, "names are unique");
+    map
+}
+
+/// Asserts each (name, shown value) pair.
+fn expect(map: &HashMap<String, String>, pairs: &[(&str, &str)]) {
+    for (name, value) in pairs {
+        assert_eq!(
+            map.get(*name).map(String::as_str),
+            Some(*value),
+            "parameter `{name}`"
+        );
+    }
+}
+
+/// Builds message `id` of definition `def` around decoded `data` (channel 1, program 0).
+fn message(def: &str, id: &str, data: &[u8]) -> Vec<u8> {
+    let d = test_registry().get(def).unwrap();
+    let fields = d.default_fields(Fields {
+        program: Some(0),
+        bank: Some(0),
+        ..Fields::default()
+    });
+    d.build(d.message(id).unwrap(), &fields, data).unwrap()
+}
+
+/// Every byte of a message's decoded data belongs to a parameter.
+fn covers_every_byte(def: &str, id: &str, len: usize) {
+    let m = test_registry().get(def).unwrap().message(id).unwrap();
+    let mut covered = vec![false; len];
+    for p in &m.params {
+        covered[p.offset..p.offset + p.len()].fill(true);
+    }
+    let missing: Vec<usize> = (0..len).filter(|&i| !covered[i]).collect();
+    assert!(
+        missing.is_empty(),
+        "{def} {id}: bytes {missing:?} have no parameter"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Yamaha DX7: the DX7's initialised voice (owner's manual; Dexed's init_voice) and ROM1A voice 1
+// "BRASS 1" (operator output levels, OP6 and the voice-wide values as published by DX7 tools
+// that read the factory ROM).
+
+/// One DX7 operator's 21 VCED bytes.
+#[allow(clippy::too_many_arguments)]
+fn dx7_op(rates: [u8; 4], levels: [u8; 4], scaling: [u8; 5], rs: u8, vel: u8, out: u8) -> Vec<u8> {
+    let mut op = Vec::with_capacity(21);
+    op.extend(rates);
+    op.extend(levels);
+    op.extend(scaling); // break point, left/right depth, left/right curve
+    op.extend([rs, 0, vel, out, 0, 1, 0, 7]); // rate scaling, AMS, velocity, level, ratio 1.00
+    op
+}
+
+fn dx7_init_voice() -> Vec<u8> {
+    let mut d = Vec::new();
+    for out in [0, 0, 0, 0, 0, 99] {
+        d.extend(dx7_op([99; 4], [99, 99, 99, 0], [0; 5], 0, 0, out));
+    }
+    d.extend([99, 99, 99, 99, 50, 50, 50, 50]); // pitch EG
+    d.extend([0, 0, 1, 35, 0, 0, 0, 1, 0, 3, 24]); // algorithm .. transpose
+    d.extend(b"INIT VOICE");
+    d
+}
+
+fn dx7_brass_1() -> Vec<u8> {
+    let mut d = Vec::new();
+    // OP6 in full; OP5-OP1 only their output levels (98, 99, 99, 86, 98).
+    d.extend(dx7_op(
+        [49, 99, 28, 68],
+        [98, 98, 91, 0],
+        [39, 54, 50, 1, 1],
+        4,
+        2,
+        82,
+    ));
+    for out in [98, 99, 99, 86, 98] {
+        d.extend(dx7_op([99; 4], [99, 99, 99, 0], [0; 5], 0, 0, out));
+    }
+    d.extend([84, 95, 95, 60, 50, 50, 50, 50]);
+    d.extend([21, 7, 1, 37, 0, 5, 0, 0, 4, 3, 24]);
+    d.extend(b"BRASS   1 ");
+    d
+}
+
+#[test]
+fn dx7_map_names_all_155_bytes_of_the_init_voice() {
+    covers_every_byte("yamaha-dx7", "voice", 155);
+    let map = shown(&message("yamaha-dx7", "voice", &dx7_init_voice()));
+    // 6 x 21 operator parameters, 19 voice parameters and the name.
+    assert_eq!(map.len(), 146);
+    expect(
+        &map,
+        &[
+            ("OP1 Output Level", "99"),
+            ("OP2 Output Level", "0"),
+            ("OP6 EG Rate 1", "99"),
+            ("OP6 EG Level 4", "0"),
+            ("OP1 Break Point", "A-1"),
+            ("OP1 Left Curve", "-LIN"),
+            ("OP1 Oscillator Mode", "Ratio"),
+            ("OP1 Frequency Coarse", "1"),
+            ("OP1 Detune", "0"),
+            ("Algorithm", "1"),
+            ("Feedback", "0"),
+            ("Oscillator Key Sync", "On"),
+            ("LFO Speed", "35"),
+            ("LFO Key Sync", "On"),
+            ("LFO Waveform", "Triangle"),
+            ("Pitch Mod Sensitivity", "3"),
+            ("Transpose", "C3"),
+            ("Pitch EG Level 1", "50"),
+            ("Voice Name", "\"INIT VOICE\""),
+        ],
+    );
+}
+
+#[test]
+fn dx7_map_reads_brass_1_and_names_what_changed() {
+    let brass = message("yamaha-dx7", "voice", &dx7_brass_1());
+    let map = shown(&brass);
+    expect(
+        &map,
+        &[
+            ("OP6 EG Rate 1", "49"),
+            ("OP6 EG Level 3", "91"),
+            ("OP6 Break Point", "C3"),
+            ("OP6 Left Depth", "54"),
+            ("OP6 Right Depth", "50"),
+            ("OP6 Left Curve", "-EXP"),
+            ("OP6 Rate Scaling", "4"),
+            ("OP6 Key Velocity Sensitivity", "2"),
+            ("OP6 Output Level", "82"),
+            ("OP3 Output Level", "99"),
+            ("OP2 Output Level", "86"),
+            ("Pitch EG Rate 1", "84"),
+            ("Algorithm", "22"),
+            ("Feedback", "7"),
+            ("LFO Speed", "37"),
+            ("LFO Pitch Mod Depth", "5"),
+            ("LFO Key Sync", "Off"),
+            ("LFO Waveform", "Sine"),
+            ("Transpose", "C3"),
+            ("Voice Name", "\"BRASS   1\""),
+        ],
+    );
+    let mut data = dx7_brass_1();
+    data[2 * 21 + 20] = 9; // OP4 detune +2
+    data[3 * 21 + 16] = 87; // OP3 output level
+    let edited = message("yamaha-dx7", "voice", &data);
+    let changes: Vec<String> = test_registry()
+        .param_changes(&brass, &edited)
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(changes, ["OP4 Detune 0 → +2", "OP3 Output Level 99 → 87"]);
+}
+
+#[test]
+fn dx7_bank_slots_use_the_voice_map() {
+    let d = test_registry().get("yamaha-dx7").unwrap();
+    let voices: Vec<Vec<u8>> = (0..32)
+        .map(|i| {
+            let data = if i == 1 {
+                dx7_brass_1()
+            } else {
+                dx7_init_voice()
+            };
+            message("yamaha-dx7", "voice", &data)
+        })
+        .collect();
+    let bank = d.build_bank("bank", &voices).unwrap();
+    let params = test_registry().params(&bank).unwrap();
+    assert_eq!(params.len(), 32 * 146);
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.display.clone())
+    };
+    assert_eq!(get("Slot 2: Algorithm").as_deref(), Some("22"));
+    assert_eq!(get("Slot 2: OP6 Output Level").as_deref(), Some("82"));
+    assert_eq!(
+        get("Slot 32: Voice Name").as_deref(),
+        Some("\"INIT VOICE\"")
+    );
+}
