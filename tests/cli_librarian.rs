@@ -283,7 +283,7 @@ fn diff_names_the_changed_bytes_and_exits_1_when_different() {
     assert!(
         out.contains(
             "#1    changed: 2 parameter(s) \"BRASS 1\" → \"BRASS 2\"\n       \
-             OP6 Amp Mod Sensitivity 0 → 51 (outside 0–3)\n       \
+             OP6 Amp Mod Sensitivity 0 → 51 (outside 0..3)\n       \
              Voice Name \"BRASS 1\" → \"BRASS 2\"\n"
         ),
         "{out}"
@@ -312,7 +312,7 @@ fn diff_names_the_changed_bytes_and_exits_1_when_different() {
         (
             &serde_json::json!("OP6 Amp Mod Sensitivity"),
             &serde_json::json!("0"),
-            &serde_json::json!("51 (outside 0–3)")
+            &serde_json::json!("51 (outside 0..3)")
         )
     );
 }

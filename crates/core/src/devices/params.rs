@@ -129,7 +129,7 @@ impl ParamDef {
         }
         let v = self.value(data)?;
         let display = if !(self.min..=self.max).contains(&v) {
-            format!("{v} (outside {}–{})", self.min, self.max)
+            format!("{v} (outside {}..{})", self.min, self.max)
         } else {
             match &self.show {
                 Show::Number { add } => {
@@ -272,7 +272,7 @@ mod tests {
         let bad = shown(names, 1, 5).unwrap();
         assert_eq!(
             (bad.value, bad.display.as_str()),
-            (Some(5), "5 (outside 0–1)")
+            (Some(5), "5 (outside 0..1)")
         );
         let text = Show::Text {
             length: 2,
