@@ -201,3 +201,99 @@ fn dx7_bank_slots_use_the_voice_map() {
         Some("\"INIT VOICE\"")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Yamaha TX81Z / DX21: the initialised voice of Edisyn's Yamaha4Op.init (values written out).
+
+#[test]
+fn tx81z_map_reads_the_init_voice() {
+    covers_every_byte("yamaha-4op", "voice", 93);
+    let mut d = Vec::new();
+    for out in [0, 0, 0, 90] {
+        // OP4, OP2, OP3, OP1: AR 31, D1R 31, D2R 0, RR 15, D1L 15, ..., coarse 4, detune 3.
+        d.extend([31, 31, 0, 15, 15, 0, 0, 0, 0, 0, out, 4, 3]);
+    }
+    d.extend([
+        0, 0, 35, 0, 0, 0, 0, 2, 6, 0, 24, 0, 4, 0, 0, 40, 1, 0, 0, 50, 0, 0, 0, 50, 0,
+    ]);
+    d.extend(b"INIT VOICE");
+    d.extend([0; 6]);
+    let map = shown(&message("yamaha-4op", "voice", &d));
+    assert_eq!(map.len(), 4 * 13 + 25 + 1 + 6);
+    expect(
+        &map,
+        &[
+            ("OP1 Output Level", "90"),
+            ("OP4 Output Level", "0"),
+            ("OP2 Attack Rate", "31"),
+            ("OP3 Release Rate", "15"),
+            ("OP1 Frequency Coarse", "4"),
+            ("OP1 Detune", "0"),
+            ("Algorithm", "1"),
+            ("LFO Speed", "35"),
+            ("LFO Wave", "Triangle"),
+            ("Pitch Mod Sensitivity", "6"),
+            ("Transpose", "0"),
+            ("Poly/Mono", "Poly"),
+            ("Pitch Bend Range", "4"),
+            ("Portamento Mode", "Full Time"),
+            ("Foot Volume", "40"),
+            ("Sustain", "On"),
+            ("Mod Wheel Pitch", "50"),
+            ("Breath Pitch Bias", "0"),
+            ("Voice Name", "\"INIT VOICE\""),
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roland Juno-106: factory patches A11 "Brass Set 1" and A21 "Organ I" (the 18 data bytes of
+// the factory set, as AMY's juno.py lists them).
+
+#[test]
+fn juno_106_map_reads_factory_patches() {
+    covers_every_byte("roland-juno-106", "patch", 18);
+    let brass = [
+        20, 49, 0, 102, 0, 35, 13, 58, 0, 86, 108, 3, 49, 45, 32, 0, 81, 17,
+    ];
+    let map = shown(&message("roland-juno-106", "patch", &brass));
+    expect(
+        &map,
+        &[
+            ("LFO Rate", "20"),
+            ("DCO PWM", "102"),
+            ("VCF Freq", "35"),
+            ("VCF Env", "58"),
+            ("VCA Level", "108"),
+            ("ENV R", "32"),
+            ("DCO Range 16'", "On"),
+            ("DCO Range 8'", "Off"),
+            ("DCO Pulse", "Off"),
+            ("DCO Saw", "On"),
+            ("Chorus", "On"),
+            ("Chorus Level", "I"),
+            ("PWM Source", "Manual"),
+            ("VCA Mode", "Env"),
+            ("HPF", "1"),
+        ],
+    );
+    let organ = [
+        54, 15, 0, 53, 0, 43, 76, 14, 1, 127, 100, 0, 10, 82, 0, 23, 41, 28,
+    ];
+    // A manual-mode dump (its header leaves byte 4 open, so it is written out here).
+    let manual = [&[0xF0, 0x41, 0x31, 0x00, 0x00][..], &organ, &[0xF7]].concat();
+    let map = shown(&manual);
+    expect(
+        &map,
+        &[
+            ("DCO Range 16'", "On"),
+            ("DCO Pulse", "On"),
+            ("DCO Saw", "Off"),
+            ("Chorus", "Off"),
+            ("PWM Source", "LFO"),
+            ("VCF Env Polarity", "+"),
+            ("VCA Mode", "Gate"),
+            ("HPF", "0"),
+        ],
+    );
+}
