@@ -297,3 +297,57 @@ fn juno_106_map_reads_factory_patches() {
         ],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Oberheim Matrix-1000: the init patch Edisyn ships (OberheimMatrix1000.init), its 134 bytes
+// written out as values.
+
+#[test]
+fn matrix_1000_map_reads_the_init_patch() {
+    covers_every_byte("oberheim-matrix-1000", "single", 134);
+    let mut d = vec![21, 14, 20, 9, 20, 12, 5, 4]; // "UNTITLED" in 6-bit characters
+    d.extend([0, 0, 31, 31, 3, 2, 0, 31, 24, 3, 1, 2, 31, 0, 0, 2, 0, 0]); // 8-25
+    d.extend([55, 0, 0, 2, 0, 63, 0, 0, 0]); // 26-34: VCF, VCA, portamento
+    d.extend([40, 0, 0, 0, 0, 9, 0, 30, 0, 0, 0, 0, 9, 0]); // LFO 1 and 2
+    d.extend([0, 0, 0, 10, 50, 10, 40, 0, 0, 0, 0, 0, 10, 50, 10, 40, 0, 0]); // Env 1 and 2
+    d.extend([0, 0, 0, 20, 0, 20, 40, 0, 0]); // Env 3
+    d.extend([9, 0, 15, 31, 47, 63, 0, 0, 0, 0]); // tracking, ramps
+    d.extend([0, 0, 0, 0, 42, 0, 0, 63, 63, 63, 63, 63, 63, 0, 0, 0, 0, 0]); // fixed mods
+    d.extend([17, 0, 16, 17, 0, 21, 11, 0, 9, 20, 0, 8]); // matrix 1-4
+    d.resize(134, 0);
+    let mut msg = message("oberheim-matrix-1000", "single", &d);
+    let map = shown(&msg);
+    expect(
+        &map,
+        &[
+            ("Name", "\"UNTITLED\""),
+            ("Keyboard Mode", "Reassign"),
+            ("DCO 1 Wave Shape", "31"),
+            ("DCO 1 Bend", "On"),
+            ("DCO 1 Wave", "On"),
+            ("DCO 1 Pulse", "Off"),
+            ("DCO 2 Pulse", "On"),
+            ("DCO 2 Detune", "+2"),
+            ("DCO 2 Key Tracking", "On"),
+            ("VCF Frequency", "55"),
+            ("VCA 1", "63"),
+            ("LFO 1 Speed", "40"),
+            ("LFO 2 Speed", "30"),
+            ("LFO 1 Sampled Source", "Keyboard"),
+            ("Env 1 Sustain", "50"),
+            ("Env 3 Decay", "20"),
+            ("Tracking Source", "Keyboard"),
+            ("Tracking Point 5", "63"),
+            ("VCF Frequency by Env 1", "+42"),
+            ("Mod 1 Source", "Pedal 2"),
+            ("Mod 1 Destination", "Env 1 Release"),
+            ("Mod 2 Destination", "Env 2 Release"),
+            ("Mod 4 Destination", "VCF FM"),
+            ("Mod 10 Source", "None"),
+        ],
+    );
+    // A negative amount: two's complement in the byte.
+    d[105] = 0xC1; // -63
+    msg = message("oberheim-matrix-1000", "edit-buffer", &d);
+    assert_eq!(shown(&msg)["Mod 1 Amount"], "-63");
+}
