@@ -269,7 +269,7 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         return Err(ctx.errors);
     }
     check_banks(&mut ctx, &messages);
-    param_maps::attach(&mut ctx, raw.params, &mut messages);
+    param_maps::attach(&mut ctx, raw.params, &raw.value_lists, &mut messages);
     let requests = raw
         .requests
         .into_iter()

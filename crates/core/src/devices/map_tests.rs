@@ -351,3 +351,59 @@ fn matrix_1000_map_reads_the_init_patch() {
     msg = message("oberheim-matrix-1000", "edit-buffer", &d);
     assert_eq!(shown(&msg)["Mod 1 Amount"], "-63");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sequential Prophet '08: "Basic Patch", the program Edisyn ships (DSIProphet08.init), both
+// layers the same: its first 120 unpacked bytes written out as values.
+
+#[test]
+fn prophet_08_map_reads_the_basic_patch() {
+    #[rustfmt::skip]
+    let layer: [u8; 102] = [
+        24, 49, 1, 0, 1, 24, 51, 1, 0, 1, 0, 0, 2, 64, 0, 148, 0, 0, 0, 1,
+        127, 0, 0, 0, 0, 0, 0, 0, 0, 127, 127, 0, 0, 0, 64, 64, 64, 80, 0, 0,
+        0, 0, 80, 0, 0, 0, 0, 80, 0, 0, 0, 0, 80, 0, 0, 0, 0, 0, 127, 0,
+        0, 0, 0, 0, 0, 0, 127, 0, 0, 127, 0, 0, 127, 0, 0, 127, 0, 0, 0, 0,
+        0, 127, 0, 127, 0, 127, 0, 127, 0, 127, 0, 120, 2, 4, 0, 2, 0, 0, 0, 0,
+        0, 0,
+    ];
+    let mut d = vec![0u8; 384];
+    d[..102].copy_from_slice(&layer);
+    d[200..302].copy_from_slice(&layer);
+    d[118] = 60;
+    d[184..200].copy_from_slice(b"Basic Patch     ");
+    d[250] = 3; // layer B: LFO 3 to both oscillators
+    let map = shown(&message("sequential-prophet-08", "program", &d));
+    expect(
+        &map,
+        &[
+            ("Name", "\"Basic Patch\""),
+            ("A Osc 1 Frequency", "C2"),
+            ("A Osc 1 Fine Tune", "-1"),
+            ("A Osc 2 Fine Tune", "+1"),
+            ("A Osc 1 Shape", "1"),
+            ("A Osc 1 Keyboard", "On"),
+            ("A Osc Slop", "2"),
+            ("A Osc Mix", "64"),
+            ("A Filter Frequency", "148"),
+            ("A Filter Poles", "4-Pole"),
+            ("A Filter Env Amount", "0"),
+            ("A Amp Env Amount", "127"),
+            ("A Amp Env Release", "64"),
+            ("A LFO 1 Frequency", "80"),
+            ("A LFO 1 Shape", "Triangle"),
+            ("A LFO 1 Destination", "Off"),
+            ("A Mod 1 Amount", "0"),
+            ("A BPM", "120"),
+            ("A Clock Divide", "8th Note"),
+            ("A Pitch Bend Range", "4"),
+            ("A Unison Mode", "All Voices Detune 1"),
+            ("A Key Mode", "Low Note"),
+            ("Split Point", "60"),
+            ("Keyboard Mode", "Normal"),
+            ("B Osc 2 Frequency", "C2"),
+            ("B LFO 3 Destination", "Osc 1&2 Freq"),
+            ("B Seq Track 4 Step 16", "0"),
+        ],
+    );
+}

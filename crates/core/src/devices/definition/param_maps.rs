@@ -3,7 +3,7 @@
 //! range inside the field, its value names one per value; no two parameters of a message share
 //! a name or a bit.
 
-use super::raw::{RawDisplay, RawParam, RawParams};
+use super::raw::{RawDisplay, RawParam, RawParams, RawValues};
 use super::{Ctx, MessageDef};
 use crate::devices::checksum::resolve;
 use crate::devices::encoding::Encoding;
@@ -11,10 +11,15 @@ use crate::devices::params::{ParamDef, Show};
 use std::collections::HashMap;
 
 /// Checks every `[[params]]` table and adds its parameters to the messages it names.
-pub(super) fn attach(ctx: &mut Ctx<'_>, raw: Vec<RawParams>, messages: &mut [MessageDef]) {
+pub(super) fn attach(
+    ctx: &mut Ctx<'_>,
+    raw: Vec<RawParams>,
+    lists: &HashMap<String, Vec<String>>,
+    messages: &mut [MessageDef],
+) {
     let mut claims: HashMap<String, Claims> = HashMap::new();
     for table in raw {
-        let Some(defs) = expand(ctx, &table) else {
+        let Some(defs) = expand(ctx, &table, lists) else {
             continue;
         };
         for id in &table.messages {
@@ -55,7 +60,11 @@ pub(super) fn attach(ctx: &mut Ctx<'_>, raw: Vec<RawParams>, messages: &mut [Mes
 }
 
 /// The parameters of one table, `repeat` applied, each with the span of its name.
-fn expand(ctx: &mut Ctx<'_>, table: &RawParams) -> Option<Vec<(std::ops::Range<usize>, ParamDef)>> {
+fn expand(
+    ctx: &mut Ctx<'_>,
+    table: &RawParams,
+    lists: &HashMap<String, Vec<String>>,
+) -> Option<Vec<(std::ops::Range<usize>, ParamDef)>> {
     let first = table.param.first().map_or(0..0, |p| p.name.span());
     let (count, stride, names) = match &table.repeat {
         None => (1, 0, vec![String::new()]),
@@ -83,7 +92,7 @@ fn expand(ctx: &mut Ctx<'_>, table: &RawParams) -> Option<Vec<(std::ops::Range<u
     let mut out = Vec::new();
     for (i, prefix) in names.iter().enumerate().take(count) {
         for p in &table.param {
-            let Some(mut def) = param(ctx, p) else {
+            let Some(mut def) = param(ctx, p, lists) else {
                 return None;
             };
             def.name = format!("{prefix}{}", def.name);
@@ -94,8 +103,13 @@ fn expand(ctx: &mut Ctx<'_>, table: &RawParams) -> Option<Vec<(std::ops::Range<u
     Some(out)
 }
 
-/// One parameter as written; `None` (with an error) when it contradicts itself.
-fn param(ctx: &mut Ctx<'_>, p: &RawParam) -> Option<ParamDef> {
+/// One parameter as written; `None` (with an error) when it contradicts itself. `lists` are
+/// the file's `[values]`, which `values = "name"` refers to.
+fn param(
+    ctx: &mut Ctx<'_>,
+    p: &RawParam,
+    lists: &HashMap<String, Vec<String>>,
+) -> Option<ParamDef> {
     let span = p.name.span();
     let fail = |ctx: &mut Ctx<'_>, why: String| {
         ctx.at(
@@ -103,6 +117,13 @@ fn param(ctx: &mut Ctx<'_>, p: &RawParam) -> Option<ParamDef> {
             format!("parameter `{}`: {why}", p.name.get_ref()),
         );
         None
+    };
+    let values: &[String] = match &p.values {
+        RawValues::Names(names) => names,
+        RawValues::List(name) => match lists.get(name) {
+            Some(names) => names,
+            None => return fail(ctx, format!("no list `{name}` in `[values]`")),
+        },
     };
     if p.name.get_ref().trim().is_empty() {
         return fail(ctx, "a parameter needs a name".into());
@@ -121,7 +142,7 @@ fn param(ctx: &mut Ctx<'_>, p: &RawParam) -> Option<ParamDef> {
     };
     // With value names and no `max`, the names end the range.
     let min = p.min.unwrap_or(lo);
-    let named_max = (!p.values.is_empty()).then(|| min + p.values.len() as i64 - 1);
+    let named_max = (!values.is_empty()).then(|| min + values.len() as i64 - 1);
     let max = p.max.or(named_max).unwrap_or(hi);
     if min < lo || max > hi || min > max {
         return fail(
@@ -136,7 +157,7 @@ fn param(ctx: &mut Ctx<'_>, p: &RawParam) -> Option<ParamDef> {
             "`length` and `charset` go with display = \"text\"".into(),
         );
     }
-    if !p.values.is_empty() && (p.display != RawDisplay::Number || p.add != 0) {
+    if !values.is_empty() && (p.display != RawDisplay::Number || p.add != 0) {
         return fail(
             ctx,
             "`values` names the values: no `display` or `add` with it".into(),
@@ -151,18 +172,18 @@ fn param(ctx: &mut Ctx<'_>, p: &RawParam) -> Option<ParamDef> {
             length,
             charset: p.charset.unwrap_or_default(),
         }
-    } else if !p.values.is_empty() {
-        if p.values.len() as i64 != max - min + 1 {
+    } else if !values.is_empty() {
+        if values.len() as i64 != max - min + 1 {
             return fail(
                 ctx,
                 format!(
                     "{} value names for the {} values {min}..{max}",
-                    p.values.len(),
+                    values.len(),
                     max - min + 1
                 ),
             );
         }
-        Show::Names(p.values.clone())
+        Show::Names(values.to_vec())
     } else if p.display == RawDisplay::Note {
         Show::Note { add: p.add }
     } else {
@@ -260,7 +281,7 @@ mod tests {
             "x.toml",
             &format!(
                 "{HEAD}[[params]]\nmessages = [\"p\"]\nrepeat = {{ count = 2, stride = 2, names = [\"A\", \"B\"] }}\n\
-                 param = [\n  {{ name = \"Lo\", offset = 0, bits = 4 }},\n  {{ name = \"Hi\", offset = 0, bit = 4, bits = 3, signed = true }},\n  {{ name = \"Wave\", offset = 1, values = [\"Saw\", \"Pulse\"] }},\n]\n"
+                 param = [\n  {{ name = \"Lo\", offset = 0, bits = 4 }},\n  {{ name = \"Hi\", offset = 0, bit = 4, bits = 3, signed = true }},\n  {{ name = \"Wave\", offset = 1, values = \"waves\" }},\n]\n[values]\nwaves = [\"Saw\", \"Pulse\"]\n"
             ),
         )
         .unwrap();
@@ -276,6 +297,10 @@ mod tests {
             (-4, 3)
         );
         assert_eq!(d.messages[0].params[2].max, 1);
+        assert_eq!(
+            d.messages[0].params[2].read(&[0, 1]).unwrap().display,
+            "Pulse"
+        );
     }
 
     #[test]

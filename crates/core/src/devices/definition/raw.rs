@@ -35,6 +35,8 @@ pub(super) struct RawDefinition {
     pub(super) requests: Vec<RawRequest>,
     #[serde(default)]
     pub(super) params: Vec<RawParams>,
+    #[serde(default, rename = "values")]
+    pub(super) value_lists: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// `[pacing]`.
@@ -249,11 +251,25 @@ pub(super) struct RawParam {
     #[serde(default)]
     pub(super) add: i64,
     #[serde(default)]
-    pub(super) values: Vec<String>,
+    pub(super) values: RawValues,
     #[serde(default)]
     pub(super) display: RawDisplay,
     #[serde(default)]
     pub(super) length: Option<usize>,
     #[serde(default)]
     pub(super) charset: Option<Charset>,
+}
+
+/// A parameter's `values`: the names written out, or the name of a list in `[values]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawValues {
+    Names(Vec<String>),
+    List(String),
+}
+
+impl Default for RawValues {
+    fn default() -> Self {
+        RawValues::Names(Vec::new())
+    }
 }
