@@ -407,3 +407,61 @@ fn prophet_08_map_reads_the_basic_patch() {
         ],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Kawai K1: "Init Patch", the single Edisyn ships (KawaiK1.init), written out as values.
+
+#[test]
+fn k1_map_reads_the_init_single_and_a_block() {
+    #[rustfmt::skip]
+    let mut d: Vec<u8> = vec![
+        50, 1, 50, 50, 50, 2, 0, 32, 50, 0, 50, 50, 0, // 10-22
+        50, 50, 50, 50, 84, 84, 84, 84, 0, 0, 0, 0, 2, 2, 2, 2, // 23-38
+        50, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 20, 0, 0, 0, 100, 0, 0, 0, 20, 0, 0, 0, // 39-62
+    ];
+    d.splice(0..0, b"Init Patch".iter().copied());
+    d.resize(87, 50); // 63-86: the modulation amounts, all centred
+    let sum = d.iter().fold(0xA5u8, |a, &b| a.wrapping_add(b));
+    d.push(sum & 0x7F); // the single's checksum
+    let map = shown(&message("kawai-k1", "single", &d));
+    expect(
+        &map,
+        &[
+            ("Name", "\"Init Patch\""),
+            ("Volume", "50"),
+            ("Poly Mode", "Poly 2"),
+            ("Sources", "2"),
+            ("Pitch Bend Range", "2"),
+            ("Vibrato Shape", "Triangle"),
+            ("Mod Wheel", "Vibrato Speed"),
+            ("S1 Fine", "0"),
+            ("S3 Coarse / Fixed Key", "84"),
+            ("S1 Wave", "1"),
+            ("S2 Key Track", "On"),
+            ("S1 Envelope Level", "50"),
+            ("S2 Envelope Level", "0"),
+            ("S1 Envelope Sustain", "100"),
+            ("S4 Pitch by Key Scaling", "0"),
+        ],
+    );
+    // Wave 256: the top bit lives in the key-track byte.
+    d[31] = 0x7F;
+    d[35] |= 1;
+    let sum = d[..87].iter().fold(0xA5u8, |a, &b| a.wrapping_add(b));
+    d[87] = sum & 0x7F;
+    let single = message("kawai-k1", "single", &d);
+    assert_eq!(shown(&single)["S1 Wave"], "256");
+    // A block of 32 singles names each slot's parameters.
+    let block: Vec<u8> = [
+        &[0xF0, 0x40, 0x00, 0x21, 0x00, 0x03, 0x00, 0x00][..],
+        &d.repeat(32),
+        &[0xF7],
+    ]
+    .concat();
+    let params = test_registry().params(&block).unwrap();
+    let s32 = params
+        .iter()
+        .find(|p| p.name == "Slot 32: S1 Wave")
+        .unwrap();
+    assert_eq!(s32.display, "256");
+}

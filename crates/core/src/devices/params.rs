@@ -46,7 +46,10 @@ pub struct ParamDef {
     pub bit: u8,
     /// Width of the field in bits (1–8).
     pub bits: u8,
-    /// The field is two's complement.
+    /// Where the value's upper bits are, when it does not fit one byte: (byte, lowest bit,
+    /// width); they go above the field's `bits`.
+    pub high: Option<(usize, u8, u8)>,
+    /// The value (all its bits) is two's complement.
     pub signed: bool,
     /// Lowest valid value, as stored (after the sign is applied).
     pub min: i64,
@@ -105,13 +108,24 @@ impl ParamDef {
         }
     }
 
+    /// Bits of the whole value (the field's and the upper ones').
+    pub fn width(&self) -> u8 {
+        self.bits + self.high.map_or(0, |h| h.2)
+    }
+
     /// The stored value in `data`, sign applied; `None` when the data is too short.
     pub fn value(&self, data: &[u8]) -> Option<i64> {
-        let byte = *data.get(self.offset)?;
-        let mask = ((1u16 << self.bits) - 1) as u8;
-        let raw = i64::from((byte >> self.bit) & mask);
-        Some(if self.signed && raw >> (self.bits - 1) & 1 == 1 {
-            raw - (1 << self.bits)
+        let field = |at: usize, bit: u8, bits: u8| -> Option<i64> {
+            let mask = ((1u16 << bits) - 1) as u8;
+            Some(i64::from((*data.get(at)? >> bit) & mask))
+        };
+        let mut raw = field(self.offset, self.bit, self.bits)?;
+        if let Some((at, bit, bits)) = self.high {
+            raw |= field(at, bit, bits)? << self.bits;
+        }
+        let width = self.width();
+        Some(if self.signed && raw >> (width - 1) & 1 == 1 {
+            raw - (1 << width)
         } else {
             raw
         })
@@ -230,6 +244,7 @@ mod tests {
             offset: 1,
             bit,
             bits,
+            high: None,
             signed,
             min,
             max,
@@ -255,6 +270,13 @@ mod tests {
         assert_eq!(p.value(&data), Some(0b1101 - 16));
         assert_eq!(p.read(&data).unwrap().display, "-3");
         assert_eq!(p.value(&data[..1]), None);
+        // Upper bits in another byte: 0b1 above 0b0110_1100's low 7 bits.
+        let p = ParamDef {
+            high: Some((0, 0, 1)),
+            ..def(0, 7, false, 0, 255, Show::Number { add: 0 })
+        };
+        assert_eq!(p.value(&data), Some(0b1110_1100));
+        assert_eq!(p.width(), 8);
     }
 
     #[test]

@@ -44,7 +44,8 @@ pub(super) fn attach(
             let claimed = claims.entry(m.id.clone()).or_default();
             for (span, def) in &defs {
                 claimed.claim(ctx, &m.id, span, def);
-                if let Some(size) = size.filter(|&s| def.offset + def.len() > s) {
+                let end = (def.offset + def.len()).max(def.high.map_or(0, |h| h.0 + 1));
+                if let Some(size) = size.filter(|&s| end > s) {
                     ctx.at(
                         span.clone(),
                         format!(
@@ -97,6 +98,7 @@ fn expand(
             };
             def.name = format!("{prefix}{}", def.name);
             def.offset += i * stride;
+            def.high = def.high.map(|(at, bit, bits)| (at + i * stride, bit, bits));
             out.push((p.name.span(), def));
         }
     }
@@ -135,10 +137,28 @@ fn param(
     if bits == 0 || u32::from(p.bit) + u32::from(bits) > 8 {
         return fail(ctx, format!("bit {} and bits {bits} leave the byte", p.bit));
     }
+    let high = match &p.high {
+        None => None,
+        Some(_) if p.display == RawDisplay::Text => {
+            return fail(ctx, "a text has no `high` bits".into());
+        }
+        Some(h)
+            if h.bits == 0
+                || u32::from(h.bit) + u32::from(h.bits) > 8
+                || h.offset > super::LIMIT =>
+        {
+            return fail(
+                ctx,
+                format!("high bit {} and bits {} leave the byte", h.bit, h.bits),
+            );
+        }
+        Some(h) => Some((h.offset, h.bit, h.bits)),
+    };
+    let width = bits + high.map_or(0, |h| h.2);
     let (lo, hi) = if p.signed {
-        (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
+        (-(1i64 << (width - 1)), (1i64 << (width - 1)) - 1)
     } else {
-        (0, (1i64 << bits) - 1)
+        (0, (1i64 << width) - 1)
     };
     // With value names and no `max`, the names end the range.
     let min = p.min.unwrap_or(lo);
@@ -147,7 +167,7 @@ fn param(
     if min < lo || max > hi || min > max {
         return fail(
             ctx,
-            format!("range {min}..{max} does not fit a {bits}-bit field ({lo}..{hi})"),
+            format!("range {min}..{max} does not fit a {width}-bit value ({lo}..{hi})"),
         );
     }
     let text = p.display == RawDisplay::Text;
@@ -194,6 +214,7 @@ fn param(
         offset: p.offset,
         bit: p.bit,
         bits,
+        high,
         signed: p.signed,
         min,
         max,
@@ -236,7 +257,14 @@ impl Claims {
             Show::Text { length, .. } => (p.offset..p.offset + length)
                 .flat_map(|o| (0..8).map(move |b| (o, b)))
                 .collect(),
-            _ => (p.bit..p.bit + p.bits).map(|b| (p.offset, b)).collect(),
+            _ => (p.bit..p.bit + p.bits)
+                .map(|b| (p.offset, b))
+                .chain(
+                    p.high
+                        .iter()
+                        .flat_map(|&(o, bit, n)| (bit..bit + n).map(move |b| (o, b))),
+                )
+                .collect(),
         };
         for key in bits {
             if let Some(other) = self.bits.insert(key, p.name.clone()) {

@@ -243,6 +243,8 @@ pub(super) struct RawParam {
     #[serde(default)]
     pub(super) bits: Option<u8>,
     #[serde(default)]
+    pub(super) high: Option<RawHigh>,
+    #[serde(default)]
     pub(super) signed: bool,
     #[serde(default)]
     pub(super) min: Option<i64>,
@@ -272,4 +274,14 @@ impl Default for RawValues {
     fn default() -> Self {
         RawValues::Names(Vec::new())
     }
+}
+
+/// A parameter's `high`: where the upper bits of a value that does not fit one byte are.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHigh {
+    pub(super) offset: usize,
+    #[serde(default)]
+    pub(super) bit: u8,
+    pub(super) bits: u8,
 }
