@@ -42,7 +42,7 @@ fn covers_every_byte(def: &str, id: &str, len: usize) {
     let m = test_registry().get(def).unwrap().message(id).unwrap();
     let mut covered = vec![false; len];
     for p in &m.params {
-        covered[p.offset..p.offset + p.len()].fill(true);
+        covered[p.offset..p.offset + p.byte_len()].fill(true);
     }
     let missing: Vec<usize> = (0..len).filter(|&i| !covered[i]).collect();
     assert!(

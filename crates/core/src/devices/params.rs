@@ -101,7 +101,7 @@ pub fn note_name(n: i64) -> String {
 
 impl ParamDef {
     /// Bytes of decoded data the parameter reads.
-    pub fn len(&self) -> usize {
+    pub fn byte_len(&self) -> usize {
         match self.show {
             Show::Text { length, .. } => length,
             _ => 1,

@@ -44,7 +44,7 @@ pub(super) fn attach(
             let claimed = claims.entry(m.id.clone()).or_default();
             for (span, def) in &defs {
                 claimed.claim(ctx, &m.id, span, def);
-                let end = (def.offset + def.len()).max(def.high.map_or(0, |h| h.0 + 1));
+                let end = (def.offset + def.byte_len()).max(def.high.map_or(0, |h| h.0 + 1));
                 if let Some(size) = size.filter(|&s| end > s) {
                     ctx.at(
                         span.clone(),
@@ -90,12 +90,13 @@ fn expand(
         ctx.at(first, "repeat stride or count is too large".into());
         return None;
     }
+    // Every parameter is checked (and reports its problems) before any is copied.
+    let parsed: Vec<Option<ParamDef>> = table.param.iter().map(|p| param(ctx, p, lists)).collect();
+    let parsed: Vec<ParamDef> = parsed.into_iter().collect::<Option<_>>()?;
     let mut out = Vec::new();
     for (i, prefix) in names.iter().enumerate().take(count) {
-        for p in &table.param {
-            let Some(mut def) = param(ctx, p, lists) else {
-                return None;
-            };
+        for (p, def) in table.param.iter().zip(&parsed) {
+            let mut def = def.clone();
             def.name = format!("{prefix}{}", def.name);
             def.offset += i * stride;
             def.high = def.high.map(|(at, bit, bits)| (at + i * stride, bit, bits));
