@@ -465,3 +465,37 @@ fn k1_map_reads_the_init_single_and_a_block() {
         .unwrap();
     assert_eq!(s32.display, "256");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Roland D-50: the patch block of the temporary area, as a DT1 at 00 03 00 (values from the
+// D50 MIDI Implementation Guide's patch table; the name in the D-50's character table).
+
+#[test]
+fn d50_map_reads_the_patch_block() {
+    let mut block = vec![0u8; 37];
+    // "Fantasia" in the D-50 table: F=6, a=27, n=40, t=46, s=45, i=35.
+    block[..8].copy_from_slice(&[6, 27, 40, 46, 27, 45, 35, 27]);
+    block[20] = 2; // portamento UL
+    block[21] = 0; // hold U
+    block[22] = 36; // upper key shift +12
+    block[34] = 1; // chase ULL
+    let mut msg = vec![0xF0, 0x41, 0x00, 0x14, 0x12, 0x00, 0x03, 0x00];
+    msg.extend(&block);
+    let sum: u32 = msg[5..].iter().map(|&b| u32::from(b)).sum();
+    msg.push(((128 - sum % 128) % 128) as u8);
+    msg.push(0xF7);
+    let map = shown(&msg);
+    expect(
+        &map,
+        &[
+            ("Patch Name", "\"Fantasia\""),
+            ("Portamento Mode", "UL"),
+            ("Hold Mode", "U"),
+            ("Upper Tone Key Shift", "+12"),
+            ("Chase Mode", "ULL"),
+        ],
+    );
+    // A DT1 to another block has no map: its changes are shown as bytes.
+    msg[6] = 0x01;
+    assert_eq!(test_registry().params(&msg), None);
+}
