@@ -124,7 +124,7 @@ impl ParamDef {
             raw |= field(at, bit, bits)? << self.bits;
         }
         let width = self.width();
-        Some(if self.signed && raw >> (width - 1) & 1 == 1 {
+        Some(if self.signed && width > 0 && raw >> (width - 1) & 1 == 1 {
             raw - (1 << width)
         } else {
             raw
@@ -155,7 +155,10 @@ impl ParamDef {
                     }
                 }
                 Show::Note { add } => note_name(v + add),
-                Show::Names(names) => names[(v - self.min) as usize].clone(),
+                Show::Names(names) => usize::try_from(v - self.min)
+                    .ok()
+                    .and_then(|i| names.get(i).cloned())
+                    .unwrap_or_else(|| v.to_string()),
                 Show::Text { .. } => unreachable!("text returns above"),
             }
         };
