@@ -90,6 +90,10 @@ pub enum Command {
         /// Exit with 65 if any message has a bad checksum.
         #[arg(long)]
         strict: bool,
+        /// List each message's parameters and their values, where its synth's definition has a
+        /// parameter map for it.
+        #[arg(long)]
+        params: bool,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,

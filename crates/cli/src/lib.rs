@@ -71,8 +71,9 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             files,
             entries,
             strict,
+            params,
             json,
-        } => info::info(&files, &entries, strict, json),
+        } => info::info(&files, &entries, info::Show { strict, params }, json),
         Command::Import {
             library,
             files,

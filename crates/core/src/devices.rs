@@ -17,12 +17,16 @@ pub mod checksum;
 pub mod definition;
 pub mod encoding;
 pub mod identity;
+#[cfg(test)]
+mod map_tests;
+pub mod params;
 pub mod pattern;
 pub mod yamaha4op;
 
 pub use banks::{BankSplit, SplitPatch};
 pub use definition::{Definition, LoadError, MessageDef, ReplyRole, RequestDef};
 pub use identity::IdentityMatch;
+pub use params::{ParamChange, ParamValue};
 pub use pattern::Fields;
 
 use crate::sysex::checksum::ChecksumStatus;

@@ -8,6 +8,7 @@
 use super::charset::Charset;
 use super::checksum::{Checksum, Rule};
 use super::encoding::{Encoding, Layout};
+use super::params::ParamDef;
 use super::pattern::{Pattern, Token};
 use super::MessageKind;
 use crate::pacing::Pacing;
@@ -16,6 +17,7 @@ use serde::Deserialize;
 use std::fmt;
 use toml::Spanned;
 
+mod param_maps;
 mod raw;
 
 /// A problem in a definition file, with where it is.
@@ -141,6 +143,8 @@ pub struct MessageDef {
     /// Ranges of the decoded data (start, end exclusive) that may differ when the synth sends
     /// the patch back (a sound version, a counter): ignored when a send is verified.
     pub volatile: Vec<(usize, usize)>,
+    /// The parameters of the decoded data (`[[params]]` tables), in file order.
+    pub params: Vec<ParamDef>,
 }
 
 /// A dump request the synth answers.
@@ -250,7 +254,7 @@ pub const LIMIT: usize = 1 << 20;
 pub const MAX_SLOTS: usize = 16_384;
 
 /// Parses and checks one definition file, in steps: the TOML itself, the header keys, each
-/// message, the banks that split or build, then the requests. A step reports every problem it
+/// message, the banks that split or build, the parameter maps, then the requests. A step reports every problem it
 /// finds, in file order; the banks and requests are checked only when the header and every
 /// message are right (a slot names a message by its position in the file).
 pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
@@ -268,11 +272,12 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         }
     };
     let (pacing, identity) = header(&mut ctx, &raw);
-    let messages = messages(&mut ctx, raw.messages);
+    let mut messages = messages(&mut ctx, raw.messages);
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
     check_banks(&mut ctx, &messages, &raw.models);
+    param_maps::attach(&mut ctx, raw.params, &raw.value_lists, &mut messages);
     let requests = raw
         .requests
         .into_iter()
@@ -456,6 +461,7 @@ fn message(ctx: &mut Ctx<'_>, m: RawMessage, ids: &[String]) -> Option<MessageDe
         reply: m.reply,
         slots,
         volatile: m.volatile.iter().map(|[a, b]| (*a, *b)).collect(),
+        params: Vec::new(),
     })
 }
 
