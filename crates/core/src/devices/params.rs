@@ -187,7 +187,7 @@ impl Definition {
                 else {
                     break;
                 };
-                let Ok(body) = s.layout.slot_to_patch(slot) else {
+                let Ok((body, _companion)) = s.layout.slot_to_patch(slot) else {
                     continue;
                 };
                 out.extend(read_all(&patch.params, &body).map(|p| ParamValue {
