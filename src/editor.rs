@@ -395,8 +395,9 @@ fn overwrite_question(
     ui.colored_label(
         egui::Color32::from_rgb(220, 150, 40),
         format!(
-            "Nothing was sent: the synth did not answer the backup request ({}). Send anyway, overwriting what it holds without a backup?",
-            q.why
+            "Nothing was sent: the synth did not answer the backup request ({}). Send \"{}\" anyway, overwriting what it holds without a backup?",
+            q.why,
+            q.names.join("\", \"")
         ),
     );
     ui.horizontal(|ui| {

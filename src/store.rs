@@ -134,6 +134,8 @@ impl LibraryStore {
     }
 
     fn new_history(&self) {
+        // A question about entries of the library being replaced means nothing in the new one.
+        self.ask(None);
         self.history
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
@@ -197,7 +199,6 @@ impl LibraryStore {
     /// or withdraws the question (`None`).
     pub fn ask(&self, question: Option<requests::OverwriteQuestion>) {
         *self.question.lock().unwrap_or_else(|e| e.into_inner()) = question;
-        // The editor repaints on log changes; a question always comes with a log line too.
     }
 
     /// The question waiting for the musician, if any.

@@ -234,8 +234,34 @@ fn a_silent_synth_is_overwritten_only_when_the_musician_says_so() {
     h.get_by_label("Don't send").click();
     h.run();
     assert!(rig.handles.store.question().is_none());
-    std::thread::sleep(Duration::from_millis(500));
+    // The conversation is over (the worker listens no more); nothing was sent.
+    wait(&mut h, &rig, Duration::from_secs(30), || {
+        !rig.handles.capture.listen.load(Ordering::Relaxed)
+    });
     assert!(!fake.seen().contains(&new), "not sent after Don't send");
+    // A question is about this library: a state load (the DAW's undo, a preset) withdraws it.
+    h.get_by_label("Send selected (1)").click();
+    h.run();
+    wait(&mut h, &rig, Duration::from_secs(30), || {
+        rig.handles.store.question().is_some()
+    });
+    let state = rig.handles.store.save_text();
+    rig.handles.store.load_text(&state);
+    h.run();
+    assert!(
+        rig.handles.store.question().is_none(),
+        "withdrawn by the load"
+    );
+    assert!(h.query_by_label("Send without a backup").is_none());
+    wait(&mut h, &rig, Duration::from_secs(30), || {
+        !rig.handles.capture.listen.load(Ordering::Relaxed)
+    });
+    h.state_mut().select(
+        rig.handles
+            .store
+            .read(|l| l.entries.iter().map(|e| e.id).collect()),
+    );
+    h.run();
     // Again, and this time send anyway.
     h.get_by_label("Send selected (1)").click();
     h.run();

@@ -107,7 +107,8 @@ fn back_up_rig_asks_every_synth_on_the_route() {
     let ui = VaultUi::new(
         handles.clone(),
         Box::new(FakeHost(Arc::new(AtomicBool::new(false)))),
-    );
+    )
+    .without_watcher();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1100.0, 900.0))
         .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);

@@ -328,7 +328,7 @@ fn back_up(
         Level::Info,
         format!("Backing up what the send overwrites: {}…", list.join(", ")),
     );
-    match crate::backup::take(link, &plan, CaptureRules::EDITOR) {
+    match crate::backup::take(link, reg, &plan, CaptureRules::EDITOR) {
         Ok(kept) => {
             let now = crate::library::now_unix_ms();
             let mut e = Entry::new(reg, kept, Source::Capture, now);
@@ -344,15 +344,22 @@ fn back_up(
         }
         Err(_) if link.cancelled() => false,
         Err(e) => {
+            let names = store.read(|l| {
+                send.0
+                    .iter()
+                    .filter_map(|id| l.get(*id).map(|e| e.name.clone()))
+                    .collect()
+            });
+            store.ask(Some(crate::store::requests::OverwriteQuestion {
+                entries: send.0.to_vec(),
+                names,
+                check: send.1,
+                why: e.clone(),
+            }));
             store.log(
                 Level::Warning,
                 format!("Not sent: no backup ({e}). The editor asks whether to send anyway"),
             );
-            store.ask(Some(crate::store::requests::OverwriteQuestion {
-                entries: send.0.to_vec(),
-                check: send.1,
-                why: e,
-            }));
             false
         }
     }
@@ -360,6 +367,13 @@ fn back_up(
 
 /// Sends `messages` one after another, paced, with nothing expected back.
 fn send_plainly(store: &Arc<LibraryStore>, link: &mut PluginLink, messages: &[Vec<u8>]) {
+    if messages.is_empty() {
+        store.log(
+            Level::Warning,
+            "Nothing sent: the entries are no longer in the library".into(),
+        );
+        return;
+    }
     for m in messages {
         if let Err(e) = link.send(m) {
             store.log(Level::Error, format!("Send stopped: {e}"));

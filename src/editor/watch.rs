@@ -52,6 +52,7 @@ pub fn signature(h: &Handles) -> Vec<u64> {
         h.store.loads(),
         h.store.log_count(),
         u64::from(h.store.unreadable().is_some()),
+        u64::from(h.store.question().is_some()),
     ];
     v.push(h.store.file_note().map_or(0, |n| {
         use std::hash::{Hash, Hasher};

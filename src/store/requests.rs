@@ -100,6 +100,8 @@ impl SendCheck {
 pub struct OverwriteQuestion {
     /// The entries that were to be sent.
     pub entries: Vec<EntryId>,
+    /// Their names, to show.
+    pub names: Vec<String>,
     /// How they were to be checked.
     pub check: SendCheck,
     /// Why there is no backup.

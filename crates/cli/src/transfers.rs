@@ -253,7 +253,7 @@ pub fn back_up(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let kept = crate::backup::take(&mut link, plan, rules).map_err(|e| Failure {
+    let kept = crate::backup::take(&mut link, devices::registry(), plan, rules).map_err(|e| Failure {
         code: super::EXIT_MIDI,
         message: format!(
             "no backup ({e}); nothing was sent. Check --in, or send with --no-backup to overwrite without one"

@@ -8,8 +8,8 @@
 use crate::devices::{MessageKind, Registry};
 use crate::transfer::{request_and_capture, CaptureRules, Link};
 
-/// Which memory writes are backed up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+/// Which memory writes are backed up ([`BackupRule::DEFAULT`] unless set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BackupRule {
     /// Banks (on by default: a bank overwrites many sounds at once).
     pub banks: bool,
@@ -30,6 +30,7 @@ impl BackupRule {
         programs: false,
     };
 
+    /// Whether a message of this kind is a memory write this rule backs up.
     fn covers(self, kind: MessageKind) -> bool {
         match kind {
             MessageKind::Bank => self.banks,
@@ -39,9 +40,19 @@ impl BackupRule {
     }
 }
 
+impl Default for BackupRule {
+    fn default() -> Self {
+        BackupRule::DEFAULT
+    }
+}
+
 /// One memory location a send overwrites, and how to ask the synth for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Overwrite {
+    /// The definition (its id) whose message is overwritten.
+    pub definition: String,
+    /// The message (its id within the definition) the answer must hold.
+    pub message: String,
     /// The synth's name ("Yamaha DX7").
     pub synth: String,
     /// What is overwritten, in words ("32-voice bulk dump (VMEM)", "program 5").
@@ -80,15 +91,25 @@ pub fn plan(registry: &Registry, messages: &[Vec<u8>], rule: BackupRule) -> Plan
             Some(n) if md.kind == MessageKind::SinglePreset => format!("program {n}"),
             _ => md.label.clone(),
         };
-        let request = def
+        // The request that asks for this very memory: the one named like the message, or the
+        // only one of its kind. With several of a kind (internal and card banks, singles and
+        // multis) and none named like it, which one answers is not known: no backup.
+        let fits: Vec<_> = def
             .requests
             .iter()
-            .find(|r| r.kind == md.kind && (!r.needs_program() || fields.program.is_some()))
+            .filter(|r| r.kind == md.kind && (!r.needs_program() || fields.program.is_some()))
+            .collect();
+        let request = fits
+            .iter()
+            .find(|r| r.id == md.id)
+            .or(if fits.len() == 1 { fits.first() } else { None })
             .and_then(|r| def.request(&r.id, fields).ok());
         match request {
             Some(request) => {
                 if !p.overwrites.iter().any(|o| o.request == request) {
                     p.overwrites.push(Overwrite {
+                        definition: def.id.clone(),
+                        message: md.id.clone(),
                         synth: def.name.clone(),
                         what,
                         request,
@@ -106,13 +127,33 @@ pub fn plan(registry: &Registry, messages: &[Vec<u8>], rule: BackupRule) -> Plan
     p
 }
 
-/// Asks the synth for every location of `plan`, in order, and returns every message it answered;
-/// the first location it does not answer ends the backup with an error saying which.
-pub fn take(link: &mut dyn Link, plan: &Plan, rules: CaptureRules) -> Result<Vec<Vec<u8>>, String> {
+/// Asks the synth for every location of `plan`, in order, and returns every message it answered.
+/// The first location it does not answer with that very memory (silence, a refusal, some other
+/// message) ends the backup with an error saying which: an answer that is not the memory is no
+/// backup.
+pub fn take(
+    link: &mut dyn Link,
+    registry: &Registry,
+    plan: &Plan,
+    rules: CaptureRules,
+) -> Result<Vec<Vec<u8>>, String> {
     let mut kept = Vec::new();
     for o in &plan.overwrites {
         let got = request_and_capture(link, &o.request, rules, |_, _| {})
             .map_err(|e| format!("{} {}: {e}", o.synth, o.what))?;
+        let is_it = |m: &Vec<u8>| {
+            registry
+                .identify(m)
+                .is_some_and(|(d, md, _)| d.id == o.definition && md.id == o.message)
+        };
+        if !got.iter().any(is_it) {
+            return Err(format!(
+                "{} {}: the synth answered {} message(s), but not with it",
+                o.synth,
+                o.what,
+                got.len()
+            ));
+        }
         kept.extend(got);
     }
     Ok(kept)
@@ -219,15 +260,77 @@ mod tests {
             pending: VecDeque::new(),
             asked: Vec::new(),
         };
-        assert_eq!(take(&mut synth, &p, rules), Ok(vec![dx7_bank()]));
+        assert_eq!(take(&mut synth, &reg, &p, rules), Ok(vec![dx7_bank()]));
         assert_eq!(synth.asked, p.overwrites[0].request);
         let mut silent = Synth {
             answers: VecDeque::from([None]),
             pending: VecDeque::new(),
             asked: Vec::new(),
         };
-        let e = take(&mut silent, &p, rules).unwrap_err();
+        let e = take(&mut silent, &reg, &p, rules).unwrap_err();
         assert!(e.contains("Yamaha DX7") && e.contains("silent"), "{e}");
+        // An answer that is not the bank (a single voice) is no backup.
+        let mut other = Synth {
+            answers: VecDeque::from([Some(dx7_voice())]),
+            pending: VecDeque::new(),
+            asked: Vec::new(),
+        };
+        let e = take(&mut other, &reg, &p, rules).unwrap_err();
+        assert!(e.contains("not with it"), "{e}");
+    }
+
+    /// A synth with two banks and a request for each.
+    fn two_banks(names: (&str, &str)) -> Registry {
+        let text = format!(
+            r#"
+id = "two"
+name = "Two Banks"
+maker = "Test"
+sources = ["test"]
+[[message]]
+id = "{}"
+label = "Bank A"
+kind = "bank"
+header = "F0 7D 01"
+[[message]]
+id = "b"
+label = "Bank B"
+kind = "bank"
+header = "F0 7D 02"
+[[request]]
+id = "{}"
+label = "Bank A"
+kind = "bank"
+bytes = "F0 7D 11 F7"
+[[request]]
+id = "other"
+label = "Bank B"
+kind = "bank"
+bytes = "F0 7D 12 F7"
+"#,
+            names.0, names.1
+        );
+        let r = Registry::from_texts(vec![("two.toml".into(), text)], Vec::new());
+        assert!(r.errors().is_empty(), "{:?}", r.errors());
+        r
+    }
+
+    #[test]
+    fn a_memory_no_request_is_named_for_is_not_guessed() {
+        let bank_a = vec![0xF0, 0x7D, 0x01, 0x05, 0xF7];
+        // The request named like the message asks for it.
+        let p = plan(
+            &two_banks(("a", "a")),
+            &[bank_a.clone()],
+            BackupRule::DEFAULT,
+        );
+        assert_eq!(p.overwrites.len(), 1, "{p:?}");
+        assert_eq!(p.overwrites[0].request, vec![vec![0xF0, 0x7D, 0x11, 0xF7]]);
+        // Two bank requests and neither named like it: which one answers is not known.
+        let p = plan(&two_banks(("a", "x")), &[bank_a], BackupRule::DEFAULT);
+        assert!(p.overwrites.is_empty(), "{p:?}");
+        assert_eq!(p.unasked, ["Two Banks Bank A"]);
+        assert_eq!(BackupRule::default(), BackupRule::DEFAULT);
     }
 
     #[test]

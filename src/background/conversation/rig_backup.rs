@@ -110,13 +110,25 @@ pub(super) fn run(
             ),
         }
     }
-    // A synth that answers and is saved too is asked once, as saved (with its channel).
-    let saved: Vec<String> = found
+    // A synth that answers and is saved too (the same definition on the same channel or device
+    // ID) is asked once, as saved; a second unit of the model elsewhere in the chain is its own.
+    let same = |s: &Fields, f: &Fields| {
+        let both = |a: Option<u8>, b: Option<u8>| a.is_some() && a == b;
+        both(s.channel, f.channel)
+            || both(s.device, f.device)
+            || (s.channel.is_none() && s.device.is_none())
+    };
+    let saved: Vec<(String, Fields)> = found
         .iter()
         .filter(|f| f.by == "saved rig")
-        .map(|f| f.def.id.clone())
+        .map(|f| (f.def.id.clone(), f.fields))
         .collect();
-    found.retain(|f| f.by == "saved rig" || !saved.contains(&f.def.id));
+    found.retain(|f| {
+        f.by == "saved rig"
+            || !saved
+                .iter()
+                .any(|(id, s)| *id == f.def.id && same(s, &f.fields))
+    });
     if found.is_empty() {
         store.log(
             Level::Warning,
