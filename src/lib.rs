@@ -14,7 +14,7 @@ pub mod editor;
 pub mod params;
 pub mod standalone;
 pub mod store;
-pub use sysex_vault_core::{files, library, pacing, state, sysex, transfer};
+pub use sysex_vault_core::{files, firmware, library, pacing, state, sysex, transfer};
 
 use audio::capture::{self as capture, CaptureProducer, CaptureShared};
 use audio::counters::Counters;
