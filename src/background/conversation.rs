@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod firmware;
+
 /// A conversation's way to the synth: send jobs out, the worker's incoming messages in. While
 /// it runs the worker sends nothing else, so the next job to finish is the conversation's.
 struct PluginLink {
@@ -212,6 +214,9 @@ fn talk(
                 retries,
             };
             send_checked(store, &mut link, reg, &messages, verify, rules);
+        }
+        Conversation::Firmware { label, messages } => {
+            firmware::send(store, &mut link, reg, &label, messages)
         }
     }
 }
