@@ -89,6 +89,20 @@ fn pacing_is_the_definitions_firmware_pacing_else_slow() {
         text.contains("for Test Firmware Synth; pacing Test Firmware Synth's firmware pacing: 31250 B/s, 255-byte chunks, 2 ms after each, 60 ms after each message"),
         "{text}"
     );
+    // `devices ID` says it too.
+    let (_, text) = run(None, &["devices", "moog-little-phatty"]);
+    assert!(
+        text.contains("firmware pacing: none given (send-file uses Slow)"),
+        "{text}"
+    );
+    let (_, text) = run(
+        Some(&dir.join("devices")),
+        &["devices", "test-firmware-synth"],
+    );
+    assert!(
+        text.contains("firmware pacing: 31250 B/s, 60 ms after each message, chunks of 255 bytes with 2 ms after each"),
+        "{text}"
+    );
     // A file that is not whole SysEx is refused before any port opens.
     let mut bad = std::fs::read(file).unwrap();
     bad.truncate(bad.len() - 1);

@@ -235,6 +235,18 @@ header = "F0 04 05"
         );
         assert!((plan.seconds - 3.0 * (0.101 + 0.08)).abs() < 1e-9);
         assert!((plan.seconds_left(2) - (0.101 + 0.08)).abs() < 1e-9);
+        // A wrong table is an error in the definition, pointed at.
+        let bad = LP.replace(
+            "[[message]]",
+            "[firmware_pacing]\nbytes_per_second = 0\ngap_ms = 80\n[[message]]",
+        );
+        let errors = registry_of(&bad).errors().to_vec();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message == "firmware_pacing.bytes_per_second must be at least 1"),
+            "{errors:?}"
+        );
     }
 
     #[test]
