@@ -83,7 +83,8 @@ fn editor(handles: &Handles) -> Harness<'static, VaultUi> {
 fn wait_log(h: &mut Harness<'static, VaultUi>, handles: &Handles, text: &str) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        h.run();
+        // Progress repaints on its own while a send runs: a few frames, not until settled.
+        h.run_steps(3);
         let lines: Vec<String> = handles
             .store
             .log_lines()
@@ -159,16 +160,16 @@ fn firmware_from_the_editor_direct_only_identity_checked() {
     let _worker = worker(&handles);
     let mut h = editor(&handles);
     h.state_mut().offer_firmware(&file);
-    h.run();
+    h.run_steps(3);
     h.get_by_label_contains("Warning: a firmware update cut short can leave the synth unusable");
     std::thread::sleep(Duration::from_millis(300));
     assert!(fake.seen().is_empty(), "nothing before the go");
     h.get_by_label("Send firmware").click();
-    h.run();
+    h.run_steps(3);
     let saw_eta = Arc::new(AtomicBool::new(false));
     let deadline = Instant::now() + Duration::from_secs(20);
     while handles.send.jobs_done.load(Ordering::Relaxed) < 2 {
-        h.run();
+        h.run_steps(3);
         if h.query_by_label_contains("ETA").is_some() && fake.seen().len() > 1 {
             saw_eta.store(true, Ordering::Relaxed);
         }
@@ -209,7 +210,7 @@ fn firmware_from_the_editor_direct_only_identity_checked() {
         }
     });
     h.state_mut().offer_firmware(&file);
-    h.run();
+    h.run_steps(3);
     h.get_by_label("Send firmware").click();
     wait_log(&mut h, &handles, "(another model): refused, nothing sent");
     std::thread::sleep(Duration::from_millis(300));
