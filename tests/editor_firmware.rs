@@ -215,4 +215,38 @@ fn firmware_from_the_editor_direct_only_identity_checked() {
     wait_log(&mut h, &handles, "(another model): refused, nothing sent");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(fake.seen(), vec![IDENTITY_REQUEST.to_vec()]);
+
+    // 4. The plugin closing in the middle of a firmware send returns at once: the file stops
+    //    before its next piece (the message in flight ended with F7), nothing waits for the
+    //    rest (30 blocks at Slow: about 17 s).
+    *answer.lock().unwrap() = lp_reply([0x00, 0x01]);
+    let long: Vec<Vec<u8>> = (0..30).flat_map(|_| blocks()).take(30).collect();
+    let long_file = dir.join("long-fw.syx");
+    std::fs::write(&long_file, long.concat()).unwrap();
+    h.state_mut().offer_firmware(&long_file);
+    h.run_steps(3);
+    h.get_by_label("Send firmware").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fake.seen().len() < 4 {
+        h.run_steps(3);
+        assert!(Instant::now() < deadline, "{:?}", handles.store.log_lines());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let closing = Instant::now();
+    drop(h);
+    drop(_worker);
+    let took = closing.elapsed();
+    assert!(took < Duration::from_secs(2), "closing took {took:?}");
+    std::thread::sleep(Duration::from_millis(300));
+    let seen = fake.seen();
+    assert!(
+        seen.len() < 1 + long.len(),
+        "stopped: {} of {} blocks",
+        seen.len() - 1,
+        long.len()
+    );
+    assert!(
+        seen.iter().all(|m| m.last() == Some(&0xF7)),
+        "every message ended"
+    );
 }

@@ -70,6 +70,11 @@ pub(super) fn send_file(args: SendFileArgs) -> Result<Output, Failure> {
         .port
         .as_deref()
         .ok_or_else(|| usage("send-file: give the output port".into()))?;
+    // From here Ctrl-C cancels cleanly: before the first byte, or ending the message in flight.
+    let interrupts_before = INTERRUPTS.load(Ordering::SeqCst);
+    if !catch_ctrl_c() {
+        eprintln!("Ctrl-C could not be caught: it would stop the send without ending the message");
+    }
     let mut out = ports::open_output("sysex-vault", port, ports::Match::Typed).map_err(midi)?;
     if let Some(in_port) = args.input.as_deref() {
         check_identity(&mut out, in_port, &plan, args.identity_timeout)?;
@@ -78,7 +83,7 @@ pub(super) fn send_file(args: SendFileArgs) -> Result<Output, Failure> {
     eprintln!(
         "WARNING: a firmware update cut short can leave the synth unusable until it is sent again. Keep the synth powered and connected; Ctrl-C stops cleanly (the message in flight is ended with F7)."
     );
-    send(&mut out, &plan)
+    send(&mut out, &plan, interrupts_before)
 }
 
 /// The plan in words.
@@ -152,13 +157,13 @@ fn is_identity_reply(m: &[u8]) -> bool {
         .is_some_and(|u| matches!(u, universal::Universal::IdentityReply(_)))
 }
 
-/// Sends the plan with a progress bar (time left); the first Ctrl-C stops before the next piece,
-/// ending a cut message with `F7`.
-fn send(out: &mut ports::DirectOut, plan: &FirmwarePlan) -> Result<Output, Failure> {
-    let interrupts_before = INTERRUPTS.load(Ordering::SeqCst);
-    if !catch_ctrl_c() {
-        eprintln!("Ctrl-C could not be caught: it would stop the send without ending the message");
-    }
+/// Sends the plan with a progress bar (time left); a Ctrl-C since `interrupts_before` stops
+/// before the next piece, ending a cut message with `F7`.
+fn send(
+    out: &mut ports::DirectOut,
+    plan: &FirmwarePlan,
+    interrupts_before: u32,
+) -> Result<Output, Failure> {
     let cancelled = || INTERRUPTS.load(Ordering::SeqCst) != interrupts_before;
     let total = plan.messages.len();
     let mut progress = Progress::new("sending firmware", Some(plan.bytes), "bytes");

@@ -114,12 +114,6 @@ impl FirmwarePlan {
         self.seconds = pacing.direct_total_seconds(self.messages.iter().map(Vec::len));
     }
 
-    /// Seconds left after `messages_done` messages have left.
-    pub fn seconds_left(&self, messages_done: usize) -> f64 {
-        let rest = self.messages.iter().skip(messages_done).map(Vec::len);
-        self.pacing.direct_total_seconds(rest)
-    }
-
     /// Checks the file against the connected synth's identity reply: the maker must be the
     /// file's, and where the file's definition names the synth's identity, family and model
     /// must be too. The error says which synth answered and what the file is for.
@@ -234,7 +228,6 @@ header = "F0 04 05"
             PacingFrom::Definition("Test Phatty".into())
         );
         assert!((plan.seconds - 3.0 * (0.101 + 0.08)).abs() < 1e-9);
-        assert!((plan.seconds_left(2) - (0.101 + 0.08)).abs() < 1e-9);
         // A wrong table is an error in the definition, pointed at.
         let bad = LP.replace(
             "[[message]]",

@@ -76,9 +76,10 @@ pub(super) fn send(
         return;
     }
     // The job's own outcome ends the wait (sent, cancelled with the message ended, or failed,
-    // each logged by the sender); the limit only guards against a sender that never runs.
+    // each logged by the sender), as does a cancel (the plugin closing must not wait for the
+    // file); the limit only guards against a sender that never runs.
     let limit = Instant::now() + Duration::from_secs_f64(seconds * 2.0 + 30.0);
-    while link.outcomes() == before && Instant::now() < limit {
+    while link.outcomes() == before && !link.cancelled() && Instant::now() < limit {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
