@@ -8,6 +8,7 @@
 mod compare;
 mod detail;
 mod files;
+mod firmware;
 mod format;
 mod guide;
 mod library;
@@ -211,6 +212,7 @@ pub struct VaultUi {
     record: record::RecordPanel,
     send: send::SendPanel,
     files: files::FilesPanel,
+    firmware: firmware::FirmwarePanel,
     log: log::LogPanel,
     timing: timing::TimingPanel,
     /// Asks for a repaint when something shown changes without input (see [`watch`]).
@@ -237,6 +239,7 @@ impl VaultUi {
             record: record::RecordPanel::default(),
             send: send::SendPanel::default(),
             files: files::FilesPanel::default(),
+            firmware: firmware::FirmwarePanel::default(),
             log: log::LogPanel::default(),
             timing: timing::TimingPanel::default(),
             watcher: None,
@@ -275,6 +278,12 @@ impl VaultUi {
     /// existing file there is never replaced.
     pub fn set_export_dir(&mut self, dir: Option<std::path::PathBuf>) {
         self.files.export_dir = dir;
+    }
+
+    /// Offers firmware file `path` for sending, as "Send firmware file…" does after its dialog
+    /// (scripts, tests): the Send tab shows the plan and its warning, or why it is refused.
+    pub fn offer_firmware(&mut self, path: &std::path::Path) {
+        self.firmware.offer(path);
     }
 
     /// Opens the guided backup, with the synth of this definition id already chosen.
@@ -346,7 +355,10 @@ impl VaultUi {
                     Tab::Details => self.detail.ui(ui, &mut shared),
                     Tab::Compare => self.compare.ui(ui, &mut shared),
                     Tab::Record => self.record.ui(ui, &mut shared),
-                    Tab::Send => self.send.ui(ui, &mut shared),
+                    Tab::Send => {
+                        self.firmware.ui(ui, &mut shared);
+                        self.send.ui(ui, &mut shared)
+                    }
                     Tab::Files => self.files.ui(ui, &mut shared),
                     Tab::Log => self.log.ui(ui, &mut shared),
                     Tab::Timing => self.timing.ui(ui),

@@ -14,7 +14,7 @@ pub mod editor;
 pub mod params;
 pub mod standalone;
 pub mod store;
-pub use sysex_vault_core::{backup, files, library, pacing, rig, state, sysex, transfer};
+pub use sysex_vault_core::{backup, files, firmware, library, pacing, rig, state, sysex, transfer};
 
 use audio::capture::{self as capture, CaptureProducer, CaptureShared};
 use audio::counters::Counters;

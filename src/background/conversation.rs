@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod firmware;
 mod rig_backup;
 
 /// A conversation's way to the synth: send jobs out, the worker's incoming messages in. While
@@ -233,6 +234,9 @@ fn talk(
                 retries,
             };
             send_checked(store, &mut link, reg, &messages, verify, rules);
+        }
+        Conversation::Firmware { label, messages } => {
+            firmware::send(store, &mut link, reg, &label, messages)
         }
     }
 }

@@ -18,9 +18,11 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 mod direct_send;
+mod firmware;
 mod jobs;
 mod route;
 
+pub use firmware::HOST_ROUTE_REFUSED as FIRMWARE_HOST_ROUTE_REFUSED;
 use route::Direct;
 
 /// How often the worker looks at the rings when nothing asks it to.
@@ -254,6 +256,9 @@ impl State {
                 messages,
                 pacing,
             }) => self.queue_job(label, messages, pacing),
+            Some(WorkerRequest::SendFirmware { label, messages }) => {
+                self.send_firmware(label, messages)
+            }
             Some(WorkerRequest::Converse(c)) => self.converse(c),
             Some(WorkerRequest::ConversationDone(n)) => {
                 if self.conversation.as_ref().is_some_and(|c| c.2 == n) {

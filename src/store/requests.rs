@@ -55,6 +55,15 @@ pub enum WorkerRequest {
         /// Channel, device ID, bank and program for the request.
         fields: crate::devices::Fields,
     },
+    /// Send a firmware file (its messages, checked whole) through the direct MIDI ports only:
+    /// the synth is asked who it is first, then the file goes as one job at the pacing its
+    /// definition gives for firmware (Slow where none). Refused on the host route.
+    SendFirmware {
+        /// The file's name, for the log.
+        label: String,
+        /// The file's messages.
+        messages: Vec<Vec<u8>>,
+    },
     /// Stop sending after the message in flight; drop queued jobs.
     Cancel,
     /// Stop after filing everything.
@@ -151,5 +160,13 @@ pub enum Conversation {
         timeout: Duration,
         /// Resends after "again", or requests after silence.
         retries: u32,
+    },
+    /// Send a firmware file: identity checked first, then the file as one paced job
+    /// ([`WorkerRequest::SendFirmware`]).
+    Firmware {
+        /// The file's name.
+        label: String,
+        /// Its messages.
+        messages: Vec<Vec<u8>>,
     },
 }

@@ -306,6 +306,9 @@ pub enum Command {
     },
     /// Send entries to a synth, paced (DIN speed and a 150 ms gap by default).
     Send(SendArgs),
+    /// Send a .syx file (a firmware update) to a synth, whole and paced, without a library:
+    /// checked against the synth's identity reply first (with --in); Ctrl-C ends it cleanly.
+    SendFile(SendFileArgs),
     /// Ask a synth for a dump with its definition's request and capture the answer into a
     /// library (with --programs, one request and one entry per program).
     Get(GetArgs),
@@ -480,6 +483,43 @@ pub struct SendArgs {
     /// needs --in.
     #[arg(long, requires = "input", conflicts_with = "handshake")]
     pub verify: bool,
+}
+
+/// The options of `send-file`.
+#[derive(Debug, Args)]
+pub struct SendFileArgs {
+    /// The .syx file.
+    pub file: PathBuf,
+    /// Output port: its name, or a unique part of it (any case).
+    #[arg(required_unless_present = "dry_run")]
+    pub port: Option<String>,
+    /// The synth's output port: ask the synth who it is first and refuse a file for another
+    /// maker or model.
+    #[arg(long = "in", value_name = "PORT")]
+    pub input: Option<String>,
+    /// Milliseconds to wait for the synth's identity reply (none: the file is sent unchecked).
+    #[arg(long, default_value_t = 2000)]
+    pub identity_timeout: u64,
+    /// Starting point for the pacing instead of the firmware pacing the synth's definition
+    /// gives (Slow where it gives none); --rate, --gap, --chunk and --chunk-pause change it.
+    #[arg(long, value_enum)]
+    pub preset: Option<PacingPreset>,
+    /// Bytes per second.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: Option<u32>,
+    /// Milliseconds of silence after each message.
+    #[arg(long)]
+    pub gap: Option<u32>,
+    /// Send each message in chunks of this many bytes (4-256, rounded down to a multiple
+    /// of 3; 0: whole messages).
+    #[arg(long, value_parser = parse_chunk)]
+    pub chunk: Option<u32>,
+    /// Milliseconds of silence after each chunk.
+    #[arg(long)]
+    pub chunk_pause: Option<u32>,
+    /// Print the plan (what the file is for, the pacing, how long it takes) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// The options of `get`.

@@ -77,7 +77,7 @@ fn check_files(check: &[PathBuf]) -> Result<Output, Failure> {
     }
 }
 
-/// `devices ID`: a definition's models, pacing, messages, requests, dump guide and sources.
+/// `devices ID`: a definition's models, pacing (firmware pacing too), messages, requests, dump guide and sources.
 fn show(d: &Definition) -> String {
     let mut out = format!("{} ({}), from {}\n", d.name, d.id, d.file);
     if !d.models.is_empty() {
@@ -87,6 +87,15 @@ fn show(d: &Definition) -> String {
         out,
         "pacing: {} B/s, {} ms after each message",
         d.pacing.bytes_per_second, d.pacing.gap_after_message_ms
+    );
+    let _ = writeln!(
+        out,
+        "firmware pacing: {}",
+        d.firmware_pacing
+            .map_or("none given (send-file uses Slow)".into(), |p| format!(
+                "{} B/s, {} ms after each message, chunks of {} bytes with {} ms after each",
+                p.bytes_per_second, p.gap_after_message_ms, p.chunk_bytes, p.chunk_pause_ms
+            ))
     );
     out.push_str("messages:\n");
     for m in &d.messages {

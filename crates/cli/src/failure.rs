@@ -12,6 +12,8 @@ pub const EXIT_MIDI: i32 = 69;
 /// Exit code for output that could not be written, or exists and `--force` was not given
 /// (`EX_CANTCREAT`).
 pub const EXIT_OUTPUT: i32 = 73;
+/// Exit code when the user cancelled a `send-file` with Ctrl-C (128 + SIGINT, as shells say).
+pub const EXIT_CANCELLED: i32 = 130;
 /// Exit code of `diff` when the two sides differ (as `diff(1)`).
 pub const EXIT_DIFFERENT: i32 = 1;
 

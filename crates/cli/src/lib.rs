@@ -10,7 +10,7 @@
 //! exactly what went wrong.
 //!
 //! One module per command group (`entries`, `info`, `import_export`, `banks`, `definitions`,
-//! `diff`, `midi`, `transfers`, `rig`), the grammar in `args`, the exit codes in `failure`, the JSON
+//! `diff`, `midi`, `transfers`, `rig`, `firmware`), the grammar in `args`, the exit codes in `failure`, the JSON
 //! documents in `json` and the library file handling every command shares in `library_io`;
 //! [`execute`] only dispatches.
 
@@ -21,6 +21,7 @@ mod devices;
 mod diff;
 mod entries;
 mod failure;
+mod firmware;
 mod import_export;
 mod info;
 mod json;
@@ -37,10 +38,10 @@ use sysex_vault_midi_io as ports;
 
 pub use args::{
     BackupRigArgs, Channel, Cli, Command, ExtractFormat, GetArgs, MapPcArgs, PacingPreset,
-    RecallByPcArgs, RequestArgs, RigAction, SendArgs,
+    RecallByPcArgs, RequestArgs, RigAction, SendArgs, SendFileArgs,
 };
 pub use failure::{
-    Failure, Output, EXIT_DIFFERENT, EXIT_INPUT, EXIT_MIDI, EXIT_OUTPUT, EXIT_USAGE,
+    Failure, Output, EXIT_CANCELLED, EXIT_DIFFERENT, EXIT_INPUT, EXIT_MIDI, EXIT_OUTPUT, EXIT_USAGE,
 };
 
 use clap::Parser;
@@ -158,6 +159,7 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
         Command::Diff { a, b, json } => diff::diff(&a, &b, json),
         Command::Ports { json } => midi::ports(json),
         Command::Send(args) => midi::send(args),
+        Command::SendFile(args) => firmware::send_file(args),
         Command::Get(args) => midi::get(args),
         Command::Capture {
             library,

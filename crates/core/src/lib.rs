@@ -8,6 +8,7 @@
 //!   names, splits and requests; callers load one and pass it in.
 //! - [`library`]: the library model (entries, takes, edits, merges, the library file).
 //! - [`files`]: `.syx`, Standard MIDI Files, hex text, and patches in DAW project files.
+//! - [`firmware`]: firmware `.syx` files planned, paced and checked against the synth.
 //! - [`pacing`]: how fast SysEx leaves, and the planner that keeps to it.
 //! - [`transfer`]: talking with a synth (requests, acknowledges, verification) over any link.
 //! - [`state`]: the versioned library format saved in projects and library files.
@@ -15,6 +16,7 @@
 pub mod backup;
 pub mod devices;
 pub mod files;
+pub mod firmware;
 pub mod library;
 pub mod pacing;
 pub mod rig;

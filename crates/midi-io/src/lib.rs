@@ -487,8 +487,8 @@ pub struct SendReport {
 /// it stops before the next message; when `cut()` does (the plugin closing, the user's
 /// Cancel) it also stops inside a long message before its next chunk, ending that message with
 /// `F7` ([`SendReport::cut`]). Stops with an error (what was sent so far in the message) if the
-/// port disappears or refuses bytes. `progress` is called after each message with (messages sent, bytes sent,
-/// seconds elapsed).
+/// port disappears or refuses bytes. `progress` is called after each message and each piece
+/// inside one with (whole messages sent, bytes sent, seconds elapsed).
 pub fn send_paced(
     out: &mut DirectOut,
     messages: &[Vec<u8>],
@@ -584,6 +584,14 @@ pub fn send_paced(
             };
             plan.sent_with_gap(len, at, 1000.0, after);
             *free_at = start + Duration::from_secs_f64(plan.next_start());
+            // Inside a long message (a firmware file in one message) progress moves too.
+            if k + 1 < pieces.len() {
+                progress(
+                    report.messages,
+                    report.bytes + offset as u64,
+                    start.elapsed().as_secs_f64(),
+                );
+            }
         }
         let at = first_at.unwrap_or(0.0);
         report.messages += 1;

@@ -35,11 +35,13 @@ pub(super) fn direct_sender(
             send.finished(job.id);
             continue;
         }
+        // On a direct port chunk pauses count too: the time left shown is the port's.
         send.start_job(
             job.id,
             job.messages.len() as u64,
             job.total_bytes,
-            job.total_seconds,
+            job.pacing
+                .direct_total_seconds(job.messages.iter().map(Vec::len)),
         );
         let stop = || closing.load(Ordering::Acquire) || cancelled();
         // Inside a long message only the plugin closing or the user's Cancel stop it (a

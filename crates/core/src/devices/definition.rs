@@ -192,6 +192,9 @@ pub struct Definition {
     pub pacing: Pacing,
     /// Bytes after `F0 7E dev 06 02` in the synth's identity reply (maker, family, member).
     pub identity: Option<Vec<u8>>,
+    /// Pacing a firmware update for the synth needs (`[firmware_pacing]`), where a public
+    /// source gives one; a firmware send without it uses [`Pacing::SLOW`].
+    pub firmware_pacing: Option<Pacing>,
     /// The messages, in file order.
     pub messages: Vec<MessageDef>,
     /// The dump requests, in file order.
@@ -272,6 +275,10 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         }
     };
     let (pacing, identity) = header(&mut ctx, &raw);
+    let firmware_pacing = raw
+        .firmware_pacing
+        .as_ref()
+        .map(|p| pacing_of(&mut ctx, &raw.id, "firmware_pacing", p));
     let mut messages = messages(&mut ctx, raw.messages);
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
@@ -297,6 +304,7 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         device_id: raw.device_id,
         pacing,
         identity,
+        firmware_pacing,
         messages,
         requests,
         file: file.to_owned(),
@@ -334,28 +342,30 @@ fn header(ctx: &mut Ctx<'_>, raw: &RawDefinition) -> (Pacing, Option<Vec<u8>>) {
 
 /// `[pacing]`, or DIN speed when it is missing or wrong.
 fn pacing(ctx: &mut Ctx<'_>, id: &Spanned<String>, raw: Option<&RawPacing>) -> Pacing {
-    match raw {
-        Some(p) if p.bytes_per_second == 0 => {
-            ctx.at(
-                id.span(),
-                "pacing.bytes_per_second must be at least 1".into(),
-            );
-            Pacing::DIN
-        }
-        Some(p) if p.chunk_bytes != 0 && !(4..=256).contains(&p.chunk_bytes) => {
-            ctx.at(
-                id.span(),
-                "pacing.chunk_bytes is 0 (whole messages) or 4 to 256".into(),
-            );
-            Pacing::DIN
-        }
-        Some(p) => Pacing {
-            bytes_per_second: p.bytes_per_second,
-            gap_after_message_ms: p.gap_ms,
-            chunk_bytes: p.chunk_bytes,
-            chunk_pause_ms: p.chunk_pause_ms,
-        },
-        None => Pacing::DIN,
+    raw.map_or(Pacing::DIN, |p| pacing_of(ctx, id, "pacing", p))
+}
+
+/// A pacing table (`table` names it in errors), or DIN speed when it is wrong.
+fn pacing_of(ctx: &mut Ctx<'_>, id: &Spanned<String>, table: &str, p: &RawPacing) -> Pacing {
+    if p.bytes_per_second == 0 {
+        ctx.at(
+            id.span(),
+            format!("{table}.bytes_per_second must be at least 1"),
+        );
+        return Pacing::DIN;
+    }
+    if p.chunk_bytes != 0 && !(4..=256).contains(&p.chunk_bytes) {
+        ctx.at(
+            id.span(),
+            format!("{table}.chunk_bytes is 0 (whole messages) or 4 to 256"),
+        );
+        return Pacing::DIN;
+    }
+    Pacing {
+        bytes_per_second: p.bytes_per_second,
+        gap_after_message_ms: p.gap_ms,
+        chunk_bytes: p.chunk_bytes,
+        chunk_pause_ms: p.chunk_pause_ms,
     }
 }
 

@@ -29,6 +29,8 @@ pub(super) struct RawDefinition {
     pub(super) pacing: Option<RawPacing>,
     #[serde(default)]
     pub(super) identity: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) firmware_pacing: Option<RawPacing>,
     #[serde(default, rename = "message")]
     pub(super) messages: Vec<RawMessage>,
     #[serde(default, rename = "request")]
