@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn a_bank_is_a_memory_write_an_edit_buffer_is_not() {
         let reg = test_registry();
-        let p = plan(&reg, &[dx7_bank(), dx7_voice()], BackupRule::DEFAULT);
+        let p = plan(reg, &[dx7_bank(), dx7_voice()], BackupRule::DEFAULT);
         assert_eq!(p.overwrites.len(), 1, "{p:?}");
         assert_eq!(
             p.overwrites[0].request,
@@ -207,11 +207,11 @@ mod tests {
         );
         assert!(p.unasked.is_empty());
         // The same bank twice is asked for once.
-        let p = plan(&reg, &[dx7_bank(), dx7_bank()], BackupRule::DEFAULT);
+        let p = plan(reg, &[dx7_bank(), dx7_bank()], BackupRule::DEFAULT);
         assert_eq!(p.overwrites.len(), 1);
-        assert!(plan(&reg, &[dx7_bank()], BackupRule::OFF).is_empty());
+        assert!(plan(reg, &[dx7_bank()], BackupRule::OFF).is_empty());
         assert!(plan(
-            &reg,
+            reg,
             &[dx7_voice()],
             BackupRule {
                 banks: true,
@@ -219,7 +219,7 @@ mod tests {
             }
         )
         .is_empty());
-        assert!(plan(&reg, &[vec![0xF0, 0x7D, 0x01, 0xF7]], BackupRule::DEFAULT).is_empty());
+        assert!(plan(reg, &[vec![0xF0, 0x7D, 0x01, 0xF7]], BackupRule::DEFAULT).is_empty());
     }
 
     /// A synth that answers each request with scripted messages.
@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn the_answer_is_kept_and_silence_is_an_error() {
         let reg = test_registry();
-        let p = plan(&reg, &[dx7_bank()], BackupRule::DEFAULT);
+        let p = plan(reg, &[dx7_bank()], BackupRule::DEFAULT);
         let rules = CaptureRules {
             answer_within: Duration::from_millis(1),
             idle: Duration::from_millis(1),
@@ -260,14 +260,14 @@ mod tests {
             pending: VecDeque::new(),
             asked: Vec::new(),
         };
-        assert_eq!(take(&mut synth, &reg, &p, rules), Ok(vec![dx7_bank()]));
+        assert_eq!(take(&mut synth, reg, &p, rules), Ok(vec![dx7_bank()]));
         assert_eq!(synth.asked, p.overwrites[0].request);
         let mut silent = Synth {
             answers: VecDeque::from([None]),
             pending: VecDeque::new(),
             asked: Vec::new(),
         };
-        let e = take(&mut silent, &reg, &p, rules).unwrap_err();
+        let e = take(&mut silent, reg, &p, rules).unwrap_err();
         assert!(e.contains("Yamaha DX7") && e.contains("silent"), "{e}");
         // An answer that is not the bank (a single voice) is no backup.
         let mut other = Synth {
@@ -275,7 +275,7 @@ mod tests {
             pending: VecDeque::new(),
             asked: Vec::new(),
         };
-        let e = take(&mut other, &reg, &p, rules).unwrap_err();
+        let e = take(&mut other, reg, &p, rules).unwrap_err();
         assert!(e.contains("not with it"), "{e}");
     }
 
@@ -321,7 +321,7 @@ bytes = "F0 7D 12 F7"
         // The request named like the message asks for it.
         let p = plan(
             &two_banks(("a", "a")),
-            &[bank_a.clone()],
+            std::slice::from_ref(&bank_a),
             BackupRule::DEFAULT,
         );
         assert_eq!(p.overwrites.len(), 1, "{p:?}");
