@@ -127,7 +127,7 @@ fn wait(h: &mut Harness<'static, VaultUi>, rig: &Rig, limit: Duration, done: imp
 #[test]
 fn the_synths_bank_is_kept_before_the_new_one_leaves() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let _jack = Jack::start_with_period(256);
+    let _jack = Jack::start_with_period(1024);
     let fake = Fake::start();
     let (mut h, rig) = rig();
     let old = dx7_bank(1);
@@ -218,7 +218,7 @@ fn the_synths_bank_is_kept_before_the_new_one_leaves() {
 #[test]
 fn a_silent_synth_is_overwritten_only_when_the_musician_says_so() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let _jack = Jack::start_with_period(256);
+    let _jack = Jack::start_with_period(1024);
     let fake = Fake::start();
     fake.script(|_, _| Vec::new());
     let (mut h, rig) = rig();

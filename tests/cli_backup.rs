@@ -59,7 +59,7 @@ fn run(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn a_bank_send_keeps_the_synths_bank_first() {
-    let _jack = Jack::start_with_period(256);
+    let _jack = Jack::start_with_period(1024);
     let fake = Fake::start();
     let dir = std::env::temp_dir().join(format!("sxv-cli-backup-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
