@@ -16,6 +16,17 @@ struct Killed(Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
+        // SIGTERM first, so the X server removes its socket and lock file.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -111,7 +122,8 @@ fn shortcuts_work_through_the_real_window() {
     file::save(&lib_path, &lib).unwrap();
 
     let (_x, display) = x_server();
-    let _app = Killed(
+    let log_path = dir.join("app.log");
+    let mut app = Killed(
         Command::new(env!("CARGO_BIN_EXE_sysex_vault"))
             .args([
                 "--backend",
@@ -123,7 +135,7 @@ fn shortcuts_work_through_the_real_window() {
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log_path).unwrap())
             .spawn()
             .unwrap(),
     );
@@ -138,7 +150,12 @@ fn shortcuts_work_through_the_real_window() {
         if let Some(w) = found.lines().next() {
             break w.trim().to_owned();
         }
-        assert!(Instant::now() < deadline, "the app's window never opened");
+        let exited = app.0.try_wait().unwrap();
+        assert!(
+            Instant::now() < deadline && exited.is_none(),
+            "the app's window never opened on {display} (app exited: {exited:?}); its log:\n{}",
+            std::fs::read_to_string(&log_path).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(200));
     };
     std::thread::sleep(Duration::from_secs(2));
