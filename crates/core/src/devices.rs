@@ -15,9 +15,11 @@ pub mod charset;
 pub mod checksum;
 pub mod definition;
 pub mod encoding;
+pub mod memory;
 pub mod pattern;
 
 pub use definition::{Definition, LoadError, MessageDef, ReplyRole, RequestDef};
+pub use memory::{MemoryNames, StreamName};
 pub use pattern::Fields;
 
 use crate::sysex::checksum::ChecksumStatus;
