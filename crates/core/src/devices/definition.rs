@@ -319,19 +319,16 @@ fn memory_name(
         );
         return None;
     }
-    let start = match Pattern::parse(t.start.get_ref()) {
-        Ok(p) => p
-            .tokens()
+    let address = Pattern::parse(t.start.get_ref()).ok().and_then(|p| {
+        p.tokens()
             .iter()
             .map(|tok| match tok {
                 Token::Byte(b) => Some(*b),
                 _ => None,
             })
             .collect::<Option<Vec<u8>>>()
-            .and_then(|b| address_value(&b)),
-        Err(_) => None,
-    };
-    let Some(start) = start else {
+    });
+    let Some((address, start)) = address.and_then(|a| address_value(&a).map(|v| (a, v))) else {
         ctx.at(
             t.start.span(),
             "start is an address: hex bytes under 80, at most 9".into(),
@@ -349,6 +346,7 @@ fn memory_name(
     }
     Some(MemoryNames {
         label: t.label.into_inner(),
+        address,
         start,
         count: t.count,
         stride: t.stride,

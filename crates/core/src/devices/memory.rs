@@ -12,8 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 pub struct MemoryNames {
     /// What each place holds, shown with its number ("Patch", "Upper tone").
     pub label: String,
-    /// Address of the first place, as a number: the address bytes of 7 bits each, first byte
-    /// most significant (Roland `02 00 00` is 32768).
+    /// Address of the first place as the messages write it (`02 00 00`).
+    pub address: Vec<u8>,
+    /// The same as a number: the address bytes of 7 bits each, first byte most significant
+    /// (Roland `02 00 00` is 32768).
     pub start: u64,
     /// Number of places.
     pub count: usize,
@@ -170,6 +172,53 @@ name = { offset = 2, length = 4 }
         let names = registry().stream_names(&[second, first.clone()]);
         assert_eq!(names.len(), 2);
         assert!(registry().stream_names(&[first]).is_empty());
+    }
+
+    #[test]
+    fn bad_memory_names_are_reported_where_they_are() {
+        let base = r#"id = "t"
+name = "T"
+maker = "T"
+sources = ["s"]
+
+[[message]]
+id = "dt1"
+label = "DT1"
+kind = "data"
+header = "F0 41 10 7F 12"
+"#;
+        let table = |start: &str, count: usize| {
+            format!(
+                "\n[[memory_name]]\nlabel = \"Patch\"\nstart = \"{start}\"\ncount = {count}\nstride = 8\nname = {{ offset = 0, length = 4 }}\n"
+            )
+        };
+        let addressed =
+            format!("{base}data = {{ from = 8, to = -2 }}\naddress = {{ at = 5, length = 3 }}\n");
+        let cases = [
+            (
+                format!("{addressed}{}", table("01 80 00", 2)),
+                "start is an address",
+            ),
+            (
+                format!("{addressed}{}", table("01 zz", 2)),
+                "start is an address",
+            ),
+            (
+                format!("{addressed}{}", table("01 00 00", 0)),
+                "a count of 1",
+            ),
+            (format!("{base}{}", table("01 00 00", 2)), "none has both"),
+        ];
+        for (text, want) in cases {
+            let r = Registry::from_texts(vec![("t.toml".into(), text)], Vec::new());
+            assert!(r.all().is_empty());
+            let e = &r.errors()[0];
+            assert!(e.message.contains(want), "{e}");
+            assert!(e.line > 10, "points into the table: {e}");
+        }
+        let ok = format!("{addressed}{}", table("01 00 00", 2));
+        let r = Registry::from_texts(vec![("t.toml".into(), ok)], Vec::new());
+        assert_eq!(r.all()[0].memory_names[0].address, vec![1, 0, 0]);
     }
 
     #[test]
