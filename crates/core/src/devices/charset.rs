@@ -65,7 +65,7 @@ impl Charset {
     pub fn bytes_for(self, chars: usize) -> usize {
         match (self, chars) {
             (Charset::MoogPhatty, 0) => 0,
-            (Charset::MoogPhatty, n) => 3 * ((n - 1) / 2) + if n % 2 == 1 { 2 } else { 4 },
+            (Charset::MoogPhatty, n) => 3 * ((n - 1) / 2) + if n.is_multiple_of(2) { 4 } else { 2 },
             (_, n) => n,
         }
     }
@@ -77,7 +77,7 @@ impl Charset {
             Charset::MoogPhatty => (0..)
                 .map_while(|i: usize| {
                     let k = 3 * (i / 2);
-                    let index = if i % 2 == 0 {
+                    let index = if i.is_multiple_of(2) {
                         ((bytes.get(k)? & 0x01) << 6) | (bytes.get(k + 1)? & 0x3F)
                     } else {
                         ((bytes.get(k + 2)? & 0x03) << 4) | ((bytes.get(k + 3)? & 0x3C) >> 2)
