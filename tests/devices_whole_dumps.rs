@@ -337,3 +337,45 @@ fn ms2000_all_data_dump_names_its_programs() {
     // Named, not split: the global data would be left behind.
     assert!(reg().split_bank(&m).is_none());
 }
+
+#[test]
+fn matrix_1000_bank_dump_is_one_synths_bank() {
+    // A bank request's answer: the 100 patches of the bank, dummy split patches (type 02, only
+    // the header is relied on) and the master parameters.
+    let mut messages = Vec::new();
+    for p in 0..100u8 {
+        let mut patch: Vec<u8> = b"BNK2: 00".iter().map(|&c| c & 0x3F).collect();
+        patch[6] = b'0' + p / 10;
+        patch[7] = b'0' + p % 10;
+        patch.extend((0..126).map(|i| ((i + usize::from(p)) % 64) as u8));
+        let mut m = vec![0xF0, 0x10, 0x06, 0x01, p];
+        m.extend(nibbles_low_first(&patch));
+        m.push((sum(&patch) & 0x7F) as u8);
+        m.push(0xF7);
+        messages.push(m);
+    }
+    for s in 0..80u8 {
+        let mut split = vec![0xF0, 0x10, 0x06, 0x02, s];
+        split.extend([0u8; 37]);
+        split.push(0xF7);
+        messages.push(split);
+    }
+    let master = vec![0x01u8; 172];
+    let mut m = vec![0xF0, 0x10, 0x06, 0x03, 0x03];
+    m.extend(nibbles_low_first(&master));
+    m.push((sum(&master) & 0x7F) as u8);
+    m.push(0xF7);
+    messages.push(m);
+    for m in &messages[100..] {
+        let r = reg().recognise(&sysex_vault::sysex::SysEx::new(m).unwrap());
+        assert_eq!(r.definition, "oberheim-matrix-1000", "{}", r.detail);
+    }
+    let entry = Entry::new(reg(), messages, Source::Capture, 0);
+    assert_eq!(entry.profile, "oberheim-matrix-1000");
+    assert_eq!(entry.kind, MessageKind::Bank);
+    assert_eq!(
+        entry.name,
+        "Oberheim Matrix-1000 bank, 100 presets (BNK2: 00…)"
+    );
+    assert_eq!(entry.invalid_checksums, 0);
+}

@@ -263,6 +263,21 @@ impl Entry {
                     .map_or(MessageKind::Other, |r| r.kind)
             }
             _ if streamed => MessageKind::Bank,
+            // A whole-synth dump of one synth: its patches with global data and other messages
+            // (a Matrix-1000 bank: 100 patches, dummy splits, the master parameters).
+            many if many.iter().filter(|r| r.kind.is_patch()).count() > 1
+                && many.iter().all(|r| {
+                    r.definition == many[0].definition
+                        && (r.kind.is_patch()
+                            || matches!(
+                                r.kind,
+                                MessageKind::Global | MessageKind::Data | MessageKind::Other
+                            ))
+                })
+                && many[0].definition != devices::GENERIC =>
+            {
+                MessageKind::Bank
+            }
             many if many.iter().all(|r| r.kind == many[0].kind) => many[0].kind,
             _ => MessageKind::Other,
         };
