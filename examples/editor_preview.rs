@@ -223,7 +223,8 @@ fn main() {
     }
     let settings = EguiWindowSettings::new()
         .with_title("SysEx Vault (preview)")
-        .with_size(nice_plug::editor::dpi::LogicalSize::new(1100.0, 720.0));
+        .with_size(nice_plug::editor::dpi::LogicalSize::new(1100.0, 720.0))
+        .with_repaint_poll_interval(sysex_vault::editor::watch::NOTIFIER_POLL);
     EguiWindow::create(settings, App(ui))
         .expect("open window")
         .run_until_closed()

@@ -13,9 +13,11 @@ mod guide;
 mod library;
 mod log;
 mod record;
+mod rig_backup;
 mod send;
 pub mod settings;
 mod timing;
+pub mod watch;
 
 pub use settings::{SortKey, Tab, UiSettings};
 
@@ -52,7 +54,9 @@ impl Tab {
             Tab::Send => {
                 "Send entries paced, recall, program changes, dump requests, and a scratchpad"
             }
-            Tab::Files => "Import and export .syx, .mid, hex text and library files",
+            Tab::Files => {
+                "Import and export .syx, .mid, hex text and library files; patch names for DAWs"
+            }
             Tab::Log => "Every error and warning",
             Tab::Timing => "Bytes over time of the last send and capture",
         }
@@ -99,6 +103,8 @@ pub struct Handles {
     pub pacing: Arc<RwLock<PacingChoice>>,
     /// How sends check with the synth.
     pub send_check: Arc<RwLock<crate::background::conversation::SendCheck>>,
+    /// What is backed up before a send overwrites the synth's memory.
+    pub backup: Arc<RwLock<crate::backup::BackupRule>>,
     /// Saved editor settings.
     pub settings: Arc<RwLock<UiSettings>>,
     /// The MIDI route (host or direct ports).
@@ -115,6 +121,7 @@ impl Handles {
             counters: Arc::new(Counters::default()),
             pacing: Arc::new(RwLock::new(PacingChoice::default())),
             send_check: Arc::new(RwLock::new(Default::default())),
+            backup: Arc::new(RwLock::new(crate::backup::BackupRule::DEFAULT)),
             settings: Arc::new(RwLock::new(UiSettings::default())),
             route: Arc::new(RwLock::new(Default::default())),
         }
@@ -152,6 +159,31 @@ impl Shared<'_> {
         }
     }
 
+    /// What sending `entries` asks of the worker: a plain send, or a conversation that checks
+    /// with the synth or first backs up the memory the send overwrites.
+    pub fn send_request(&self, entries: Vec<EntryId>) -> crate::store::WorkerRequest {
+        use crate::store::WorkerRequest;
+        let h = self.handles;
+        let check = *h.send_check.read().unwrap_or_else(|e| e.into_inner());
+        let rule = *h.backup.read().unwrap_or_else(|e| e.into_inner());
+        let overwrites = h.store.read(|l| {
+            let messages: Vec<Vec<u8>> = entries
+                .iter()
+                .filter_map(|id| l.get(*id))
+                .flat_map(|e| e.messages.iter().cloned())
+                .collect();
+            !crate::backup::plan(crate::devices::registry(), &messages, rule).is_empty()
+        });
+        if check == crate::background::conversation::SendCheck::None && !overwrites {
+            WorkerRequest::Send {
+                entries,
+                pacing: None,
+            }
+        } else {
+            WorkerRequest::Converse(check.send(entries, rule))
+        }
+    }
+
     /// Undoes the last action.
     pub fn undo(&mut self) {
         if let Some(inverse) = self.undo.pop() {
@@ -181,6 +213,10 @@ pub struct VaultUi {
     files: files::FilesPanel,
     log: log::LogPanel,
     timing: timing::TimingPanel,
+    /// Asks for a repaint when something shown changes without input (see [`watch`]).
+    watcher: Option<watch::Watcher>,
+    /// Whether to start the watcher (off where a test steps the window itself).
+    watching: bool,
 }
 
 impl VaultUi {
@@ -203,7 +239,22 @@ impl VaultUi {
             files: files::FilesPanel::default(),
             log: log::LogPanel::default(),
             timing: timing::TimingPanel::default(),
+            watcher: None,
+            watching: true,
         }
+    }
+
+    /// Turns the watcher off for a window whose frames someone else steps (a test harness that
+    /// counts frames until the window settles): the window then repaints on input only.
+    pub fn without_watcher(mut self) -> VaultUi {
+        self.watching = false;
+        self
+    }
+
+    /// Stops the watcher that repaints on changes (the window closed); the next frame starts
+    /// a new one for the window it draws in.
+    pub fn stop_watching(&mut self) {
+        self.watcher = None;
     }
 
     /// Selects and focuses the first entry (for previews and first opens).
@@ -233,6 +284,17 @@ impl VaultUi {
 
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if self.watcher.is_none() && self.watching {
+            let ctx = ui.ctx().clone();
+            // A blinking text cursor would repaint an idle window twice a second.
+            ctx.all_styles_mut(|s| s.visuals.text_cursor.blink = false);
+            let probes = vec![self.files.pending(), self.compare.pending()];
+            self.watcher = Some(watch::Watcher::spawn(
+                self.handles.clone(),
+                probes,
+                move || ctx.request_repaint(),
+            ));
+        }
         self.timing.sample(&self.handles);
         // The library was replaced (a state load) or changed from outside: the undo history
         // refers to another library, and undoing it there would delete or duplicate entries.
@@ -291,6 +353,10 @@ impl VaultUi {
                 }
             });
         settings.side_width = side.response.rect.width();
+        if let Some(q) = shared.handles.store.question() {
+            egui::Panel::top("overwrite question")
+                .show(ui, |ui| overwrite_question(ui, &shared, q));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if self.guide.open {
                 egui::ScrollArea::vertical()
@@ -316,10 +382,43 @@ impl VaultUi {
             .settings
             .write()
             .unwrap_or_else(|e| e.into_inner()) = settings;
-        // Progress and live counters change without input.
-        ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(100));
     }
+}
+
+/// The synth did not answer the backup request: overwrite anyway, or not.
+fn overwrite_question(
+    ui: &mut egui::Ui,
+    shared: &Shared<'_>,
+    q: crate::store::requests::OverwriteQuestion,
+) {
+    let store = &shared.handles.store;
+    ui.colored_label(
+        egui::Color32::from_rgb(220, 150, 40),
+        format!(
+            "Nothing was sent: the synth did not answer the backup request ({}). Send anyway, overwriting what it holds without a backup?",
+            q.why
+        ),
+    );
+    ui.horizontal(|ui| {
+        if ui
+            .button("Send without a backup")
+            .on_hover_text("Send now; what the synth holds is overwritten and not kept")
+            .clicked()
+        {
+            store.ask(None);
+            store.request(crate::store::WorkerRequest::Converse(
+                q.check
+                    .send(q.entries.clone(), crate::backup::BackupRule::OFF),
+            ));
+        }
+        if ui
+            .button("Don't send")
+            .on_hover_text("Leave the synth as it is")
+            .clicked()
+        {
+            store.ask(None);
+        }
+    });
 }
 
 /// What the plugin is doing, in words: talking with the synth, sending 37/100, recording, idle.
@@ -458,6 +557,10 @@ impl NiceEguiApp for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
         egui::CentralPanel::default().show(ui, |ui| self.ui.ui(ui));
     }
+
+    fn editor_closed(&mut self) {
+        self.ui.stop_watching();
+    }
 }
 
 /// Creates the plugin's editor.
@@ -482,6 +585,7 @@ pub fn create(params: Arc<VaultParams>, handles: Handles) -> Option<EguiEditor<A
                 can_resize_vertically: true,
                 ..Default::default()
             },
+            repaint_poll_interval: watch::NOTIFIER_POLL,
             ..Default::default()
         },
         App { ui, host },

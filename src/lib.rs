@@ -14,7 +14,7 @@ pub mod editor;
 pub mod params;
 pub mod standalone;
 pub mod store;
-pub use sysex_vault_core::{files, library, pacing, state, sysex, transfer};
+pub use sysex_vault_core::{backup, files, library, pacing, rig, state, sysex, transfer};
 
 use audio::capture::{self as capture, CaptureProducer, CaptureShared};
 use audio::counters::Counters;
@@ -339,6 +339,7 @@ impl Plugin for SysExVault {
             counters: self.params.counters.clone(),
             pacing: self.params.pacing.clone(),
             send_check: self.params.send_check.clone(),
+            backup: self.params.backup.clone(),
             settings: self.params.editor.clone(),
             route: self.params.route.clone(),
         };

@@ -49,6 +49,11 @@ pub struct VaultParams {
     #[persist = "send-check"]
     pub send_check: Arc<RwLock<SendCheck>>,
 
+    /// What the synth is asked for, and kept, before a send overwrites its memory (banks by
+    /// default).
+    #[persist = "backup"]
+    pub backup: Arc<RwLock<crate::backup::BackupRule>>,
+
     /// Counts of what was received, passed on, refused or undeliverable; saved with the project
     /// so a refused dump is still visible after reopening it.
     #[persist = "counters"]
@@ -97,6 +102,7 @@ impl Default for VaultParams {
             cancel: BoolParam::new("Cancel Send", false),
             pacing: Arc::new(RwLock::new(PacingChoice::default())),
             send_check: Arc::new(RwLock::new(SendCheck::default())),
+            backup: Arc::new(RwLock::new(crate::backup::BackupRule::DEFAULT)),
             editor: Arc::new(RwLock::new(UiSettings::default())),
             route: Arc::new(RwLock::new(RouteSettings::default())),
             counters: Arc::new(Counters::default()),

@@ -92,6 +92,10 @@ pub struct LibraryStore {
     file: Mutex<Option<FileState>>,
     /// Print each log line to stderr too: the standalone app, which may run without a window.
     echo_log: AtomicBool,
+    /// Log lines written so far (the log itself is a ring that stops growing).
+    log_count: AtomicU64,
+    /// A send waiting for the musician's word: the synth did not answer the backup request.
+    question: Mutex<Option<requests::OverwriteQuestion>>,
 }
 
 pub use crate::library::now_unix_ms;
@@ -189,6 +193,26 @@ impl LibraryStore {
         self.push_log(level, text, true);
     }
 
+    /// Asks the musician whether to overwrite without a backup (replacing an older question),
+    /// or withdraws the question (`None`).
+    pub fn ask(&self, question: Option<requests::OverwriteQuestion>) {
+        *self.question.lock().unwrap_or_else(|e| e.into_inner()) = question;
+        // The editor repaints on log changes; a question always comes with a log line too.
+    }
+
+    /// The question waiting for the musician, if any.
+    pub fn question(&self) -> Option<requests::OverwriteQuestion> {
+        self.question
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Log lines written so far; moves with every new line even when the ring is full.
+    pub fn log_count(&self) -> u64 {
+        self.log_count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn push_log(&self, level: Level, text: String, transient: bool) {
         if self.echo_log.load(std::sync::atomic::Ordering::Relaxed) {
             eprintln!("SysEx Vault: {level:?}: {text}");
@@ -203,6 +227,8 @@ impl LibraryStore {
             text,
             transient,
         });
+        self.log_count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// A copy of the log.

@@ -54,6 +54,12 @@ fn definitions_are_listed_checked_and_overridden() {
         out.contains("sources:") && out.contains("left out"),
         "{out}"
     );
+    // A message with a parameter map says how many parameters it names.
+    let (_, out) = run_with(&mine, &["devices", "yamaha-dx7"]);
+    assert!(
+        out.contains("  voice          edit buffer  Single voice (VCED) (146 parameters)\n"),
+        "{out}"
+    );
 
     // A user definition replaces the shipped one; a broken file is reported and skipped.
     let shipped = sysex_vault::devices::SHIPPED

@@ -279,11 +279,23 @@ fn diff_names_the_changed_bytes_and_exits_1_when_different() {
     std::fs::write(&b, &changed).unwrap();
     let (code, out) = run_cli(&["diff", s(&a), s(&b)]);
     assert_eq!(code, EXIT_DIFFERENT, "{out}");
+    // The DX7 has a parameter map: the changes are named, not numbered.
     assert!(
-        out.contains("#1    changed: bytes 20, 157, 161 of 163 \"BRASS 1\" → \"BRASS 2\""),
+        out.contains(
+            "#1    changed: 2 parameter(s) \"BRASS 1\" → \"BRASS 2\"\n       \
+             OP6 Amp Mod Sensitivity 0 → 51 (outside 0..3)\n       \
+             Voice Name \"BRASS 1\" → \"BRASS 2\"\n"
+        ),
         "{out}"
     );
     assert!(out.contains("#2    only in A \"PAD 1\""), "{out}");
+    // A message without a map: the differing bytes.
+    let (x, y) = (d.join("x.syx"), d.join("y.syx"));
+    std::fs::write(&x, [0xF0, 0x7D, 0x01, 0x02, 0xF7]).unwrap();
+    std::fs::write(&y, [0xF0, 0x7D, 0x01, 0x05, 0xF7]).unwrap();
+    let (code, out) = run_cli(&["diff", s(&x), s(&y)]);
+    assert_eq!(code, EXIT_DIFFERENT, "{out}");
+    assert!(out.contains("#1    changed: bytes 3 of 5"), "{out}");
     let (code, out) = run_cli(&["diff", &format!("{}:2", s(&lib)), &format!("{}:2", s(&lib))]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("identical: 1 same"), "{out}");
@@ -292,6 +304,60 @@ fn diff_names_the_changed_bytes_and_exits_1_when_different() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["only_in_a"], 1);
     assert_eq!(v["messages"][0]["diff"]["status"], "same");
+    let (_, out) = run_cli(&["diff", s(&a), s(&b), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let p = &v["messages"][0]["params"][0];
+    assert_eq!(
+        (&p["name"], &p["from"], &p["to"]),
+        (
+            &serde_json::json!("OP6 Amp Mod Sensitivity"),
+            &serde_json::json!("0"),
+            &serde_json::json!("51 (outside 0..3)")
+        )
+    );
+}
+
+#[test]
+fn info_params_lists_each_parameter_or_says_there_is_no_map() {
+    let d = dir("info-params");
+    let mut data = vec![0u8; 155];
+    data[63 + 16] = 87; // OP3 output level
+    data[134] = 21; // algorithm 22
+    data[144] = 24; // transpose C3
+    data[145..155].copy_from_slice(b"BRASS   1 ");
+    let file = d.join("v.syx");
+    std::fs::write(
+        &file,
+        [common::yamaha_dump(0, &data), vec![0xF0, 0x7D, 0x01, 0xF7]].concat(),
+    )
+    .unwrap();
+    let (code, out) = run_cli(&["info", s(&file), "--params"]);
+    assert_eq!(code, 0, "{out}");
+    for line in [
+        "          OP3 Output Level: 87\n",
+        "          Algorithm: 22\n",
+        "          Transpose: C3\n",
+        "          Voice Name: \"BRASS   1\"\n",
+        "          (no parameter map for this message)",
+    ] {
+        assert!(out.contains(line), "{line} in {out}");
+    }
+    let (_, plain) = run_cli(&["info", s(&file)]);
+    assert!(!plain.contains("Output Level"), "{plain}");
+    let (code, out) = run_cli(&["info", s(&file), "--params", "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let params = v[0]["messages"][0]["params"].as_array().unwrap();
+    assert_eq!(params.len(), 146);
+    let op3 = params
+        .iter()
+        .find(|p| p["name"] == "OP3 Output Level")
+        .unwrap();
+    assert_eq!(
+        (&op3["value"], &op3["display"]),
+        (&serde_json::json!(87), &serde_json::json!("87"))
+    );
+    assert!(v[0]["messages"][1]["params"].is_null());
 }
 
 #[test]

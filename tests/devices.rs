@@ -397,12 +397,18 @@ fn a_hostile_or_broken_user_file_is_refused_not_obeyed() {
 }
 
 #[test]
-fn damaged_banks_are_not_split_and_banks_are_built_only_in_slot_order() {
+fn damaged_banks_split_with_a_warning_and_banks_are_built_only_in_slot_order() {
     let names: Vec<String> = (0..32).map(|i| format!("V{i}")).collect();
     let (mut bank, singles) = dx7_bank(0, &names);
     bank[300] ^= 1;
-    let err = reg().split_bank(&bank).unwrap().unwrap_err();
-    assert!(err.contains("checksum is wrong"), "{err}");
+    let split = reg().split_bank(&bank).unwrap().unwrap();
+    assert_eq!(split.patches.len(), 32);
+    assert!(!split.lossless, "the bank's own bytes do not come back");
+    assert!(
+        split.warnings[0].contains("checksum is wrong"),
+        "{:?}",
+        split.warnings
+    );
     // A patch with a bad checksum is not built into a bank either.
     let mut patches = singles.clone();
     patches[3][20] ^= 1;

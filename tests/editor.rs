@@ -514,10 +514,10 @@ fn the_keyboard_moves_sends_renames_deletes_and_searches() {
     h.get_by_label("Undo").click();
     h.run();
     assert!(rig.handles.store.read(|l| l.get(b).is_some()));
-    // F2 opens the name field of the selected entry.
+    // Ctrl+R opens the name field of the selected entry.
     h.get_by_label("Yamaha DX7: ALPHA").click();
     h.run();
-    h.key_press(egui::Key::F2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
     h.run();
     h.get_all(
         egui_kittest::kittest::By::new()
@@ -533,6 +533,30 @@ fn the_keyboard_moves_sends_renames_deletes_and_searches() {
         Some("Yamaha DX7: ALPHA".into()),
         "Escape keeps the name"
     );
+    // Ctrl+R again, a new name and Enter: renamed, and the keys are the list's again at once.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::TextInput))
+        .find(|n| n.is_focused())
+        .expect("rename field focused")
+        .type_text("KEYED");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(
+        rig.handles.store.read(|l| l.get(a).map(|e| e.name.clone())),
+        Some("KEYED".into())
+    );
+    h.key_press(egui::Key::Delete);
+    h.run();
+    assert!(
+        rig.handles.store.read(|l| l.get(a).is_none()),
+        "after a rename with Enter, Delete deletes the entry (the field gave the keyboard back)"
+    );
+    h.get_by_label("Undo").click();
+    h.run();
     // Ctrl+F focuses the search; typing filters the list.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     h.run();

@@ -67,7 +67,8 @@ fn guided_first_backup_gets_a_named_entry_from_the_synth() {
     let ui = VaultUi::new(
         handles.clone(),
         Box::new(FakeHost(Arc::new(AtomicBool::new(false)))),
-    );
+    )
+    .without_watcher();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1100.0, 720.0))
         .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);

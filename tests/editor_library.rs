@@ -246,8 +246,10 @@ fn compare_shows_what_differs_between_two_entries() {
     h.get_by_label("1. 3 byte(s) differ");
     h.get_by_label("BRASS 1");
     h.get_by_label("BRASS 2");
-    // Which bytes of the decoded voice differ: parameter 3 and the name's last character.
-    h.get_by_label("decoded bytes 3, 151 of 155 differ");
+    // Which parameters of the voice differ, by name (the DX7 definition's parameter map).
+    h.get_by_label("2 changed");
+    h.get_by_label("OP6 EG Rate 4: A 0, B 51");
+    h.get_by_label("Voice Name: A \"BRASS 1\", B \"BRASS 2\"");
     // Side by side, the row holding offset 9.
     h.get_by_label_contains("000008  00 00 00 00 00 00 00 00  | 00 33");
 }
@@ -465,7 +467,7 @@ fn a_program_change_mapping_has_a_channel_and_vst3_hosts_are_told() {
     h.get_by_label("mapped to program 1 on channel 1, interrupts sends");
 
     let handles = Handles::detached();
-    let ui = VaultUi::new(handles, Box::new(Vst3Host));
+    let ui = VaultUi::new(handles, Box::new(Vst3Host)).without_watcher();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1100.0, 720.0))
         .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);

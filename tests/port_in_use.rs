@@ -80,7 +80,8 @@ fn a_port_held_elsewhere_is_explained_and_reconnect_opens_it_once_free() {
     let ui = VaultUi::new(
         handles.clone(),
         Box::new(FakeHost(Arc::new(AtomicBool::new(false)))),
-    );
+    )
+    .without_watcher();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1100.0, 720.0))
         .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);

@@ -1,7 +1,8 @@
 //! Transfers real hardware survives, through a JACK server (dummy driver, 64-frame periods for
 //! fine timing) and a receiving client: messages sent in chunks (sizes multiples of 3, a pause
-//! after each, never faster than the rate cap) by the command line, and part of an entry sent on
-//! its own. The 1 MiB messages and a cancel in the middle of a message are in `direct_trust`
+//! after each, never faster than the rate cap) by the command line. Part of an entry sent on its
+//! own is in `transfers_parts` (longer periods: a starved 64-frame cycle of the dummy driver
+//! drops its events, which lost a message on a loaded machine). The 1 MiB messages and a cancel in the middle of a message are in `direct_trust`
 //! (longer periods, as a busy machine's JACK needs for megabytes).
 #![cfg(feature = "jack")]
 
@@ -112,40 +113,4 @@ fn chunks_and_parts_of_entries_through_jack() {
         );
     }
     eprintln!("chunked send, ms between events: {gaps:?}");
-
-    // 3. Part of an entry: the second message only, then the second and third.
-    received.lock().unwrap().clear();
-    run(&[
-        "send",
-        lib,
-        "synth:in",
-        "--entry",
-        "1",
-        "--messages",
-        "2",
-        "--gap",
-        "0",
-    ]);
-    run(&[
-        "send",
-        lib,
-        "synth:in",
-        "--entry",
-        "1",
-        "--messages",
-        "2-",
-        "--gap",
-        "0",
-    ]);
-    std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(
-        joined(&received),
-        vec![three[1].clone(), three[1].clone(), three[2].clone()]
-    );
-    let out = cli()
-        .args(["send", lib, "synth:in", "--entry", "1", "--messages", "4"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(sysex_vault_cli::EXIT_USAGE));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("within 1-3"));
 }

@@ -249,6 +249,8 @@ fn conversations_get_dumps_wait_for_acknowledges_and_verify() {
         .request(WorkerRequest::Converse(Conversation::Send {
             entries: vec![id],
             verify: false,
+            plain: false,
+            backup: sysex_vault::backup::BackupRule::OFF,
             timeout: Duration::from_millis(500),
             retries: 1,
         }));
@@ -279,6 +281,8 @@ fn conversations_get_dumps_wait_for_acknowledges_and_verify() {
         .request(WorkerRequest::Converse(Conversation::Send {
             entries: vec![id],
             verify: true,
+            plain: false,
+            backup: sysex_vault::backup::BackupRule::OFF,
             timeout: Duration::from_millis(500),
             retries: 1,
         }));

@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod rig_backup;
+
 /// A conversation's way to the synth: send jobs out, the worker's incoming messages in. While
 /// it runs the worker sends nothing else, so the next job to finish is the conversation's.
 struct PluginLink {
@@ -189,9 +191,16 @@ fn talk(
             };
             get(store, &mut link, def, &request, fields, &list, rules);
         }
+        Conversation::BackupRig {
+            ports,
+            identity_wait,
+            rules,
+        } => rig_backup::run(store, &mut link, ports, identity_wait, rules, &pacing),
         Conversation::Send {
             entries,
             verify,
+            plain,
+            backup,
             timeout,
             retries,
         } => {
@@ -206,6 +215,18 @@ fn talk(
                 (messages, device)
             });
             link.pacing = pacing(device);
+            let check = match (plain, verify) {
+                (true, _) => SendCheck::None,
+                (false, true) => SendCheck::Verify,
+                (false, false) => SendCheck::Acknowledge,
+            };
+            if !back_up(store, &mut link, reg, &messages, backup, (&entries, check)) {
+                return;
+            }
+            if plain {
+                send_plainly(store, &mut link, &messages);
+                return;
+            }
             let rules = CaptureRules {
                 answer_within: timeout,
                 idle: timeout.min(Duration::from_secs(1)),
@@ -274,6 +295,78 @@ fn get(
             }
         }
     }
+}
+
+/// Asks the synth for the memory `messages` overwrite (what `rule` covers) and keeps the answer
+/// as an entry before anything is sent. Returns whether the send may go on: false when the synth
+/// did not answer (the musician is asked, with `send` to offer again) or the conversation was
+/// cancelled.
+fn back_up(
+    store: &Arc<LibraryStore>,
+    link: &mut PluginLink,
+    reg: &devices::Registry,
+    messages: &[Vec<u8>],
+    rule: crate::backup::BackupRule,
+    send: (&[crate::library::EntryId], SendCheck),
+) -> bool {
+    let plan = crate::backup::plan(reg, messages, rule);
+    for what in &plan.unasked {
+        store.log(
+            Level::Warning,
+            format!("No backup of the {what}: its definition has no request for it"),
+        );
+    }
+    if plan.overwrites.is_empty() {
+        return true;
+    }
+    let list: Vec<String> = plan
+        .overwrites
+        .iter()
+        .map(|o| format!("{} {}", o.synth, o.what))
+        .collect();
+    store.note(
+        Level::Info,
+        format!("Backing up what the send overwrites: {}…", list.join(", ")),
+    );
+    match crate::backup::take(link, &plan, CaptureRules::EDITOR) {
+        Ok(kept) => {
+            let now = crate::library::now_unix_ms();
+            let mut e = Entry::new(reg, kept, Source::Capture, now);
+            e.name = crate::backup::entry_name(now);
+            e.tags.push(crate::backup::TAG.into());
+            let name = e.name.clone();
+            store.add(e);
+            store.log(
+                Level::Info,
+                format!("Kept \"{name}\": send it (or Put back on the Send tab) to undo this send"),
+            );
+            true
+        }
+        Err(_) if link.cancelled() => false,
+        Err(e) => {
+            store.log(
+                Level::Warning,
+                format!("Not sent: no backup ({e}). The editor asks whether to send anyway"),
+            );
+            store.ask(Some(crate::store::requests::OverwriteQuestion {
+                entries: send.0.to_vec(),
+                check: send.1,
+                why: e,
+            }));
+            false
+        }
+    }
+}
+
+/// Sends `messages` one after another, paced, with nothing expected back.
+fn send_plainly(store: &Arc<LibraryStore>, link: &mut PluginLink, messages: &[Vec<u8>]) {
+    for m in messages {
+        if let Err(e) = link.send(m) {
+            store.log(Level::Error, format!("Send stopped: {e}"));
+            return;
+        }
+    }
+    store.log(Level::Info, format!("Sent {} message(s)", messages.len()));
 }
 
 /// Sends `messages` waiting for the synth's acknowledges, or verifying each by asking for it

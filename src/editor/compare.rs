@@ -1,10 +1,10 @@
 //! Compare: two selected entries, or an entry and a file, message by message: a summary, each
-//! message's status, the decoded patch names, which bytes of the decoded patch data differ
-//! (where the device definition can decode it), and side-by-side hex with the differing bytes
-//! highlighted.
+//! message's status, the decoded patch names, which parameters differ (where the device
+//! definition has a parameter map) or else which bytes of the decoded patch data differ (where
+//! it can decode them), and side-by-side hex with the differing bytes highlighted.
 
 use super::{format, Shared};
-use crate::devices;
+use crate::devices::{self, ParamChange};
 use crate::library::diff::{byte_ranges, diff_messages, MessageDiff};
 use crate::library::EntryId;
 use crate::store::now_unix_ms;
@@ -42,6 +42,7 @@ struct Shown {
     index: usize,
     names_a: String,
     names_b: String,
+    params: Option<Vec<ParamChange>>,
     data: Option<(Vec<Range<usize>>, usize)>,
 }
 
@@ -167,6 +168,11 @@ pub fn data_difference(a: &[u8], b: &[u8]) -> Option<(Vec<Range<usize>>, usize)>
     Some((byte_ranges(&x, &y), x.len().max(y.len())))
 }
 
+/// The parameters that differ, when both messages have the same parameter map.
+pub fn param_difference(a: &[u8], b: &[u8]) -> Option<Vec<ParamChange>> {
+    devices::registry().param_changes(a, b)
+}
+
 fn side_of(e: &crate::library::Entry) -> Side {
     Side {
         name: e.name.clone(),
@@ -182,6 +188,12 @@ fn side_of(e: &crate::library::Entry) -> Side {
 }
 
 impl ComparePanel {
+    /// Results waiting from dialog threads, for the editor's watcher.
+    pub fn pending(&self) -> super::watch::Probe {
+        let rx = self.rx.clone();
+        Box::new(move || rx.len() as u64)
+    }
+
     /// Takes a file the dialog thread read.
     pub fn poll(&mut self, s: &mut Shared<'_>) {
         while let Ok(done) = self.rx.try_recv() {
@@ -343,31 +355,35 @@ fn show_diffs(ui: &mut egui::Ui, c: &mut Compared, message: &mut usize) {
             index: *message,
             names_a: names(a),
             names_b: names(b),
+            params: param_difference(a, b),
             data: data_difference(a, b),
         });
     }
     let Some(shown) = &c.shown else { return };
-    egui::Grid::new("compare names").num_columns(2).show(ui, |ui| {
+    egui::Grid::new("compare names")
+        .num_columns(2)
+        .show(ui, |ui| {
             ui.label("Names in A");
             ui.add(egui::Label::new(&shown.names_a).wrap());
             ui.end_row();
             ui.label("Names in B");
             ui.add(egui::Label::new(&shown.names_b).wrap());
             ui.end_row();
-            if let Some((ranges, len)) = &shown.data {
+            if let Some(changes) = &shown.params {
+                ui.label("Parameters");
+                show_changes(ui, changes);
+                ui.end_row();
+            } else if let Some((ranges, len)) = &shown.data {
                 ui.label("Patch data");
                 ui.add(
                     egui::Label::new(if ranges.is_empty() {
                         format!("the same ({len} bytes decoded)")
                     } else {
-                        format!(
-                            "decoded bytes {} of {len} differ",
-                            ranges_text(ranges)
-                        )
+                        format!("decoded bytes {} of {len} differ", ranges_text(ranges))
                     })
                     .wrap(),
                 )
-                .on_hover_text("Offsets in the patch data the synth's definition decodes (for a DX7 voice, its parameter numbers)");
+                .on_hover_text("Offsets in the patch data the synth's definition decodes");
                 ui.end_row();
             }
         });
@@ -393,6 +409,27 @@ fn show_diffs(ui: &mut egui::Ui, c: &mut Compared, message: &mut usize) {
                 ui.add(egui::Label::new(job).extend());
             }
         });
+}
+
+/// The changed parameters, one line each ("OP3 Output Level: A 99, B 87"; the editor's font has
+/// no arrow), scrolling when many.
+fn show_changes(ui: &mut egui::Ui, changes: &[ParamChange]) {
+    if changes.is_empty() {
+        ui.label("the same");
+        return;
+    }
+    ui.vertical(|ui| {
+        ui.label(format!("{} changed", changes.len()));
+        egui::ScrollArea::vertical()
+            .id_salt("compare params")
+            .max_height(160.0)
+            .auto_shrink([false, true])
+            .show_rows(ui, 16.0, changes.len(), |ui, range| {
+                for c in &changes[range] {
+                    ui.label(format!("{}: A {}, B {}", c.name, c.from, c.to));
+                }
+            });
+    });
 }
 
 /// Reads a file as the second side.

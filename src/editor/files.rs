@@ -3,6 +3,7 @@
 //! window. Every problem goes to the log with the file name, offset and cause.
 
 use super::Shared;
+use crate::files::names::{self, NameFormat};
 use crate::files::{self, Format, Imported};
 use crate::library::Entry;
 use crate::pacing::Pacing;
@@ -17,7 +18,16 @@ pub const EXPORT_DIR_VAR: &str = "SYSEX_VAULT_EXPORT_DIR";
 enum Done {
     Imported(Vec<Result<Vec<Imported>, String>>),
     Exported(Result<String, String>),
+    /// A line for the log (what an export of patch names left out).
+    Note(String),
     Cancelled,
+}
+
+/// What the export buttons write: entries in a file format, or patch names for a DAW.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportAs {
+    File(Format),
+    Names(NameFormat),
 }
 
 /// Files panel state.
@@ -25,7 +35,7 @@ pub struct FilesPanel {
     tx: Sender<Done>,
     rx: Receiver<Done>,
     busy: bool,
-    format: Format,
+    format: ExportAs,
     /// A folder exports go to without a dialog ([`EXPORT_DIR_VAR`], or set by the host app).
     pub export_dir: Option<std::path::PathBuf>,
 }
@@ -37,7 +47,7 @@ impl Default for FilesPanel {
             tx,
             rx,
             busy: false,
-            format: Format::Syx,
+            format: ExportAs::File(Format::Syx),
             export_dir: std::env::var_os(EXPORT_DIR_VAR).map(Into::into),
         }
     }
@@ -100,6 +110,12 @@ fn read_paths(paths: Vec<std::path::PathBuf>) -> Vec<Result<Vec<Imported>, Strin
 }
 
 impl FilesPanel {
+    /// Results waiting from dialog threads, for the editor's watcher.
+    pub fn pending(&self) -> super::watch::Probe {
+        let rx = self.rx.clone();
+        Box::new(move || rx.len() as u64)
+    }
+
     /// Takes what dialog threads finished.
     pub fn poll(&mut self, s: &mut Shared<'_>) {
         while let Ok(done) = self.rx.try_recv() {
@@ -114,6 +130,7 @@ impl FilesPanel {
                     .handles
                     .store
                     .log(Level::Error, format!("Export failed: {e}")),
+                Done::Note(line) => s.handles.store.log(Level::Info, line),
                 Done::Cancelled => {}
             }
         }
@@ -164,14 +181,19 @@ impl FilesPanel {
         ui.separator();
         ui.horizontal(|ui| {
             ui.label("Export as");
-            ui.selectable_value(&mut self.format, Format::Syx, ".syx")
+            let f = &mut self.format;
+            ui.selectable_value(f, ExportAs::File(Format::Syx), ".syx")
                 .on_hover_text("Raw SysEx, what every librarian reads");
-            ui.selectable_value(&mut self.format, Format::Mid, ".mid")
+            ui.selectable_value(f, ExportAs::File(Format::Mid), ".mid")
                 .on_hover_text("A Standard MIDI File any sequencer can play back, DIN-paced");
-            ui.selectable_value(&mut self.format, Format::Hex, "hex text")
+            ui.selectable_value(f, ExportAs::File(Format::Hex), "hex text")
                 .on_hover_text("One message per line in hex");
-            ui.selectable_value(&mut self.format, Format::Library, "library (.sxvl)")
+            ui.selectable_value(f, ExportAs::File(Format::Library), "library (.sxvl)")
                 .on_hover_text("Entries with names, tags, favourites and notes, for the standalone app or another project");
+            ui.selectable_value(f, ExportAs::Names(NameFormat::Midnam), "patch names (.midnam)")
+                .on_hover_text("The patches' names at their program numbers for Ardour's program picker, one file per synth");
+            ui.selectable_value(f, ExportAs::Names(NameFormat::Reabank), "patch names (.reabank)")
+                .on_hover_text("The patches' names at their program numbers for REAPER (ReaControlMIDI), one file per synth");
         });
         // Counted every frame; the entries are copied only when an export is asked for (a
         // copy of a large library each frame would stall the editor).
@@ -236,17 +258,69 @@ impl FilesPanel {
 
     /// Exports entries in the chosen format through a save dialog (on its own thread).
     pub fn export(&mut self, entries: Vec<Entry>, stem: &str) {
-        match files::export_entries(
-            crate::devices::registry(),
-            &entries,
-            self.format,
-            &Pacing::DIN,
-        ) {
-            Ok(bytes) => self.save_bytes(bytes, &format!("{stem}.{}", self.format.extension())),
+        let format = match self.format {
+            ExportAs::File(format) => format,
+            ExportAs::Names(names) => return self.export_names(&entries, stem, names),
+        };
+        match files::export_entries(crate::devices::registry(), &entries, format, &Pacing::DIN) {
+            Ok(bytes) => self.save_bytes(bytes, &format!("{stem}.{}", format.extension())),
             Err(e) => {
                 let _ = self.tx.send(Done::Exported(Err(e)));
             }
         }
+    }
+
+    /// Exports the entries' patch names, one file per synth: one through a save dialog, several
+    /// into a folder picked once (`stem - Synth.ext`, never over an existing file). What was
+    /// left out goes to the log.
+    fn export_names(&mut self, entries: &[Entry], stem: &str, format: NameFormat) {
+        let (made, left_out) = match names::export(crate::devices::registry(), entries, format) {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = self.tx.send(Done::Exported(Err(e)));
+                return;
+            }
+        };
+        for why in left_out {
+            let _ = self
+                .tx
+                .send(Done::Note(format!("Left out of the patch names: {why}")));
+        }
+        let several = made.len() > 1;
+        let planned: Vec<(String, Vec<u8>)> = made
+            .into_iter()
+            .map(|f| (names::file_name(stem, &f.device, several, format), f.bytes))
+            .collect();
+        if let [(name, _)] = planned.as_slice() {
+            let name = name.clone();
+            let bytes = planned
+                .into_iter()
+                .next()
+                .map(|(_, b)| b)
+                .unwrap_or_default();
+            return self.save_bytes(bytes, &name);
+        }
+        self.busy = true;
+        let tx = self.tx.clone();
+        if let Some(dir) = self.export_dir.clone() {
+            for (name, bytes) in planned {
+                let _ = tx.send(Done::Exported(write_new(&dir.join(name), &bytes)));
+            }
+            return;
+        }
+        std::thread::spawn(move || {
+            match pollster::block_on(rfd::AsyncFileDialog::new().pick_folder()) {
+                Some(dir) => {
+                    for (name, bytes) in planned {
+                        let done = write_new(&dir.path().join(name), &bytes);
+                        let _ = tx.send(Done::Exported(done));
+                    }
+                }
+                None => {
+                    let _ = tx.send(Done::Cancelled);
+                }
+            }
+        });
     }
 
     fn save_bytes(&mut self, bytes: Vec<u8>, file_name: &str) {
@@ -255,15 +329,7 @@ impl FilesPanel {
         let file_name = file_name.to_owned();
         if let Some(dir) = &self.export_dir {
             // No dialog (scripts, tests): a new file in that folder, never over an existing one.
-            let path = dir.join(&file_name);
-            let done = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
-                .map(|()| path.display().to_string())
-                .map_err(|e| format!("{}: {e}", path.display()));
-            let _ = tx.send(Done::Exported(done));
+            let _ = tx.send(Done::Exported(write_new(&dir.join(&file_name), &bytes)));
             return;
         }
         std::thread::spawn(move || {
@@ -286,4 +352,15 @@ impl FilesPanel {
             let _ = tx.send(done);
         });
     }
+}
+
+/// Writes a new file (never over an existing one); the path written, or why not.
+fn write_new(path: &std::path::Path, bytes: &[u8]) -> Result<String, String> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+        .map(|()| path.display().to_string())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }

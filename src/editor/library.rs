@@ -1,6 +1,7 @@
 //! The library list: a table with resizable columns that lays out only the visible rows (10,000
 //! entries stay smooth), rows rebuilt only when the library changes; sorting by every column;
-//! filtering by text (names, devices, tags and notes), device, kind, tag and favourites;
+//! filtering by text (names, devices, tags, notes, patches inside banks), device, kind, tag and
+//! favourites;
 //! multi-select; "changed since the last capture" at a glance; and the list's actions (rename,
 //! favourite, delete with undo, reorder, group into a bank, split a bank).
 
@@ -9,6 +10,7 @@ use crate::library::{Entry, EntryId, Library};
 use crate::store::Edit;
 use std::collections::HashMap;
 
+mod bank;
 mod table;
 
 pub use super::settings::SortKey;
@@ -29,6 +31,7 @@ pub struct LibraryPanel {
     filters: Filters,
     renaming: Option<(EntryId, String)>,
     bank_name: String,
+    bank: bank::BankTools,
     cache: Cache,
     view: View,
     scroll_to: Option<EntryId>,
@@ -68,7 +71,8 @@ struct Row {
     tag_list: Vec<String>,
     note: String,
     markers: String,
-    /// Lower-case name, device, tags and note, for the text filter.
+    /// Lower-case name, device, tags, note and the names of the patches inside, for the text
+    /// filter.
     haystack: String,
 }
 
@@ -148,8 +152,7 @@ impl Cache {
                     id: e.id,
                     position,
                     favourite: e.favourite,
-                    haystack: format!("{}\n{}\n{}\n{}", e.name, e.device, tags, e.note)
-                        .to_lowercase(),
+                    haystack: crate::library::search::haystack(crate::devices::registry(), e),
                     name: e.name.clone(),
                     device: e.device.clone(),
                     kind: e.kind.label(),
@@ -192,12 +195,12 @@ impl View {
         if self.key.as_ref() == Some(&key) {
             return;
         }
-        let needle = filters.text.trim().to_lowercase();
+        let needle = filters.text.as_str();
         let rows = &cache.rows;
         let mut shown: Vec<usize> = (0..rows.len())
             .filter(|&i| {
                 let r = &rows[i];
-                (needle.is_empty() || r.haystack.contains(&needle))
+                crate::library::search::matches(&r.haystack, needle)
                     && filters.device.as_ref().is_none_or(|d| &r.device == d)
                     && filters.kind.is_none_or(|k| r.kind == k)
                     && filters.tag.as_ref().is_none_or(|t| r.tag_list.contains(t))
@@ -245,7 +248,9 @@ impl LibraryPanel {
                     .hint_text("name, device, tag, note…")
                     .desired_width(140.0),
             )
-            .on_hover_text("Search names, devices, tags and notes (Ctrl+F)");
+            .on_hover_text(
+                "Search names, devices, tags, notes and the patches inside banks (Ctrl+F)",
+            );
             let any = |v: &Option<String>, all: &str| v.clone().unwrap_or_else(|| all.into());
             egui::ComboBox::from_label("device")
                 .selected_text(any(&self.filters.device, "All devices"))
@@ -323,8 +328,10 @@ impl LibraryPanel {
     }
 
     /// Keyboard: arrows move the selection through the shown rows, Enter sends the selection
-    /// (as the Send tab would), F2 renames, Delete deletes (undoable), Ctrl+F searches. Keys a
-    /// text field is using are left to it.
+    /// (as the Send tab would), Ctrl+R (Cmd+R on macOS) or F2 renames, Delete deletes (undoable),
+    /// Ctrl+F searches. Keys a text field is using are left to it. F2 reaches the editor only
+    /// where the window passes function keys on (egui-baseview drops them, see
+    /// docs/egui-baseview-function-keys.md), hence Ctrl+R.
     fn keys(&mut self, ui: &mut egui::Ui, s: &mut Shared<'_>, shown: &[EntryId]) {
         use egui::{Key, Modifiers};
         let ctx = ui.ctx().clone();
@@ -355,22 +362,11 @@ impl LibraryPanel {
         }
         let selected = s.selection.clone();
         if pressed(Key::Enter) && !selected.is_empty() {
-            let check = *s
-                .handles
-                .send_check
-                .read()
-                .unwrap_or_else(|e| e.into_inner());
-            s.handles
-                .store
-                .request(match check.conversation(selected.clone()) {
-                    Some(c) => crate::store::WorkerRequest::Converse(c),
-                    None => crate::store::WorkerRequest::Send {
-                        entries: selected.clone(),
-                        pacing: None,
-                    },
-                });
+            let request = s.send_request(selected.clone());
+            s.handles.store.request(request);
         }
-        if pressed(Key::F2) && selected.len() == 1 {
+        let rename = ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::R));
+        if (rename || pressed(Key::F2)) && selected.len() == 1 {
             let name = s
                 .handles
                 .store
@@ -395,7 +391,7 @@ impl LibraryPanel {
             let one = selected.len() == 1;
             if ui
                 .add_enabled(one, egui::Button::new("Rename"))
-                .on_hover_text("Rename the selected entry (F2)")
+                .on_hover_text("Rename the selected entry (Ctrl+R)")
                 .clicked()
             {
                 let name = s
@@ -483,24 +479,16 @@ impl LibraryPanel {
                         || picked[0].messages.len() > 1),
             )
         });
+        if one {
+            self.bank.ui(ui, s, selected[0]);
+        }
         ui.horizontal_wrapped(|ui| {
             if ui
                 .add_enabled(one && bank_like, egui::Button::new("Split into patches"))
                 .on_hover_text("A bank dump into its patches (DX7 32 voices, Kawai blocks, ...), by the synth's definition")
                 .clicked()
             {
-                let result = s.handles.store.read(|l| {
-                    l.get(selected[0])
-                        .map(|e| patches::split_into_patches(devices::registry(), e))
-                });
-                match result {
-                    Some(Ok(parts)) => {
-                        s.edit(Edit::Replace(selected[0], parts));
-                        s.selection.clear();
-                    }
-                    Some(Err(why)) => s.handles.store.log(Level::Warning, format!("Not split: {why}")),
-                    None => {}
-                }
+                bank::split(s, selected[0], self.bank.model());
             }
             if ui
                 .add_enabled(!selected.is_empty(), egui::Button::new("Build bank"))

@@ -74,18 +74,7 @@ impl SendPanel {
                 )
                 .clicked()
             {
-                let check = *s
-                    .handles
-                    .send_check
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner());
-                let request = match check.conversation(selected.clone()) {
-                    None => WorkerRequest::Send {
-                        entries: selected.clone(),
-                        pacing: None,
-                    },
-                    Some(c) => WorkerRequest::Converse(c),
-                };
+                let request = s.send_request(selected.clone());
                 s.handles.store.request(request);
             }
             if ui
@@ -93,10 +82,8 @@ impl SendPanel {
                 .on_hover_text("Send every entry in library order, paced")
                 .clicked()
             {
-                s.handles.store.request(WorkerRequest::Send {
-                    entries: all.clone(),
-                    pacing: None,
-                });
+                let request = s.send_request(all.clone());
+                s.handles.store.request(request);
             }
         });
         let mut check = *s
@@ -117,6 +104,7 @@ impl SendPanel {
             .send_check
             .write()
             .unwrap_or_else(|e| e.into_inner()) = check;
+        backup_row(ui, s);
         self.pacing(ui, s);
         ui.separator();
         self.progress(ui, s);
@@ -581,6 +569,7 @@ impl SendPanel {
         if let (Some(d), Some(r)) = (def, request) {
             self.get_button(ui, s, d, r);
         }
+        super::rig_backup::button(ui, s);
         ui.small("\"Request dump\" only asks: arm Record first to capture the answer. \"Get from synth\" asks and keeps the answer.");
     }
 
@@ -660,4 +649,34 @@ impl SendPanel {
             }));
         }
     }
+}
+
+/// The backup before an overwrite: what it covers, and putting the last one back.
+fn backup_row(ui: &mut egui::Ui, s: &mut Shared<'_>) {
+    let mut rule = *s.handles.backup.read().unwrap_or_else(|e| e.into_inner());
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Back up the synth first:");
+        ui.checkbox(&mut rule.banks, "banks")
+            .on_hover_text("Before a bank is sent, ask the synth for the bank it overwrites and keep it as an entry (where the synth's definition can ask for it). If the synth does not answer, you are asked before anything is overwritten");
+        ui.checkbox(&mut rule.programs, "programs")
+            .on_hover_text("Before a program is sent into a memory slot, ask the synth for that slot first. Sends to the edit buffer, recall on load and program changes are never held up for a backup");
+        let last = s.handles.store.read(|l| {
+            l.entries
+                .iter()
+                .rev()
+                .find(|e| e.tags.iter().any(|t| t == crate::backup::TAG))
+                .map(|e| (e.id, e.name.clone()))
+        });
+        if let Some((id, name)) = last {
+            if ui
+                .button("Put back")
+                .on_hover_text(format!("Send \"{name}\": what the synth held before the last backed-up send"))
+                .clicked()
+            {
+                let request = s.send_request(vec![id]);
+                s.handles.store.request(request);
+            }
+        }
+    });
+    *s.handles.backup.write().unwrap_or_else(|e| e.into_inner()) = rule;
 }

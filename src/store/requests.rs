@@ -2,6 +2,7 @@
 //! plain data: the worker's request channel carries these, and a conversation with the synth is
 //! described here and run by `background::conversation`.
 
+use crate::backup::BackupRule;
 use crate::devices::Fields;
 use crate::library::EntryId;
 use crate::pacing::Pacing;
@@ -73,15 +74,36 @@ pub enum SendCheck {
 }
 
 impl SendCheck {
-    /// The conversation that sends `entries` this way (`None` for a plain send).
+    /// The conversation that sends `entries` this way (`None` for a plain send), with no backup
+    /// (a recall, which cannot wait).
     pub fn conversation(self, entries: Vec<EntryId>) -> Option<Conversation> {
-        (self != SendCheck::None).then(|| Conversation::Send {
+        (self != SendCheck::None).then(|| self.send(entries, BackupRule::OFF))
+    }
+
+    /// The conversation that first backs up what `backup` covers, then sends `entries` this
+    /// way (plainly for [`SendCheck::None`]).
+    pub fn send(self, entries: Vec<EntryId>, backup: BackupRule) -> Conversation {
+        Conversation::Send {
             entries,
             verify: self == SendCheck::Verify,
+            plain: self == SendCheck::None,
+            backup,
             timeout: Duration::from_secs(2),
             retries: 2,
-        })
+        }
     }
+}
+
+/// A send that stopped because the synth did not answer the backup request: the editor asks
+/// the musician whether to overwrite anyway.
+#[derive(Clone, Debug)]
+pub struct OverwriteQuestion {
+    /// The entries that were to be sent.
+    pub entries: Vec<EntryId>,
+    /// How they were to be checked.
+    pub check: SendCheck,
+    /// Why there is no backup.
+    pub why: String,
 }
 
 /// What a conversation does.
@@ -100,6 +122,18 @@ pub enum Conversation {
         /// How long to wait.
         rules: CaptureRules,
     },
+    /// Back up every synth on this route: an identity request through it, and the saved rig's
+    /// synths on the direct route's ports; each asked for every bank and global request, kept
+    /// as one dated, tagged collection (`crate::rig`).
+    BackupRig {
+        /// The direct route's (output, input) ports, whose saved-rig synths are asked too;
+        /// `None` through the host (no port names to match).
+        ports: Option<(String, String)>,
+        /// How long to wait for identity replies.
+        identity_wait: Duration,
+        /// How long to wait for each dump.
+        rules: CaptureRules,
+    },
     /// Send entries, each message waiting for the synth's acknowledge (its definition's reply
     /// messages) or verified by asking for it back.
     Send {
@@ -107,6 +141,10 @@ pub enum Conversation {
         entries: Vec<EntryId>,
         /// Verify instead of waiting for acknowledges.
         verify: bool,
+        /// Neither: send plainly (after the backup).
+        plain: bool,
+        /// What the synth is asked for first, and kept, before it is overwritten.
+        backup: BackupRule,
         /// Silence before a reply is given up.
         timeout: Duration,
         /// Resends after "again", or requests after silence.

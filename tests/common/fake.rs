@@ -20,8 +20,13 @@ pub struct Fake {
 impl Fake {
     /// Starts the synth's JACK clients (it answers nothing until [`Fake::script`]).
     pub fn start() -> Fake {
+        Fake::start_named("fake")
+    }
+
+    /// Like [`Fake::start`], with ports `NAME:in` and `NAME-tx:out` (several synths at once).
+    pub fn start_named(name: &str) -> Fake {
         let out: Arc<Mutex<MidiOutputConnection>> = Arc::new(Mutex::new(
-            MidiOutput::new("fake-tx")
+            MidiOutput::new(&format!("{name}-tx"))
                 .unwrap()
                 .create_virtual("out")
                 .unwrap(),
@@ -30,7 +35,7 @@ impl Fake {
         let respond: Arc<Mutex<Respond>> = Arc::new(Mutex::new(Box::new(|_, _| Vec::new())));
         let (seen2, respond2) = (seen.clone(), respond.clone());
         let mut assembler = Assembler::new(1 << 20);
-        let mut input = MidiInput::new("fake").unwrap();
+        let mut input = MidiInput::new(name).unwrap();
         input.ignore(midir::Ignore::None);
         let conn = input
             .create_virtual(

@@ -13,7 +13,7 @@ use sysex_vault::library::{Entry, Source};
 use sysex_vault::store::WorkerRequest;
 
 /// The host's Record parameter, as the editor sees it.
-pub struct FakeHost(Arc<AtomicBool>);
+pub struct FakeHost(pub Arc<AtomicBool>);
 
 impl HostParams for FakeHost {
     fn record(&self) -> bool {
@@ -39,7 +39,8 @@ pub fn rig_sized(width: f32, height: f32) -> (Harness<'static, VaultUi>, Rig) {
     let (tx, requests) = crossbeam_channel::unbounded();
     handles.store.connect_worker(Some(tx));
     let record = Arc::new(AtomicBool::new(false));
-    let ui = VaultUi::new(handles.clone(), Box::new(FakeHost(record.clone())));
+    // The harness steps the window itself, until it settles.
+    let ui = VaultUi::new(handles.clone(), Box::new(FakeHost(record.clone()))).without_watcher();
     let harness = Harness::builder()
         .with_size(egui::vec2(width, height))
         .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);

@@ -74,6 +74,10 @@ pub enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// Only entries whose name, device, tags, note or a patch inside (a bank's voices)
+        /// holds this text, any case; the patches found are named.
+        #[arg(long, value_name = "TEXT", conflicts_with = "json")]
+        search: Option<String>,
     },
     /// Decode SysEx files (.syx, .mid, hex text) or a library's entries, message by message.
     Info {
@@ -86,6 +90,10 @@ pub enum Command {
         /// Exit with 65 if any message has a bad checksum.
         #[arg(long)]
         strict: bool,
+        /// List each message's parameters and their values, where its synth's definition has a
+        /// parameter map for it.
+        #[arg(long)]
+        params: bool,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -118,7 +126,9 @@ pub enum Command {
         #[arg(long)]
         keep_duplicates: bool,
     },
-    /// Write entries to a file: .syx, .mid, .txt (hex) or a .sxvl library (entries kept whole).
+    /// Write entries to a file: .syx, .mid, .txt (hex), a .sxvl library (entries kept whole),
+    /// or patch names for a DAW's program picker: .midnam (Ardour) or .reabank (REAPER), one
+    /// file per synth ("OUT - Synth.midnam" beside OUT when there are several).
     Export {
         /// The library file (.sxvl).
         library: PathBuf,
@@ -179,8 +189,24 @@ pub enum Command {
         /// The entry.
         entry: usize,
         /// One entry per message, whatever the definitions know.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "model")]
         messages: bool,
+        /// The model that made the bank, where it changes the split (`--model DX100`: 24
+        /// voices; `--model TX81Z`: ACED + VCED pairs); see `devices ID` for the models.
+        #[arg(long)]
+        model: Option<String>,
+    },
+    /// Rename a patch inside an entry (a voice of a bank): the name is written into the data,
+    /// padded, and the checksum corrected.
+    RenamePatch {
+        /// The library file (.sxvl).
+        library: PathBuf,
+        /// The entry.
+        entry: usize,
+        /// The patch, 1 = first (as `info` lists the names).
+        patch: usize,
+        /// Its new name.
+        name: String,
     },
     /// Build one bank message from patch entries, in the order given (32 DX7 voices into a
     /// 32-voice dump); the patches stay.
@@ -311,6 +337,22 @@ pub enum Command {
     /// Ask a synth for a dump with its device definition's request (arm `capture` to record
     /// the answer).
     Request(RequestArgs),
+    /// Back up every synth of the rig into a library: an identity request on every MIDI output
+    /// finds the synths that answer one, the saved rig (`rig add`) names the others; each is
+    /// asked for everything its definition can request (banks, globals), all in one dated,
+    /// tagged collection, with a line per synth.
+    BackupRig(BackupRigArgs),
+    /// The saved rig: synths that do not answer an identity request (port pair, definition,
+    /// channel), set once for `backup-rig`.
+    Rig {
+        /// What to do.
+        #[command(subcommand)]
+        action: RigAction,
+        /// The rig file (default: $SYSEX_VAULT_RIG, else rig.toml beside the user's
+        /// definition folder).
+        #[arg(long, global = true, value_name = "FILE")]
+        rig: Option<PathBuf>,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -405,9 +447,16 @@ pub struct SendArgs {
     /// Milliseconds of silence after each chunk.
     #[arg(long)]
     pub chunk_pause: Option<u32>,
-    /// The synth's output port, for --handshake and --verify.
+    /// The synth's output port, for --handshake and --verify, and for the backup: before a
+    /// bank is sent, the synth is asked for the bank it holds, which is kept in the library.
     #[arg(long = "in", value_name = "PORT")]
     pub input: Option<String>,
+    /// Send without first asking the synth for what the send overwrites.
+    #[arg(long)]
+    pub no_backup: bool,
+    /// Back up single programs sent into a memory slot too (banks are backed up by default).
+    #[arg(long, conflicts_with = "no_backup")]
+    pub backup_programs: bool,
     /// Wait for the synth's acknowledge after each message (the replies its device
     /// definition names, or --ack/--nak/--error); needs --in.
     #[arg(long, requires = "input")]
@@ -475,6 +524,75 @@ pub struct GetArgs {
     /// Create the library if it does not exist.
     #[arg(long)]
     pub create: bool,
+}
+
+/// What `rig` does.
+#[derive(Debug, Subcommand)]
+pub enum RigAction {
+    /// Add a synth to the saved rig.
+    Add {
+        /// Output port to the synth: its name, or a unique part of it (any case).
+        #[arg(long = "out", value_name = "PORT")]
+        output: String,
+        /// Input port from the synth.
+        #[arg(long = "in", value_name = "PORT")]
+        input: String,
+        /// Device definition id (see `sysex-vault devices`).
+        #[arg(long)]
+        device: String,
+        /// The synth's MIDI channel, 1 to 16.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16))]
+        channel: u8,
+        /// The synth's SysEx device ID (0-127; default: the definition's).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+        device_id: Option<u8>,
+        /// Banks to ask for, for requests that take a bank number (N or N-M; default 0).
+        #[arg(long, value_name = "N-M")]
+        banks: Option<String>,
+    },
+    /// List the saved rig.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a synth from the saved rig (numbered from 1 as `rig list` shows them).
+    Remove {
+        /// The synth's number.
+        number: usize,
+    },
+}
+
+/// The options of `backup-rig`.
+#[derive(Debug, Args)]
+pub struct BackupRigArgs {
+    /// The library file (.sxvl).
+    pub library: PathBuf,
+    /// Create the library if it does not exist.
+    #[arg(long)]
+    pub create: bool,
+    /// The rig file (default: $SYSEX_VAULT_RIG, else rig.toml beside the user's definition
+    /// folder).
+    #[arg(long, value_name = "FILE")]
+    pub rig: Option<PathBuf>,
+    /// Send no identity request: back up the saved rig only.
+    #[arg(long)]
+    pub no_identity: bool,
+    /// Milliseconds to wait for identity replies after the request on each output.
+    #[arg(long, default_value_t = 1000)]
+    pub identity_wait: u64,
+    /// Milliseconds of silence after a request before asking again.
+    #[arg(long, default_value_t = 2000)]
+    pub wait: u64,
+    /// Milliseconds of silence that end a dump (restarts on every byte).
+    #[arg(long, default_value_t = 1000)]
+    pub idle: u64,
+    /// How often a request is sent again after silence.
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The options of `request`.

@@ -1,5 +1,6 @@
 //! Commands that reshape entries with the device definitions: `split` (a bank into its patches),
-//! `build-bank` (patches into one bank message) and `fix-checksum`.
+//! `build-bank` (patches into one bank message), `rename-patch` (a name inside a bank) and
+//! `fix-checksum`.
 
 use super::failure::{input, ok, Failure, Output};
 use super::library_io::edit_checked;
@@ -8,9 +9,15 @@ use crate::library::{self, Edit, Entry};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// `split`: an entry into its patches as the definitions know them, else (or with
-/// `per_message`) into one entry per message.
-pub(super) fn split(path: &Path, entry: usize, per_message: bool) -> Result<Output, Failure> {
+/// `split`: an entry into its patches as the definitions know them (as `model` made it, where
+/// given), else (or with `per_message`) into one entry per message. A split that cannot give
+/// the entry's bytes back keeps the entry, with the patches after it; warnings are printed.
+pub(super) fn split(
+    path: &Path,
+    entry: usize,
+    per_message: bool,
+    model: Option<&str>,
+) -> Result<Output, Failure> {
     edit_checked(path, &[entry], |lib, ids| {
         let e = lib
             .get(ids[0])
@@ -27,17 +34,40 @@ pub(super) fn split(path: &Path, entry: usize, per_message: bool) -> Result<Outp
                 format!("split entry {entry} into {n} entries, one per message")
             });
         }
-        match library::patches::split_into_patches(devices::registry(), &e) {
-            Ok(parts) => {
-                let n = parts.len();
-                let first = parts[0].name.clone();
-                lib.apply(crate::devices::registry(), Edit::Replace(ids[0], parts));
-                Ok(format!(
-                    "split entry {entry} \"{}\" into {n} patches (\"{first}\" …)",
-                    e.name
-                ))
+        match library::patches::split_into_patches_as(devices::registry(), &e, model) {
+            Ok(split) => {
+                let n = split.patches.len();
+                let first = split.patches[0].name.clone();
+                let mut text = if split.keep_original {
+                    format!(
+                        "split entry {entry} \"{}\" into {n} patches (\"{first}\" …), entries {}-{}; \
+                         the patches do not give its bytes back, so it is kept",
+                        e.name,
+                        entry + 1,
+                        entry + n
+                    )
+                } else {
+                    format!(
+                        "split entry {entry} \"{}\" into {n} patches (\"{first}\" …)",
+                        e.name
+                    )
+                };
+                if split.dropped > 0 {
+                    let _ = write!(
+                        text,
+                        "\n{} patch(es) dropped bits they cannot carry: see their notes",
+                        split.dropped
+                    );
+                }
+                for w in &split.warnings {
+                    let _ = write!(text, "\nwarning: {w}");
+                }
+                for edit in split.edits(ids[0]) {
+                    lib.apply(crate::devices::registry(), edit);
+                }
+                Ok(text)
             }
-            Err(_) if e.messages.len() > 1 => {
+            Err(_) if e.messages.len() > 1 && model.is_none() => {
                 let n = lib
                     .apply(crate::devices::registry(), Edit::Split(ids[0]))
                     .len()
@@ -48,6 +78,40 @@ pub(super) fn split(path: &Path, entry: usize, per_message: bool) -> Result<Outp
             }
             Err(why) => Err(input(format!("entry {entry}: {why}"))),
         }
+    })
+    .map(ok)
+}
+
+/// `rename-patch`: a patch inside an entry renamed in its bytes, the checksum corrected.
+pub(super) fn rename_patch(
+    path: &Path,
+    entry: usize,
+    patch: usize,
+    name: &str,
+) -> Result<Output, Failure> {
+    edit_checked(path, &[entry], |lib, ids| {
+        let e = lib
+            .get(ids[0])
+            .cloned()
+            .ok_or_else(|| input("no entry".into()))?;
+        let old = library::patches::patch_names(devices::registry(), &e);
+        let messages = patch
+            .checked_sub(1)
+            .ok_or_else(|| input("patches are numbered from 1".into()))
+            .and_then(|p| {
+                library::patches::rename_patch(devices::registry(), &e, p, name)
+                    .map_err(|why| input(format!("entry {entry}: {why}")))
+            })?;
+        lib.apply(
+            crate::devices::registry(),
+            Edit::SetMessages(ids[0], messages),
+        );
+        Ok(format!(
+            "entry {entry} \"{}\": patch {patch} \"{}\" is now \"{}\"",
+            e.name,
+            old.get(patch - 1).map_or("", String::as_str),
+            name.trim_end()
+        ))
     })
     .map(ok)
 }

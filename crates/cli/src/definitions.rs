@@ -91,7 +91,17 @@ fn show(d: &Definition) -> String {
     );
     out.push_str("messages:\n");
     for m in &d.messages {
-        let _ = writeln!(out, "  {:<14} {:<12} {}", m.id, m.kind.label(), m.label);
+        let params = match m.params.len() {
+            0 => String::new(),
+            n => format!(" ({n} parameters)"),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<14} {:<12} {}{params}",
+            m.id,
+            m.kind.label(),
+            m.label
+        );
     }
     if !d.memory_names.is_empty() {
         out.push_str("names read across messages:\n");

@@ -4,7 +4,7 @@
 use super::failure::{input, Failure, Output, EXIT_DIFFERENT};
 use super::json::{self, DiffCounts};
 use super::library_io::{ids_of, load, read_file};
-use crate::devices;
+use crate::devices::{self, ParamChange};
 use crate::files;
 use crate::library::diff::{diff_messages, MessageDiff};
 use crate::library::{file, Entry};
@@ -78,6 +78,7 @@ pub(super) fn diff(a: &str, b: &str, json: bool) -> Result<Output, Failure> {
     let side_a = diff_side(a)?;
     let side_b = diff_side(b)?;
     let diffs = diff_messages(&side_a.messages, &side_b.messages);
+    let params = param_changes(&side_a, &side_b, &diffs);
     let differs = diffs.iter().any(|d| *d != MessageDiff::Same);
     let count = |f: fn(&MessageDiff) -> bool| diffs.iter().filter(|d| f(d)).count();
     let counts = DiffCounts {
@@ -91,11 +92,18 @@ pub(super) fn diff(a: &str, b: &str, json: bool) -> Result<Output, Failure> {
             (a, b),
             (&side_a.names, &side_b.names),
             &diffs,
+            &params,
             &counts,
             differs,
         )
     } else {
-        diff_text((a, b), (&side_a, &side_b), &diffs, &counts, differs)
+        diff_text(
+            (a, b),
+            (&side_a, &side_b),
+            (&diffs, &params),
+            &counts,
+            differs,
+        )
     };
     Ok(Output {
         text,
@@ -103,11 +111,31 @@ pub(super) fn diff(a: &str, b: &str, json: bool) -> Result<Output, Failure> {
     })
 }
 
-/// `diff` as text: the two sides, a line per message that differs, and the counts.
+/// For each message pair that changed, the parameters that differ, where the synth's definition
+/// has a parameter map for both and at least one parameter differs (otherwise the bytes tell).
+fn param_changes(
+    a: &DiffSide,
+    b: &DiffSide,
+    diffs: &[MessageDiff],
+) -> Vec<Option<Vec<ParamChange>>> {
+    diffs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| match d {
+            MessageDiff::Changed { .. } => devices::registry()
+                .param_changes(&a.messages[i], &b.messages[i])
+                .filter(|c| !c.is_empty()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `diff` as text: the two sides, a line per message that differs (with a line per changed
+/// parameter where the synth's definition names them), and the counts.
 fn diff_text(
     (label_a, label_b): (&str, &str),
     (side_a, side_b): (&DiffSide, &DiffSide),
-    diffs: &[MessageDiff],
+    (diffs, params): (&[MessageDiff], &[Option<Vec<ParamChange>>]),
     counts: &DiffCounts,
     differs: bool,
 ) -> String {
@@ -135,7 +163,16 @@ fn diff_text(
                     (Some(x), _) => format!(" \"{x}\""),
                     _ => String::new(),
                 };
-                format!("changed: bytes {} {size}{rename}", ranges_text(ranges))
+                match params.get(i) {
+                    Some(Some(changes)) => {
+                        let mut line = format!("changed: {} parameter(s){rename}", changes.len());
+                        for c in changes {
+                            let _ = write!(line, "\n       {c}");
+                        }
+                        line
+                    }
+                    _ => format!("changed: bytes {} {size}{rename}", ranges_text(ranges)),
+                }
             }
             MessageDiff::OnlyA => format!("only in A \"{}\"", na.map_or("", |s| s)),
             MessageDiff::OnlyB => format!("only in B \"{}\"", nb.map_or("", |s| s)),

@@ -20,15 +20,32 @@ pub(super) fn init(path: &Path, force: bool) -> Result<Output, Failure> {
 }
 
 /// `list`: one line per entry with its notes, or the `--json` document.
-pub(super) fn list(path: &Path, json: bool) -> Result<Output, Failure> {
+pub(super) fn list(path: &Path, json: bool, search: Option<&str>) -> Result<Output, Failure> {
     let lib = load(path)?;
     if json {
         return Ok(ok(json::list_document(path, &lib)));
     }
     let number_of = |id: EntryId| lib.position(id).map(|p| p + 1);
+    let registry = devices::registry();
     let mut out = String::new();
+    let mut found = 0;
     for (i, e) in lib.entries.iter().enumerate() {
         let mut notes = Vec::new();
+        if let Some(text) = search {
+            if !library::search::matches(&library::search::haystack(registry, e), text) {
+                continue;
+            }
+            found += 1;
+            let inside = library::search::matching_patches(registry, e, text);
+            // Patches found inside a bank are named; a single patch is its entry.
+            if !inside.is_empty() && library::patches::patch_names(registry, e).len() > 1 {
+                let named: Vec<String> = inside
+                    .iter()
+                    .map(|(n, name)| format!("{} \"{name}\"", n + 1))
+                    .collect();
+                notes.push(format!("patches {}", named.join(", ")));
+            }
+        }
         if let Some(d) = e.duplicate_of.and_then(number_of) {
             notes.push(format!("duplicate of {d}"));
         }
@@ -69,12 +86,24 @@ pub(super) fn list(path: &Path, json: bool) -> Result<Output, Failure> {
             notes.join(", ")
         );
     }
-    let _ = write!(
-        out,
-        "{} entries, {} bytes",
-        lib.entries.len(),
-        lib.byte_len()
-    );
+    match search {
+        Some(text) => {
+            let _ = write!(
+                out,
+                "{found} of {} entries hold \"{}\"",
+                lib.entries.len(),
+                text.trim()
+            );
+        }
+        None => {
+            let _ = write!(
+                out,
+                "{} entries, {} bytes",
+                lib.entries.len(),
+                lib.byte_len()
+            );
+        }
+    }
     Ok(ok(out))
 }
 

@@ -7,6 +7,7 @@ use super::failure::{input, ok, output, Failure, Output};
 use super::info::checksum_warnings;
 use super::library_io::{chosen_ids, load, load_for_change, may_write, read_file, save_and_count};
 use super::progress::Progress;
+use crate::files::names::{self, NameFormat};
 use crate::files::{self, project, Format};
 use crate::library::{file, Entry, Library};
 use crate::pacing::Pacing;
@@ -219,6 +220,9 @@ pub(super) fn export(
             out_path.display()
         )));
     }
+    if let Some(names) = NameFormat::from_name(&out_path.to_string_lossy()) {
+        return export_names(lib_path, out_path, &entries, names, force);
+    }
     may_write(out_path, force)?;
     let format = Format::from_name(&out_path.to_string_lossy());
     let messages: usize = entries.iter().map(|e| e.messages.len()).sum();
@@ -243,6 +247,56 @@ pub(super) fn export(
             out_path.display()
         )
     }))
+}
+
+/// `export` to `.midnam` / `.reabank`: the patch names, one file per synth (`out` itself for one
+/// synth, `out - Device.ext` beside it for several); every target is checked before any is
+/// written, and what was left out is listed.
+fn export_names(
+    lib_path: &Path,
+    out_path: &Path,
+    entries: &[&Entry],
+    format: NameFormat,
+    force: bool,
+) -> Result<Output, Failure> {
+    let (made, left_out) =
+        names::export(crate::devices::registry(), entries.iter().copied(), format)
+            .map_err(|e| input(format!("{}: {e}", lib_path.display())))?;
+    let stem = out_path.file_stem().map_or_else(
+        || "patch-names".into(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let dir = out_path.parent().unwrap_or(Path::new(""));
+    let several = made.len() > 1;
+    let planned: Vec<(PathBuf, &names::NameFile)> = made
+        .iter()
+        .map(|f| {
+            let path = if several {
+                dir.join(names::file_name(&stem, &f.device, true, format))
+            } else {
+                out_path.to_path_buf()
+            };
+            (path, f)
+        })
+        .collect();
+    for (path, _) in &planned {
+        may_write(path, force)?;
+    }
+    let mut out = String::new();
+    for (path, f) in &planned {
+        file::write_file(path, &f.bytes).map_err(output)?;
+        let _ = writeln!(
+            out,
+            "wrote {} patch name(s) for {} to {}",
+            f.patches,
+            f.device,
+            path.display()
+        );
+    }
+    for why in &left_out {
+        let _ = writeln!(out, "left out: {why}");
+    }
+    Ok(ok(out.trim_end().to_owned()))
 }
 
 /// A file-name-safe version of a track or entry name (the same rules as the editor's exports).

@@ -13,21 +13,36 @@ use crate::sysex::message::SysEx;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-/// `info`: each file, or each (chosen) entry of a library, decoded; with `strict`, a bad
-/// checksum fails the command (the report is still its message).
+/// What `info` shows besides each message's description.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Show {
+    /// A bad checksum fails the command (the report is still its message).
+    pub(super) strict: bool,
+    /// Each message's parameters and their values.
+    pub(super) params: bool,
+}
+
+/// `info`: each file, or each (chosen) entry of a library, decoded.
 pub(super) fn info(
     paths: &[PathBuf],
     picks: &[usize],
-    strict: bool,
+    show: Show,
     json: bool,
 ) -> Result<Output, Failure> {
+    let strict = show.strict;
     let mut reports = Vec::new();
     for (source, entry, warnings) in info_sources(paths, picks)? {
         let messages: Vec<MessageJson> = entry
             .messages
             .iter()
             .enumerate()
-            .filter_map(|(i, m)| describe(i + 1, m))
+            .filter_map(|(i, m)| {
+                let mut d = describe(i + 1, m)?;
+                if show.params {
+                    d.params = Some(devices::registry().params(m));
+                }
+                Some(d)
+            })
             .collect();
         let bad = messages.iter().filter(|m| m.checksum == "bad").count();
         let stream_names = devices::registry()
@@ -104,6 +119,17 @@ fn info_text(reports: &[SourceJson]) -> String {
         );
         for m in &r.messages {
             let _ = writeln!(out, "{}", describe_line(m));
+            match &m.params {
+                None => {}
+                Some(None) => {
+                    let _ = writeln!(out, "          (no parameter map for this message)");
+                }
+                Some(Some(params)) => {
+                    for p in params {
+                        let _ = writeln!(out, "          {}: {}", p.name, p.display);
+                    }
+                }
+            }
         }
         for line in stream_lines(&r.stream_names) {
             let _ = writeln!(out, "{line}");
@@ -164,6 +190,7 @@ fn describe(number: usize, m: &[u8]) -> Option<MessageJson> {
         preset_names: r.preset_names,
         program: r.program,
         bank: r.bank,
+        params: None,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Every JSON document the command line prints (`list --json`, `info --json`, `diff --json`,
 //! `ports --json`), in one place: their shapes are what scripts read.
 
+use crate::devices::{ParamChange, ParamValue};
 use crate::library::diff::MessageDiff;
 use crate::library::{EntryId, Library, Source};
 use crate::ports;
@@ -78,6 +79,9 @@ pub(super) struct MessageJson {
     /// Bank number as sent, where the message holds one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) bank: Option<u8>,
+    /// With `--params`: its parameters and values (`null` when its definition has no map).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) params: Option<Option<Vec<ParamValue>>>,
 }
 
 /// A name read across addressed messages (`info --json`).
@@ -167,11 +171,13 @@ pub(super) struct DiffCounts {
     pub(super) only_b: usize,
 }
 
-/// `diff --json`: the two sides, the counts, and each message's difference with its names.
+/// `diff --json`: the two sides, the counts, and each message's difference with its names and,
+/// where the synth's definition has a parameter map, the parameters that changed.
 pub(super) fn diff_document(
     (label_a, label_b): (&str, &str),
     (names_a, names_b): (&[String], &[String]),
     diffs: &[MessageDiff],
+    params: &[Option<Vec<ParamChange>>],
     counts: &DiffCounts,
     differs: bool,
 ) -> String {
@@ -179,12 +185,16 @@ pub(super) fn diff_document(
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            serde_json::json!({
+            let mut row = serde_json::json!({
                 "number": i + 1,
                 "name_a": names_a.get(i),
                 "name_b": names_b.get(i),
                 "diff": d,
-            })
+            });
+            if let Some(Some(changes)) = params.get(i) {
+                row["params"] = serde_json::json!(changes);
+            }
+            row
         })
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({

@@ -10,7 +10,7 @@
 //! exactly what went wrong.
 //!
 //! One module per command group (`entries`, `info`, `import_export`, `banks`, `definitions`,
-//! `diff`, `midi`, `transfers`), the grammar in `args`, the exit codes in `failure`, the JSON
+//! `diff`, `midi`, `transfers`, `rig`), the grammar in `args`, the exit codes in `failure`, the JSON
 //! documents in `json` and the library file handling every command shares in `library_io`;
 //! [`execute`] only dispatches.
 
@@ -27,16 +27,17 @@ mod json;
 mod library_io;
 mod midi;
 pub mod progress;
+mod rig;
 #[cfg(test)]
 mod tests;
 pub mod transfers;
 
-use sysex_vault_core::{files, library, pacing, state, sysex, transfer};
+use sysex_vault_core::{backup, files, library, pacing, state, sysex, transfer};
 use sysex_vault_midi_io as ports;
 
 pub use args::{
-    Channel, Cli, Command, ExtractFormat, GetArgs, MapPcArgs, PacingPreset, RecallByPcArgs,
-    RequestArgs, SendArgs,
+    BackupRigArgs, Channel, Cli, Command, ExtractFormat, GetArgs, MapPcArgs, PacingPreset,
+    RecallByPcArgs, RequestArgs, RigAction, SendArgs,
 };
 pub use failure::{
     Failure, Output, EXIT_DIFFERENT, EXIT_INPUT, EXIT_MIDI, EXIT_OUTPUT, EXIT_USAGE,
@@ -61,13 +62,18 @@ pub fn run(args: &[String]) -> Result<Output, Failure> {
 pub fn execute(command: Command) -> Result<Output, Failure> {
     match command {
         Command::Init { library, force } => entries::init(&library, force),
-        Command::List { library, json } => entries::list(&library, json),
+        Command::List {
+            library,
+            json,
+            search,
+        } => entries::list(&library, json, search.as_deref()),
         Command::Info {
             files,
             entries,
             strict,
+            params,
             json,
-        } => info::info(&files, &entries, strict, json),
+        } => info::info(&files, &entries, info::Show { strict, params }, json),
         Command::Import {
             library,
             files,
@@ -107,7 +113,14 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
             library,
             entry,
             messages,
-        } => banks::split(&library, entry, messages),
+            model,
+        } => banks::split(&library, entry, messages, model.as_deref()),
+        Command::RenamePatch {
+            library,
+            entry,
+            patch,
+            name,
+        } => banks::rename_patch(&library, entry, patch, &name),
         Command::BuildBank {
             library,
             entries,
@@ -155,6 +168,8 @@ pub fn execute(command: Command) -> Result<Output, Failure> {
         } => midi::capture(&library, &port, gap, timeout, create),
         Command::Devices { id, check } => definitions::devices(id, &check),
         Command::Request(args) => definitions::request(args),
+        Command::BackupRig(args) => rig::backup_rig(args),
+        Command::Rig { action, rig } => rig::rig(action, rig),
         Command::Completions { shell } => args::completions(shell),
     }
 }

@@ -56,6 +56,27 @@ pub(super) fn send(args: SendArgs) -> Result<Output, Failure> {
         retries: args.retries,
     };
     let port = args.port.as_str();
+    let rule = crate::backup::BackupRule {
+        banks: !args.no_backup,
+        programs: args.backup_programs,
+    };
+    let plan = crate::backup::plan(devices::registry(), &messages, rule);
+    for what in &plan.unasked {
+        eprintln!("note: no backup of the {what}: its definition has no request for it");
+    }
+    if !plan.overwrites.is_empty() {
+        match args.input.as_deref() {
+            Some(input) => transfers::back_up(&args.library, &plan, (port, input), pacing, rules)?,
+            None => eprintln!(
+                "warning: no backup taken: with --in (the synth's output port) the synth is first asked for what this send overwrites ({}); --no-backup silences this",
+                plan.overwrites
+                    .iter()
+                    .map(|o| format!("{} {}", o.synth, o.what))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
     match (args.input.as_deref(), args.handshake, args.verify) {
         (Some(input), true, _) => {
             let hs = transfers::handshake_for(

@@ -234,6 +234,45 @@ pub fn handshake_for(
     })
 }
 
+/// Asks the synth for every location `plan` overwrites and keeps the answer as one entry in
+/// `library` (saved) before anything is sent; a silent synth stops the send.
+pub fn back_up(
+    library: &Path,
+    plan: &crate::backup::Plan,
+    ports: (&str, &str),
+    pacing: Pacing,
+    rules: CaptureRules,
+) -> Result<(), Failure> {
+    let mut link = PortLink::open(ports.0, ports.1, pacing)?;
+    eprintln!(
+        "backing up what this send overwrites: asking {} for {}",
+        ports.0,
+        plan.overwrites
+            .iter()
+            .map(|o| format!("the {} {}", o.synth, o.what))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let kept = crate::backup::take(&mut link, plan, rules).map_err(|e| Failure {
+        code: super::EXIT_MIDI,
+        message: format!(
+            "no backup ({e}); nothing was sent. Check --in, or send with --no-backup to overwrite without one"
+        ),
+    })?;
+    drop(link);
+    let (lock, mut lib) = load_for_change(library, None)?;
+    let now = crate::library::now_unix_ms();
+    let mut e = Entry::new(devices::registry(), kept, Source::Capture, now);
+    e.name = crate::backup::entry_name(now);
+    e.tags.push(crate::backup::TAG.into());
+    let name = e.name.clone();
+    lib.add(e);
+    let n = lib.entries.len();
+    save(&lock, &lib)?;
+    eprintln!("kept \"{name}\" as entry {n}: send it to put the synth back");
+    Ok(())
+}
+
 /// Sends with a handshake.
 pub fn send_handshake(
     messages: &[Vec<u8>],

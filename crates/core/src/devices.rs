@@ -11,15 +11,24 @@
 //! Everything here is pure logic: nothing imports the plugin framework or does I/O except
 //! [`Registry::load`].
 
+pub mod banks;
 pub mod charset;
 pub mod checksum;
 pub mod definition;
 pub mod encoding;
+pub mod identity;
+#[cfg(test)]
+mod map_tests;
 pub mod memory;
+pub mod params;
 pub mod pattern;
+pub mod yamaha4op;
 
+pub use banks::{BankSplit, SplitPatch};
 pub use definition::{Definition, LoadError, MessageDef, ReplyRole, RequestDef};
+pub use identity::IdentityMatch;
 pub use memory::{MemoryNames, StreamName};
+pub use params::{ParamChange, ParamValue};
 pub use pattern::Fields;
 
 use crate::sysex::checksum::ChecksumStatus;
@@ -130,31 +139,54 @@ shipped!(
     "access-virus.toml",
     "behringer-deepmind-12.toml",
     "casio-cz.toml",
+    "clavia-nord-lead-2x.toml",
     "ensoniq-esq1.toml",
     "kawai-k1.toml",
     "kawai-k4.toml",
+    "korg-03rw.toml",
     "korg-dw8000.toml",
+    "korg-m1.toml",
+    "korg-minilogue-xd.toml",
     "korg-minilogue.toml",
     "korg-monologue.toml",
     "korg-ms2000.toml",
+    "korg-prologue.toml",
     "korg-volca-fm.toml",
     "moog-little-phatty.toml",
     "moog.toml",
+    "novation-bass-station-2.toml",
+    "novation-peak-summit.toml",
     "oberheim-matrix-1000.toml",
     "oberheim-matrix-6.toml",
     "roland-alpha-juno.toml",
     "roland-d50.toml",
     "roland-dt1.toml",
+    "roland-jd800.toml",
+    "roland-jp8080.toml",
     "roland-juno-106.toml",
     "roland-jv1080.toml",
+    "roland-jv80.toml",
+    "roland-jx8p.toml",
     "roland-la.toml",
+    "roland-mks70.toml",
+    "roland-u220.toml",
+    "roland-xv3080.toml",
     "sequential-ob6.toml",
+    "sequential-pro-3.toml",
     "sequential-prophet-08.toml",
+    "sequential-prophet-5.toml",
     "sequential-prophet-6.toml",
     "sequential-rev2.toml",
+    "sequential-take-5.toml",
     "waldorf-blofeld.toml",
+    "waldorf-microwave-xt.toml",
+    "waldorf-microwave.toml",
+    "waldorf-pulse.toml",
     "yamaha-4op.toml",
     "yamaha-dx7.toml",
+    "yamaha-dx7ii.toml",
+    "yamaha-fs1r.toml",
+    "yamaha-reface-dx.toml",
 );
 
 /// The user's definition folder: `$SYSEX_VAULT_DEVICES` if set, else the platform's config
@@ -305,35 +337,32 @@ impl Registry {
         if let Some((d, m, f)) = self.identify(bytes) {
             return d.describe(m, f, bytes);
         }
-        if let Some(Universal::IdentityReply(r)) = universal::decode(msg) {
-            let after = &bytes[5..bytes.len() - 1];
-            if let Some(d) = self
-                .defs
-                .iter()
-                .find(|d| d.identity.as_ref().is_some_and(|id| after.starts_with(id)))
-            {
-                return Recognised {
-                    definition: d.id.clone(),
-                    message: None,
-                    device: d.name.clone(),
-                    kind: MessageKind::Identity,
-                    program: None,
-                    bank: None,
-                    channel: None,
-                    device_id: Some(r.device_id.get()),
-                    preset_names: Vec::new(),
-                    checksum: ChecksumStatus::NotApplicable,
-                    detail: format!(
-                        "Identity reply: {}, device {:02X}, version {:02X} {:02X} {:02X} {:02X}",
-                        d.name,
-                        r.device_id.get(),
-                        r.version[0],
-                        r.version[1],
-                        r.version[2],
-                        r.version[3]
-                    ),
-                };
-            }
+        if let Some(identity::IdentityMatch {
+            reply: r,
+            definition: Some(d),
+        }) = self.match_identity_reply(bytes)
+        {
+            return Recognised {
+                definition: d.id.clone(),
+                message: None,
+                device: d.name.clone(),
+                kind: MessageKind::Identity,
+                program: None,
+                bank: None,
+                channel: None,
+                device_id: Some(r.device_id.get()),
+                preset_names: Vec::new(),
+                checksum: ChecksumStatus::NotApplicable,
+                detail: format!(
+                    "Identity reply: {}, device {:02X}, version {:02X} {:02X} {:02X} {:02X}",
+                    d.name,
+                    r.device_id.get(),
+                    r.version[0],
+                    r.version[1],
+                    r.version[2],
+                    r.version[3]
+                ),
+            };
         }
         generic(msg)
     }
@@ -352,14 +381,6 @@ impl Registry {
         }
         let mut out = msg.to_vec();
         c.write(&mut out, decoded.as_deref()).then_some(out)
-    }
-
-    /// Splits a bank message into its patches (`None` when `msg` is not a bank a definition can
-    /// split).
-    pub fn split_bank(&self, msg: &[u8]) -> Option<Result<Vec<Vec<u8>>, String>> {
-        let (d, m, f) = self.identify(msg)?;
-        m.slots.as_ref()?.patch?;
-        Some(d.split(m, f, msg))
     }
 }
 
@@ -580,140 +601,6 @@ impl Definition {
             }
         }
         Ok(out)
-    }
-
-    fn split(&self, m: &MessageDef, f: Fields, msg: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-        let s = m.slots.as_ref().ok_or("not a bank")?;
-        let patch = &self.messages[s.patch.ok_or("its patches are not split")?];
-        // A damaged bank is not split: each patch would get a fresh, valid checksum.
-        if let Some(c) = &m.checksum {
-            if let ChecksumStatus::Invalid { expected, found } =
-                c.status(msg, self.decoded(m, msg).as_deref())
-            {
-                return Err(format!(
-                    "the {}'s checksum is wrong (expected {expected:02X}, found {found:02X}): \
-                     fix the checksum first if the data is right",
-                    m.label
-                ));
-            }
-        }
-        let data = self
-            .decoded(m, msg)
-            .ok_or_else(|| format!("the {} data does not decode", m.label))?;
-        if data.len() != s.count * s.stride {
-            return Err(format!(
-                "the {} holds {} bytes of data, not {} slots of {}",
-                m.label,
-                data.len(),
-                s.count,
-                s.stride
-            ));
-        }
-        let first = f.program.unwrap_or(s.first_program);
-        (0..s.count)
-            .map(|i| {
-                let slot = data
-                    .get(s.offset + i * s.stride..s.offset + (i + 1) * s.stride)
-                    .ok_or_else(|| format!("the bank is too short for slot {}", i + 1))?;
-                let body = s.layout.slot_to_patch(slot).map_err(|e| e.0)?;
-                // Splitting must lose nothing: the patch packs back into the same slot.
-                if s.layout.patch_to_slot(&body).ok().as_deref() != Some(slot) {
-                    return Err(format!(
-                        "slot {} holds bits the {} cannot carry; not split",
-                        i + 1,
-                        patch.label
-                    ));
-                }
-                let fields = Fields {
-                    program: patch.header.has(Token::Program).then_some(first + i as u16),
-                    ..f
-                };
-                self.build(patch, &self.default_fields(fields), &body)
-            })
-            .collect()
-    }
-
-    /// Builds bank message `bank` (an id of a message with slots) from patch messages, in slot
-    /// order. The header's channel, device ID, bank and selector come from the first patch, its
-    /// program from the first patch's program.
-    pub fn build_bank(&self, bank: &str, patches: &[Vec<u8>]) -> Result<Vec<u8>, String> {
-        let b = self
-            .message(bank)
-            .ok_or_else(|| format!("no message `{bank}` in {}", self.name))?;
-        let s = b
-            .slots
-            .as_ref()
-            .ok_or_else(|| format!("`{bank}` holds no patches"))?;
-        let patch = &self.messages[s
-            .patch
-            .ok_or_else(|| format!("`{bank}` is not split into patches"))?];
-        if patches.len() != s.count {
-            return Err(format!(
-                "a {} holds {} patches, not {}",
-                b.label,
-                s.count,
-                patches.len()
-            ));
-        }
-        let mut data = Vec::with_capacity(s.count * s.stride);
-        let mut first: Option<Fields> = None;
-        for (i, p) in patches.iter().enumerate() {
-            let f = self
-                .matches(patch, p)
-                .ok_or_else(|| format!("patch {} is not a {} {}", i + 1, self.name, patch.label))?;
-            if let Some(c) = &patch.checksum {
-                if let ChecksumStatus::Invalid { .. } =
-                    c.status(p, self.decoded(patch, p).as_deref())
-                {
-                    return Err(format!(
-                        "patch {}'s checksum is wrong: fix it first if the data is right",
-                        i + 1
-                    ));
-                }
-            }
-            // Where the bank header carries the first program, the patches must be the slots
-            // from there on (a Kawai block starts at 00, 20h or 40h).
-            if b.header.has(Token::Program) {
-                let start = first.map_or(f.program, |f0| f0.program).unwrap_or(0);
-                if i == 0 && !start.is_multiple_of(s.count as u16) {
-                    return Err(format!(
-                        "a {} starts at a program that is a multiple of {}; the first patch is at {start}",
-                        b.label, s.count
-                    ));
-                }
-                if f.program != Some(start + i as u16) {
-                    return Err(format!(
-                        "patch {} is program {}, slot {} of the bank needs program {}",
-                        i + 1,
-                        f.program.map_or("none".into(), |p| p.to_string()),
-                        i + 1,
-                        start + i as u16
-                    ));
-                }
-            }
-            first.get_or_insert(f);
-            let body = self
-                .decoded(patch, p)
-                .ok_or_else(|| format!("patch {} does not decode", i + 1))?;
-            let slot = s.layout.patch_to_slot(&body).map_err(|e| e.0)?;
-            if slot.len() != s.stride {
-                return Err(format!(
-                    "patch {} gives {} bytes, a slot is {}",
-                    i + 1,
-                    slot.len(),
-                    s.stride
-                ));
-            }
-            data.extend(slot);
-        }
-        let fields = self.default_fields(first.unwrap_or_default());
-        self.build(b, &fields, &data)
-    }
-
-    /// Where the data of message kind `m` starts in a message of `len` bytes, and its encoding.
-    pub fn data_start(&self, m: &MessageDef, len: usize) -> Option<(usize, Encoding)> {
-        let d = m.data?;
-        Some((resolve(d.from, len)?, d.encoding))
     }
 }
 

@@ -1,8 +1,12 @@
-//! File formats: `.syx` (raw concatenated SysEx), hex text, and Standard MIDI Files. Pure: bytes
-//! in, bytes out; every error names the offset and the cause.
+//! File formats: `.syx` (raw concatenated SysEx), hex text, and Standard MIDI Files; patch names
+//! for DAWs (`.midnam`, `.reabank`). Pure: bytes in, bytes out; every error names the offset and
+//! the cause.
 
 pub mod hex;
+pub mod midnam;
+pub mod names;
 pub mod project;
+pub mod reabank;
 pub mod smf;
 pub mod syx;
 

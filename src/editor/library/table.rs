@@ -179,20 +179,23 @@ fn name_cell(
                 .hint_text("New name")
                 .desired_width(f32::INFINITY),
         );
-        // Escape leaves the name as it was.
-        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-            *renaming = None;
-        } else {
-            edit.request_focus();
-        }
-        if renaming.is_some()
-            && (edit.lost_focus() || ui.input(|i| i.key_pressed(egui::Key::Enter)))
-        {
-            if let Some((id, name)) = renaming.take() {
+        let (escape, enter) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::Escape),
+                i.key_pressed(egui::Key::Enter),
+            )
+        });
+        if escape || enter || edit.lost_focus() {
+            // Escape leaves the name as it was; Enter or leaving the field keeps the new one.
+            // The field gives the keyboard back, so the list's keys work at once.
+            ui.memory_mut(|m| m.surrender_focus(edit.id));
+            if let Some((id, name)) = renaming.take().filter(|_| !escape) {
                 if !name.trim().is_empty() {
                     s.edit(Edit::Rename(id, name.trim().to_owned()));
                 }
             }
+        } else if !edit.has_focus() {
+            edit.request_focus();
         }
         return;
     }

@@ -61,6 +61,42 @@ impl Charset {
         }
     }
 
+    /// The byte that stands for `c` (ASCII: its code; a maker's table: its place), `None` when
+    /// the set has no such character.
+    pub fn byte(self, c: char) -> Option<u8> {
+        if self == Charset::Ascii {
+            return (c.is_ascii() && (' '..='~').contains(&c)).then_some(c as u8);
+        }
+        (0u8..0x80).find(|&b| self.char(b) == c)
+    }
+
+    /// Writes a name given as one byte per character ([`Charset::byte`]) into `bytes` (the
+    /// [`Charset::bytes_for`] bytes that hold it): byte for byte, or packed (Little Phatty),
+    /// keeping the bits of `bytes` that are not the name's.
+    pub fn write(self, codes: &[u8], bytes: &mut [u8]) {
+        if self != Charset::MoogPhatty {
+            for (b, &c) in bytes.iter_mut().zip(codes) {
+                *b = c;
+            }
+            return;
+        }
+        for (i, &x) in codes.iter().enumerate() {
+            let k = 3 * (i / 2);
+            let mut set = |at: usize, mask: u8, value: u8| {
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = (*b & !mask) | (value & mask);
+                }
+            };
+            if i.is_multiple_of(2) {
+                set(k, 0x01, x >> 6);
+                set(k + 1, 0x3F, x);
+            } else {
+                set(k + 2, 0x03, x >> 4);
+                set(k + 3, 0x3C, x << 2);
+            }
+        }
+    }
+
     /// Bytes that hold a name of `chars` characters.
     pub fn bytes_for(self, chars: usize) -> usize {
         match (self, chars) {
@@ -110,6 +146,21 @@ mod tests {
             Charset::Oberheim6Bit.decode(&[0x02, 0x0E, 0x0B, 0x32, 0x3A, 0x20]),
             "BNK2:"
         );
+        for set in [
+            Charset::Ascii,
+            Charset::RolandD50,
+            Charset::RolandAlphaJuno,
+            Charset::Oberheim6Bit,
+        ] {
+            for c in ['A', 'Z', '0', '9', ' ', '-'] {
+                let b = set.byte(c).unwrap_or_else(|| panic!("{set:?} has {c:?}"));
+                assert_eq!(set.char(b), c, "{set:?}");
+            }
+        }
+        assert_eq!(Charset::RolandD50.byte(' '), Some(0));
+        assert_eq!(Charset::Ascii.byte(' '), Some(0x20));
+        assert_eq!(Charset::RolandD50.byte('!'), None);
+        assert_eq!(Charset::Ascii.byte('é'), None);
     }
 
     #[test]
@@ -124,5 +175,14 @@ mod tests {
         assert_eq!(Charset::MoogPhatty.decode(&[0x01, 0x3F]), "?");
         assert_eq!(Charset::MoogPhatty.decode(&[0x01, 0x08]), "@");
         assert_eq!(Charset::Ascii.bytes_for(13), 13);
+        // Written back over other data, only the name's bits change.
+        let mut packed = [0x7Eu8; 20];
+        let codes: Vec<u8> = "Fat Bass!    "
+            .chars()
+            .map(|c| Charset::MoogPhatty.byte(c).unwrap())
+            .collect();
+        Charset::MoogPhatty.write(&codes, &mut packed);
+        assert_eq!(Charset::MoogPhatty.decode(&packed), "Fat Bass!");
+        assert!(packed.iter().all(|b| b & 0x40 == 0x40), "bit 6 is kept");
     }
 }

@@ -9,6 +9,7 @@ use super::charset::Charset;
 use super::checksum::{Checksum, Rule};
 use super::encoding::{Encoding, Layout};
 use super::memory::{address_value, MemoryNames};
+use super::params::ParamDef;
 use super::pattern::{Pattern, Token};
 use super::MessageKind;
 use crate::pacing::Pacing;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use std::fmt;
 use toml::Spanned;
 
+mod param_maps;
 mod raw;
 
 /// A problem in a definition file, with where it is.
@@ -105,6 +107,14 @@ pub struct Slots {
     pub layout: Layout,
     /// Each slot's name, relative to the slot.
     pub name: Option<NameField>,
+    /// Index of a message that carries the rest of each slot and goes before the patch (the
+    /// TX81Z's ACED before its VCED), where the layout has a companion.
+    pub with: Option<usize>,
+    /// Models whose patches always take the companion message; without a model named, a bank
+    /// whose companion data is not all zero is split with it.
+    pub with_models: Vec<String>,
+    /// Models that store fewer slots than the bank carries (the DX27 and DX100 keep 24 of 32).
+    pub stored: Vec<(String, usize)>,
 }
 
 /// One kind of message a synth sends or takes.
@@ -137,6 +147,8 @@ pub struct MessageDef {
     /// Ranges of the decoded data (start, end exclusive) that may differ when the synth sends
     /// the patch back (a sound version, a counter): ignored when a send is verified.
     pub volatile: Vec<(usize, usize)>,
+    /// The parameters of the decoded data (`[[params]]` tables), in file order.
+    pub params: Vec<ParamDef>,
 }
 
 /// A dump request the synth answers.
@@ -248,7 +260,7 @@ pub const LIMIT: usize = 1 << 20;
 pub const MAX_SLOTS: usize = 16_384;
 
 /// Parses and checks one definition file, in steps: the TOML itself, the header keys, each
-/// message, the banks that split or build, then the requests. A step reports every problem it
+/// message, the banks that split or build, the parameter maps, then the requests. A step reports every problem it
 /// finds, in file order; the banks and requests are checked only when the header and every
 /// message are right (a slot names a message by its position in the file).
 pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
@@ -266,16 +278,17 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         }
     };
     let (pacing, identity) = header(&mut ctx, &raw);
-    let messages = messages(&mut ctx, raw.messages);
+    let mut messages = messages(&mut ctx, raw.messages);
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
-    check_banks(&mut ctx, &messages);
+    check_banks(&mut ctx, &messages, &raw.models);
     let memory_names = raw
         .memory_names
         .into_iter()
         .filter_map(|t| memory_name(&mut ctx, t, &messages))
         .collect();
+    param_maps::attach(&mut ctx, raw.params, &raw.value_lists, &mut messages);
     let requests = raw
         .requests
         .into_iter()
@@ -513,6 +526,7 @@ fn message(ctx: &mut Ctx<'_>, m: RawMessage, ids: &[String]) -> Option<MessageDe
         reply: m.reply,
         slots,
         volatile: m.volatile.iter().map(|[a, b]| (*a, *b)).collect(),
+        params: Vec::new(),
     })
 }
 
@@ -583,6 +597,30 @@ fn slots(ctx: &mut Ctx<'_>, id: &Spanned<String>, s: RawSlots, ids: &[String]) -
             }
         },
     };
+    let with = match &s.with {
+        None => None,
+        Some(w) => match ids.iter().position(|id| id == w.get_ref()) {
+            Some(i) if patch.is_some() => Some(i),
+            Some(_) => {
+                ctx.at(w.span(), "`with` goes with a `patch`".into());
+                return None;
+            }
+            None => {
+                ctx.at(
+                    w.span(),
+                    format!("no message `{}` in this file", w.get_ref()),
+                );
+                return None;
+            }
+        },
+    };
+    if let Some((model, n)) = s.stored.iter().find(|(_, n)| **n == 0 || **n > s.count) {
+        ctx.at(
+            id.span(),
+            format!("`stored`: {model} stores {n} slots, not 1 to {}", s.count),
+        );
+        return None;
+    }
     Some(Slots {
         patch,
         first_program: s.first_program.unwrap_or(0),
@@ -591,13 +629,29 @@ fn slots(ctx: &mut Ctx<'_>, id: &Spanned<String>, s: RawSlots, ids: &[String]) -
         offset: s.offset,
         layout: s.layout,
         name: s.name.map(name_field),
+        with,
+        with_models: s.with_models,
+        stored: s.stored.into_iter().collect(),
     })
 }
 
 /// Step 3: a bank that is split or built needs both messages to be buildable from header +
 /// data, and its slots to start at offset 0.
-fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef]) {
+fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef], models: &[String]) {
     for bank in messages {
+        let named = bank
+            .slots
+            .iter()
+            .flat_map(|s| s.with_models.iter().chain(s.stored.iter().map(|(m, _)| m)));
+        for model in named.filter(|m| !models.contains(m)) {
+            ctx.at(
+                0..0,
+                format!(
+                    "message `{}`: the model `{model}` of its slots is not in `models`",
+                    bank.id
+                ),
+            );
+        }
         let Some(Slots {
             patch: Some(patch),
             offset,
@@ -615,7 +669,18 @@ fn check_banks(ctx: &mut Ctx<'_>, messages: &[MessageDef]) {
                 ),
             );
         }
-        for (which, m) in [("bank", bank), ("patch", &messages[*patch])] {
+        let with = bank.slots.as_ref().and_then(|s| s.with);
+        if with == Some(*patch) {
+            ctx.at(
+                0..0,
+                format!("message `{}`: `with` names its `patch`", bank.id),
+            );
+        }
+        let with = with.map(|w| ("with", &messages[w]));
+        for (which, m) in [("bank", bank), ("patch", &messages[*patch])]
+            .into_iter()
+            .chain(with)
+        {
             if let Err(why) = buildable(m) {
                 ctx.at(
                     0..0,

@@ -1,4 +1,4 @@
-//! How synths put 8-bit patch data into 7-bit SysEx bytes, and the DX7's packed voice layout.
+//! How synths put 8-bit patch data into 7-bit SysEx bytes, and how a bank's slots are packed.
 //!
 //! - `seven-bit`: one byte per byte (the data is already 7-bit).
 //! - `nibbles-low-first` / `nibbles-high-first`: each byte as two bytes of four bits (Oberheim
@@ -9,7 +9,8 @@
 //!   DeepMind).
 //!
 //! [`Layout::Dx7Voice`] maps a 128-byte packed voice of a DX7 32-voice bank to the 155-byte
-//! single-voice data and back (DX7 owner's manual data format; Dexed `sysex-format.txt`).
+//! single-voice data and back (DX7 owner's manual data format; Dexed `sysex-format.txt`);
+//! [`Layout::Yamaha4opVoice`] does the same for the 4-op voice (`yamaha4op`).
 
 use serde::Deserialize;
 
@@ -114,22 +115,30 @@ pub enum Layout {
     Same,
     /// DX7: a 128-byte packed voice (VMEM) ↔ 155 bytes of single-voice data (VCED).
     Dx7Voice,
+    /// Yamaha 4-op: a 128-byte packed voice (VMEM) ↔ 93 bytes of single-voice data (VCED),
+    /// plus the 23 bytes of the TX81Z's additional voice data (ACED) as the companion.
+    #[serde(rename = "yamaha-4op-voice")]
+    Yamaha4opVoice,
 }
 
 impl Layout {
-    /// Bytes of one slot, given the patch data size (`None`: the layout fixes it).
-    pub fn slot_to_patch(self, slot: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    /// The patch message's data for one slot, and the companion message's data (sent before
+    /// the patch, such as the TX81Z's ACED; empty for layouts without one).
+    pub fn slot_to_patch(self, slot: &[u8]) -> Result<(Vec<u8>, Vec<u8>), DecodeError> {
         match self {
-            Layout::Same => Ok(slot.to_vec()),
-            Layout::Dx7Voice => dx7_unpack(slot),
+            Layout::Same => Ok((slot.to_vec(), Vec::new())),
+            Layout::Dx7Voice => Ok((dx7_unpack(slot)?, Vec::new())),
+            Layout::Yamaha4opVoice => super::yamaha4op::unpack(slot),
         }
     }
 
-    /// The slot bytes of a patch's data.
-    pub fn patch_to_slot(self, patch: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    /// The slot bytes of a patch's data (and its companion's, where the layout has one; `None`
+    /// packs the companion's part as zeros).
+    pub fn patch_to_slot(self, patch: &[u8], with: Option<&[u8]>) -> Result<Vec<u8>, DecodeError> {
         match self {
             Layout::Same => Ok(patch.to_vec()),
             Layout::Dx7Voice => dx7_pack(patch),
+            Layout::Yamaha4opVoice => super::yamaha4op::pack(patch, with),
         }
     }
 }

@@ -35,6 +35,10 @@ pub(super) struct RawDefinition {
     pub(super) requests: Vec<RawRequest>,
     #[serde(default, rename = "memory_name")]
     pub(super) memory_names: Vec<RawMemoryName>,
+    #[serde(default)]
+    pub(super) params: Vec<RawParams>,
+    #[serde(default, rename = "values")]
+    pub(super) value_lists: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// One `[[memory_name]]`: names at addresses of the synth's memory, read across messages.
@@ -195,6 +199,12 @@ pub(super) struct RawSlots {
     pub(super) layout: Layout,
     #[serde(default)]
     pub(super) name: Option<RawName>,
+    #[serde(default)]
+    pub(super) with: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) with_models: Vec<String>,
+    #[serde(default)]
+    pub(super) stored: std::collections::BTreeMap<String, usize>,
 }
 
 /// One `[[request]]`.
@@ -215,4 +225,88 @@ pub(super) struct RawRequest {
 pub(super) struct RawRequestChecksum {
     pub(super) rule: Rule,
     pub(super) from: usize,
+}
+
+/// One `[[params]]` table: parameters of the decoded data of one or more messages.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawParams {
+    pub(super) messages: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) repeat: Option<RawRepeat>,
+    pub(super) param: Vec<RawParam>,
+}
+
+/// A `[[params]]` table's `repeat`: the same parameters `count` times, `stride` bytes apart,
+/// each time named with the next of `names` in front.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRepeat {
+    pub(super) count: usize,
+    pub(super) stride: usize,
+    pub(super) names: Vec<String>,
+}
+
+/// How a parameter is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum RawDisplay {
+    #[default]
+    Number,
+    Note,
+    Text,
+}
+
+/// One parameter of a `[[params]]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawParam {
+    pub(super) name: Spanned<String>,
+    pub(super) offset: usize,
+    #[serde(default)]
+    pub(super) bit: u8,
+    #[serde(default)]
+    pub(super) bits: Option<u8>,
+    #[serde(default)]
+    pub(super) high: Option<RawHigh>,
+    #[serde(default)]
+    pub(super) signed: bool,
+    #[serde(default)]
+    pub(super) min: Option<i64>,
+    #[serde(default)]
+    pub(super) max: Option<i64>,
+    #[serde(default)]
+    pub(super) add: i64,
+    #[serde(default)]
+    pub(super) values: RawValues,
+    #[serde(default)]
+    pub(super) display: RawDisplay,
+    #[serde(default)]
+    pub(super) length: Option<usize>,
+    #[serde(default)]
+    pub(super) charset: Option<Charset>,
+}
+
+/// A parameter's `values`: the names written out, or the name of a list in `[values]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawValues {
+    Names(Vec<String>),
+    List(String),
+}
+
+impl Default for RawValues {
+    fn default() -> Self {
+        RawValues::Names(Vec::new())
+    }
+}
+
+/// A parameter's `high`: where the upper bits of a value that does not fit one byte are.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHigh {
+    pub(super) offset: usize,
+    #[serde(default)]
+    pub(super) bit: u8,
+    pub(super) bits: u8,
 }
