@@ -194,8 +194,8 @@ const DUMPS: &[Dump] = &[
     },
     Dump {
         file: "roland-jp8080-heresy.syx",
-        synth: None,
-        model: "jp-8080",
+        synth: Some("roland-jp8080"),
+        model: "",
         kind: MessageKind::Data,
         names: &[],
         parts: &[],
