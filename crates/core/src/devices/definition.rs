@@ -8,7 +8,7 @@
 use super::charset::Charset;
 use super::checksum::{Checksum, Rule};
 use super::encoding::{Encoding, Layout};
-use super::memory::{address_value, MemoryNames};
+use super::memory::{parse_address, MemoryNames};
 use super::params::ParamDef;
 use super::pattern::{Pattern, Token};
 use super::MessageKind;
@@ -332,16 +332,7 @@ fn memory_name(
         );
         return None;
     }
-    let address = Pattern::parse(t.start.get_ref()).ok().and_then(|p| {
-        p.tokens()
-            .iter()
-            .map(|tok| match tok {
-                Token::Byte(b) => Some(*b),
-                _ => None,
-            })
-            .collect::<Option<Vec<u8>>>()
-    });
-    let Some((address, start)) = address.and_then(|a| address_value(&a).map(|v| (a, v))) else {
+    let Some((address, start)) = parse_address(t.start.get_ref()) else {
         ctx.at(
             t.start.span(),
             "start is an address: hex bytes under 80, at most 9".into(),

@@ -4,6 +4,7 @@
 //! messages of a dump are laid out by address and each name is read where all its bytes came.
 
 use super::definition::NameField;
+use super::pattern::{Pattern, Token};
 use super::{Definition, Registry};
 use std::collections::{BTreeMap, HashMap};
 
@@ -49,6 +50,22 @@ pub fn address_value(bytes: &[u8]) -> Option<u64> {
         return None;
     }
     Some(bytes.iter().fold(0u64, |a, &b| (a << 7) | u64::from(b)))
+}
+
+/// An address written as hex bytes (`"02 00 00"`): the bytes and their number; `None` unless
+/// every token is a byte under 80h (9 at most).
+pub fn parse_address(text: &str) -> Option<(Vec<u8>, u64)> {
+    let bytes = Pattern::parse(text)
+        .ok()?
+        .tokens()
+        .iter()
+        .map(|t| match t {
+            Token::Byte(b) => Some(*b),
+            _ => None,
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    let value = address_value(&bytes)?;
+    Some((bytes, value))
 }
 
 impl Registry {
