@@ -226,6 +226,26 @@ fn roland_without_a_definition_is_found_by_checksum() {
     );
 }
 
+/// Writes a Little Phatty name (13 characters, space-padded) as phatty-editor lays it out: an
+/// index into ` A-Z 0-9 a-z` (7 bits); character 2k takes bit 0 of byte 3k (its bit 6) and bits
+/// 0-5 of byte 3k+1, character 2k+1 bits 0-1 of byte 3k+2 (its bits 4-5) and bits 2-5 of byte
+/// 3k+3 (its bits 0-3). Other bits keep their values.
+fn phatty_name(bytes: &mut [u8], name: &str) {
+    let alphabet = " ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";
+    let text = format!("{name:<13}");
+    for (i, c) in text.chars().enumerate() {
+        let x = alphabet.find(c).unwrap() as u8;
+        let k = 3 * (i / 2);
+        if i % 2 == 0 {
+            bytes[k] = (bytes[k] & !0x01) | (x >> 6);
+            bytes[k + 1] = (bytes[k + 1] & !0x3F) | (x & 0x3F);
+        } else {
+            bytes[k + 2] = (bytes[k + 2] & !0x03) | (x >> 4);
+            bytes[k + 3] = (bytes[k + 3] & !0x3C) | ((x & 0x0F) << 2);
+        }
+    }
+}
+
 #[test]
 fn moog_is_moog_unless_a_model_matches() {
     // Minimoog Voyager (F0 04 01): Moog, model unknown here.
@@ -240,18 +260,20 @@ fn moog_is_moog_unless_a_model_matches() {
             checksum: None,
         },
     );
-    // Little Phatty single preset 42: F0 04 05 05 03 2A + 186 data bytes + F7 = 193 bytes.
+    // Little Phatty single preset 42: F0 04 05 05 03 2A + 186 data bytes + F7 = 193 bytes,
+    // its 13-character name packed from byte 23.
     let mut lp = vec![0xF0, 0x04, 0x05, 0x05, 0x03, 42];
     lp.extend((0..186).map(|i| (i * 5 % 128) as u8));
     lp.push(0xF7);
     assert_eq!(lp.len(), 193);
+    phatty_name(&mut lp[23..43], "FAT Bass 42");
     expect(
         &lp,
         Expect {
             definition: "moog-little-phatty",
             message: "preset",
             kind: MessageKind::SinglePreset,
-            names: &[],
+            names: &["FAT Bass 42"],
             program: Some(42),
             checksum: None,
         },

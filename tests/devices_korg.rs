@@ -172,15 +172,22 @@ fn ms2000_global_replies_and_requests() {
             checksum: None,
         },
     );
-    let all = ms2000_message(0x50, 0, &bytes8(32712, 1));
+    // All data: the 128 programs (named here), then the global data.
+    let mut data = bytes8(32712, 1);
+    let names: Vec<String> = (0..128).map(|p| format!("All {p:03}")).collect();
+    for (p, name) in names.iter().enumerate() {
+        data[p * 254..p * 254 + 12].copy_from_slice(&padded(name, 12));
+    }
+    let all = ms2000_message(0x50, 0, &data);
     assert_eq!(all.len(), 37392);
+    let want: Vec<&str> = names.iter().map(String::as_str).collect();
     expect(
         &all,
         Expect {
             definition: "korg-ms2000",
             message: "all-data",
             kind: MessageKind::Bank,
-            names: &[],
+            names: &want,
             program: None,
             checksum: None,
         },

@@ -77,7 +77,8 @@ fn check_files(check: &[PathBuf]) -> Result<Output, Failure> {
     }
 }
 
-/// `devices ID`: a definition's models, pacing (firmware pacing too), messages, requests, dump guide and sources.
+/// `devices ID`: a definition's models, pacing (firmware pacing too), messages, names read across
+/// messages, requests, dump guide and sources.
 fn show(d: &Definition) -> String {
     let mut out = format!("{} ({}), from {}\n", d.name, d.id, d.file);
     if !d.models.is_empty() {
@@ -110,6 +111,20 @@ fn show(d: &Definition) -> String {
             m.kind.label(),
             m.label
         );
+    }
+    if !d.memory_names.is_empty() {
+        out.push_str("names read across messages:\n");
+        for t in &d.memory_names {
+            let address: Vec<String> = t.address.iter().map(|b| format!("{b:02X}")).collect();
+            let _ = writeln!(
+                out,
+                "  {} 1-{}: {} bytes apart from address {}",
+                t.label,
+                t.count,
+                t.stride,
+                address.join(" ")
+            );
+        }
     }
     out.push_str("requests:\n");
     for r in &d.requests {

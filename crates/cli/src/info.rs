@@ -2,7 +2,7 @@
 //! checksum, patch names), and the checksum warnings `import` gives from the same decoding.
 
 use super::failure::{input, ok, Failure, Output};
-use super::json::{self, MessageJson, SourceJson};
+use super::json::{self, MessageJson, SourceJson, StreamNameJson};
 use super::library_io::{chosen_ids, load, read_file};
 use crate::devices;
 use crate::files;
@@ -45,10 +45,21 @@ pub(super) fn info(
             })
             .collect();
         let bad = messages.iter().filter(|m| m.checksum == "bad").count();
+        let stream_names = devices::registry()
+            .stream_names(&entry.messages)
+            .into_iter()
+            .map(|n| StreamNameJson {
+                label: n.label,
+                number: n.number,
+                name: n.name,
+                patch: n.patch,
+            })
+            .collect();
         reports.push(SourceJson {
             source,
             name: entry.name.clone(),
             messages,
+            stream_names,
             warnings,
             unterminated_messages: entry.unterminated.len(),
             bad_checksums: bad,
@@ -120,6 +131,9 @@ fn info_text(reports: &[SourceJson]) -> String {
                 }
             }
         }
+        for line in stream_lines(&r.stream_names) {
+            let _ = writeln!(out, "{line}");
+        }
         for w in &r.warnings {
             let _ = writeln!(out, "  warning: {w}");
         }
@@ -132,6 +146,23 @@ fn info_text(reports: &[SourceJson]) -> String {
         }
     }
     out.trim_end().to_owned()
+}
+
+/// The names read across messages, a line per label ("  Patch names: 1 A, 2 B"); blank names
+/// (empty places) are left out of the text.
+fn stream_lines(names: &[StreamNameJson]) -> Vec<String> {
+    let mut lines: Vec<(String, Vec<String>)> = Vec::new();
+    for n in names.iter().filter(|n| !n.name.trim().is_empty()) {
+        let item = format!("{} {}", n.number, n.name);
+        match lines.iter_mut().find(|(l, _)| *l == n.label) {
+            Some((_, items)) => items.push(item),
+            None => lines.push((n.label.clone(), vec![item])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(label, items)| format!("  {label} names: {}", items.join(", ")))
+        .collect()
 }
 
 /// Message number `number`, decoded with the device definitions; `None` if it is not SysEx.

@@ -84,6 +84,19 @@ pub(super) struct MessageJson {
     pub(super) params: Option<Option<Vec<ParamValue>>>,
 }
 
+/// A name read across addressed messages (`info --json`).
+#[derive(Serialize)]
+pub(super) struct StreamNameJson {
+    /// What the place holds ("Patch", "Upper tone").
+    pub(super) label: String,
+    /// Place number, 1-based.
+    pub(super) number: usize,
+    /// The name.
+    pub(super) name: String,
+    /// Whether it names a patch (not a part of one).
+    pub(super) patch: bool,
+}
+
 /// One file or library entry, decoded (`info --json`).
 #[derive(Serialize)]
 pub(super) struct SourceJson {
@@ -93,6 +106,8 @@ pub(super) struct SourceJson {
     pub(super) name: String,
     /// Its messages, decoded.
     pub(super) messages: Vec<MessageJson>,
+    /// Names read across its addressed messages (a Roland bulk dump), in memory order.
+    pub(super) stream_names: Vec<StreamNameJson>,
     /// What reading the file warned about.
     pub(super) warnings: Vec<String>,
     /// Messages cut before their F7, kept aside.

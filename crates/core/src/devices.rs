@@ -19,6 +19,7 @@ pub mod encoding;
 pub mod identity;
 #[cfg(test)]
 mod map_tests;
+pub mod memory;
 pub mod params;
 pub mod pattern;
 pub mod yamaha4op;
@@ -26,6 +27,7 @@ pub mod yamaha4op;
 pub use banks::{BankSplit, SplitPatch};
 pub use definition::{Definition, LoadError, MessageDef, ReplyRole, RequestDef};
 pub use identity::IdentityMatch;
+pub use memory::{MemoryNames, StreamName};
 pub use params::{ParamChange, ParamValue};
 pub use pattern::Fields;
 

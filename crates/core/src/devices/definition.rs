@@ -8,11 +8,14 @@
 use super::charset::Charset;
 use super::checksum::{Checksum, Rule};
 use super::encoding::{Encoding, Layout};
+use super::memory::{parse_address, MemoryNames};
 use super::params::ParamDef;
 use super::pattern::{Pattern, Token};
 use super::MessageKind;
 use crate::pacing::Pacing;
-use raw::{RawDefinition, RawKind, RawMessage, RawName, RawPacing, RawRequest, RawSlots};
+use raw::{
+    RawDefinition, RawKind, RawMemoryName, RawMessage, RawName, RawPacing, RawRequest, RawSlots,
+};
 use serde::Deserialize;
 use std::fmt;
 use toml::Spanned;
@@ -60,7 +63,8 @@ pub enum ReplyRole {
 pub struct NameField {
     /// Offset in the decoded data (or in the slot, for banks).
     pub offset: usize,
-    /// Characters.
+    /// Characters (a packed character set may take more or fewer bytes: see
+    /// [`Charset::bytes_for`]).
     pub length: usize,
     /// Character set.
     pub charset: Charset,
@@ -69,7 +73,7 @@ pub struct NameField {
 impl NameField {
     /// Reads the name from decoded data, if it fits.
     pub fn read(&self, data: &[u8]) -> Option<String> {
-        data.get(self.offset..self.offset + self.length)
+        data.get(self.offset..self.offset + self.charset.bytes_for(self.length))
             .map(|b| self.charset.decode(b))
     }
 }
@@ -199,6 +203,8 @@ pub struct Definition {
     pub messages: Vec<MessageDef>,
     /// The dump requests, in file order.
     pub requests: Vec<RequestDef>,
+    /// Names read across addressed messages (`[[memory_name]]`), in file order.
+    pub memory_names: Vec<MemoryNames>,
     /// Where it was loaded from.
     pub file: String,
 }
@@ -284,6 +290,11 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         return Err(ctx.errors);
     }
     check_banks(&mut ctx, &messages, &raw.models);
+    let memory_names = raw
+        .memory_names
+        .into_iter()
+        .filter_map(|t| memory_name(&mut ctx, t, &messages))
+        .collect();
     param_maps::attach(&mut ctx, raw.params, &raw.value_lists, &mut messages);
     let requests = raw
         .requests
@@ -307,7 +318,52 @@ pub fn parse(file: &str, text: &str) -> Result<Definition, Vec<LoadError>> {
         firmware_pacing,
         messages,
         requests,
+        memory_names,
         file: file.to_owned(),
+    })
+}
+
+/// One `[[memory_name]]`: an address of 7-bit bytes, places that fit the 1 MiB limit, and a
+/// message with `address` and `data` to read them from.
+fn memory_name(
+    ctx: &mut Ctx<'_>,
+    t: RawMemoryName,
+    messages: &[MessageDef],
+) -> Option<MemoryNames> {
+    if !messages
+        .iter()
+        .any(|m| m.address.is_some() && m.data.is_some())
+    {
+        ctx.at(
+            t.label.span(),
+            "memory names are read from messages with `address` and `data`; none has both".into(),
+        );
+        return None;
+    }
+    let Some((address, start)) = parse_address(t.start.get_ref()) else {
+        ctx.at(
+            t.start.span(),
+            "start is an address: hex bytes under 80, at most 9".into(),
+        );
+        return None;
+    };
+    let sizes = [t.stride, t.name.offset, t.name.length];
+    if t.count == 0 || t.count > MAX_SLOTS || sizes.iter().any(|&v| v > LIMIT) || t.name.length == 0
+    {
+        ctx.at(
+            t.label.span(),
+            format!("memory names need a count of 1 to {MAX_SLOTS}, a name of 1 or more characters, and sizes up to {LIMIT}"),
+        );
+        return None;
+    }
+    Some(MemoryNames {
+        label: t.label.into_inner(),
+        address,
+        start,
+        count: t.count,
+        stride: t.stride,
+        name: name_field(t.name),
+        patches: t.patches,
     })
 }
 

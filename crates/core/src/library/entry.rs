@@ -228,6 +228,26 @@ impl Entry {
         let first = recognised.first();
         let device = first.map_or_else(|| "Unknown".to_owned(), |r| r.device.clone());
         let profile = first.map_or(devices::GENERIC, |r| &r.definition).to_owned();
+        let mut names: Vec<String> = recognised
+            .iter()
+            .flat_map(|r| r.preset_names.iter().cloned())
+            .collect();
+        // A memory dump in addressed messages (a D-50 bulk dump) names its patches by address.
+        let has_map = |r: &devices::Recognised| {
+            registry
+                .get(&r.definition)
+                .is_some_and(|d| !d.memory_names.is_empty())
+        };
+        let streamed =
+            names.is_empty() && recognised.len() > 1 && recognised.iter().any(has_map) && {
+                names = registry
+                    .stream_names(&messages)
+                    .into_iter()
+                    .filter(|n| n.patch)
+                    .map(|n| n.name)
+                    .collect();
+                !names.is_empty()
+            };
         let kind = match recognised.as_slice() {
             [] => MessageKind::Other,
             [one] => one.kind,
@@ -242,10 +262,26 @@ impl Entry {
                     .find(|r| r.kind.is_patch())
                     .map_or(MessageKind::Other, |r| r.kind)
             }
+            _ if streamed => MessageKind::Bank,
+            // A whole-synth dump of one synth: its patches with global data and other messages
+            // (a Matrix-1000 bank: 100 patches, dummy splits, the master parameters).
+            many if many.iter().filter(|r| r.kind.is_patch()).count() > 1
+                && many.iter().all(|r| {
+                    r.definition == many[0].definition
+                        && (r.kind.is_patch()
+                            || matches!(
+                                r.kind,
+                                MessageKind::Global | MessageKind::Data | MessageKind::Other
+                            ))
+                })
+                && many[0].definition != devices::GENERIC =>
+            {
+                MessageKind::Bank
+            }
             many if many.iter().all(|r| r.kind == many[0].kind) => many[0].kind,
             _ => MessageKind::Other,
         };
-        let names: Vec<&String> = recognised.iter().flat_map(|r| &r.preset_names).collect();
+        let names: Vec<&String> = names.iter().collect();
         let name = default_name(&device, kind, messages.len(), &names);
         Entry {
             id: 0,

@@ -272,9 +272,11 @@ fn rename_in(
             ));
         }
     }
-    data.get_mut(base + field.offset..base + field.offset + field.length)
-        .ok_or("the name is outside the data")?
-        .copy_from_slice(&bytes);
+    let span = field.charset.bytes_for(field.length);
+    let at = data
+        .get_mut(base + field.offset..base + field.offset + span)
+        .ok_or("the name is outside the data")?;
+    field.charset.write(&bytes, at);
     let (from, encoding) = d.data_start(m, msg.len()).ok_or("no data")?;
     let encoded = encoding.encode(&data);
     let mut out = msg.to_vec();

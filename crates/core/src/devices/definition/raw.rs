@@ -35,10 +35,29 @@ pub(super) struct RawDefinition {
     pub(super) messages: Vec<RawMessage>,
     #[serde(default, rename = "request")]
     pub(super) requests: Vec<RawRequest>,
+    #[serde(default, rename = "memory_name")]
+    pub(super) memory_names: Vec<RawMemoryName>,
     #[serde(default)]
     pub(super) params: Vec<RawParams>,
     #[serde(default, rename = "values")]
     pub(super) value_lists: std::collections::HashMap<String, Vec<String>>,
+}
+
+/// One `[[memory_name]]`: names at addresses of the synth's memory, read across messages.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMemoryName {
+    pub(super) label: Spanned<String>,
+    pub(super) start: Spanned<String>,
+    pub(super) count: usize,
+    pub(super) stride: usize,
+    pub(super) name: RawName,
+    #[serde(default = "yes")]
+    pub(super) patches: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[pacing]`.
