@@ -14,20 +14,8 @@ use egui_kittest::Harness;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use sysex_vault::audio::{capture, pool, sender};
-use sysex_vault::background::ports::RouteSettings;
-use sysex_vault::background::worker::{Worker, WorkerContext};
-use sysex_vault::editor::{Handles, HostParams, VaultUi};
+use sysex_vault::editor::VaultUi;
 use sysex_vault::library::{Entry, Source};
-
-struct FakeHost;
-
-impl HostParams for FakeHost {
-    fn record(&self) -> bool {
-        false
-    }
-    fn set_record(&self, _: bool) {}
-}
 
 const BANK_REQUEST: [u8; 5] = [0xF0, 0x43, 0x20, 0x09, 0xF7];
 
@@ -44,51 +32,14 @@ fn dx7_bank(seed: u8) -> Vec<u8> {
     m
 }
 
-struct Rig {
-    handles: Handles,
-    _worker: Worker,
-    _engine: sender::SendEngine,
-    _producer: capture::CaptureProducer,
-}
+use common::direct::Plugin as Rig;
 
 /// One test at a time: both use the same port names, which one process opens only once.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn rig() -> (Harness<'static, VaultUi>, Rig) {
-    pool::init();
-    let handles = Handles::detached();
-    *handles.route.write().unwrap() = RouteSettings {
-        direct: true,
-        input: Some("fake-tx:out".into()),
-        output: Some("fake:in".into()),
-    };
-    let (producer, reader) = capture::ring(1 << 20, handles.capture.clone());
-    let (engine, queue) = sender::channel(handles.send.clone());
-    let worker = Worker::start(
-        WorkerContext {
-            store: handles.store.clone(),
-            capture: handles.capture.clone(),
-            send: handles.send.clone(),
-            pacing: handles.pacing.clone(),
-            send_check: handles.send_check.clone(),
-            route: handles.route.clone(),
-        },
-        reader,
-        queue,
-    );
-    let ui = VaultUi::new(handles.clone(), Box::new(FakeHost)).without_watcher();
-    let h = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);
-    (
-        h,
-        Rig {
-            handles,
-            _worker: worker,
-            _engine: engine,
-            _producer: producer,
-        },
-    )
+    let rig = common::direct::plugin(common::direct::fake_route());
+    (common::direct::editor(&rig.handles), rig)
 }
 
 /// Adds the new bank, selects it and presses "Send selected" on the Send tab.

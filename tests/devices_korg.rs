@@ -8,15 +8,6 @@ use fixture::*;
 use sysex_vault::devices::{Fields, MessageKind, Recognised};
 use sysex_vault::sysex::SysEx;
 
-fn recognised(bytes: &[u8]) -> Recognised {
-    reg().recognise(&SysEx::new(bytes).unwrap())
-}
-
-/// Synthetic 8-bit values (for data that is packed before sending).
-fn bytes8(count: usize, seed: usize) -> Vec<u8> {
-    (0..count).map(|i| ((seed + i * 37) % 256) as u8).collect()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Korg DW-8000
 

@@ -9,42 +9,6 @@ use fixture::*;
 use sysex_vault::devices::{Fields, MessageKind, Recognised};
 use sysex_vault::sysex::SysEx;
 
-fn recognised(bytes: &[u8]) -> Recognised {
-    reg().recognise(&SysEx::new(bytes).unwrap())
-}
-
-/// Checks recognition: definition, message, kind, names, program and checksum verdict.
-fn check(
-    bytes: &[u8],
-    (definition, message): (&str, &str),
-    kind: MessageKind,
-    names: &[&str],
-    program: Option<u16>,
-    checksum: Option<bool>,
-) {
-    expect(
-        bytes,
-        Expect {
-            definition,
-            message,
-            kind,
-            names,
-            program,
-            checksum,
-        },
-    );
-}
-
-/// Synthetic 8-bit values (for data that is packed before sending).
-fn bytes8(count: usize, seed: usize) -> Vec<u8> {
-    (0..count).map(|i| ((seed + i * 37) % 256) as u8).collect()
-}
-
-/// Synthetic 7-bit parameter values.
-fn params(count: usize, seed: usize) -> Vec<u8> {
-    (0..count).map(|i| ((seed + i * 7) % 128) as u8).collect()
-}
-
 /// A record of `len` bytes starting with `name` (padded with spaces to `name_len`).
 fn named(name: &str, name_len: usize, len: usize, seed: usize) -> Vec<u8> {
     let mut r = padded(name, name_len);

@@ -8,37 +8,6 @@ use fixture::*;
 use sysex_vault::devices::{group_by_program, Fields, MessageKind, Recognised};
 use sysex_vault::sysex::SysEx;
 
-fn recognised(bytes: &[u8]) -> Recognised {
-    reg().recognise(&SysEx::new(bytes).unwrap())
-}
-
-/// Checks recognition: definition, message, kind, names, program and checksum verdict.
-fn check(
-    bytes: &[u8],
-    (definition, message): (&str, &str),
-    kind: MessageKind,
-    names: &[&str],
-    program: Option<u16>,
-    checksum: Option<bool>,
-) {
-    expect(
-        bytes,
-        Expect {
-            definition,
-            message,
-            kind,
-            names,
-            program,
-            checksum,
-        },
-    );
-}
-
-/// Synthetic 7-bit parameter values.
-fn params(count: usize, seed: usize) -> Vec<u8> {
-    (0..count).map(|i| ((seed + i * 7) % 128) as u8).collect()
-}
-
 /// A Roland DT1-style message: header, address, data, checksum over address + data, F7.
 fn roland(head: &[u8], address: &[u8], data: &[u8]) -> Vec<u8> {
     let mut m = head.to_vec();

@@ -21,17 +21,6 @@ use sysex_vault::background::ports::RouteSettings;
 use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
 
-struct FakeHost(Arc<AtomicBool>);
-
-impl HostParams for FakeHost {
-    fn record(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-    fn set_record(&self, on: bool) {
-        self.0.store(on, Ordering::Relaxed);
-    }
-}
-
 #[test]
 fn guided_first_backup_gets_a_named_entry_from_the_synth() {
     let _jack = Jack::start_with_period(256);
@@ -43,35 +32,9 @@ fn guided_first_backup_gets_a_named_entry_from_the_synth() {
         _ => Vec::new(),
     });
 
-    pool::init();
-    let handles = Handles::detached();
-    *handles.route.write().unwrap() = RouteSettings {
-        direct: true,
-        input: Some("fake-tx:out".into()),
-        output: Some("fake:in".into()),
-    };
-    let (_producer, reader) = capture::ring(1 << 20, handles.capture.clone());
-    let (_engine, queue) = sender::channel(handles.send.clone());
-    let _worker = Worker::start(
-        WorkerContext {
-            store: handles.store.clone(),
-            capture: handles.capture.clone(),
-            send: handles.send.clone(),
-            pacing: handles.pacing.clone(),
-            send_check: handles.send_check.clone(),
-            route: handles.route.clone(),
-        },
-        reader,
-        queue,
-    );
-    let ui = VaultUi::new(
-        handles.clone(),
-        Box::new(FakeHost(Arc::new(AtomicBool::new(false)))),
-    )
-    .without_watcher();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);
+    let plugin = common::direct::plugin(common::direct::fake_route());
+    let handles = plugin.handles.clone();
+    let mut h = common::direct::editor(&handles);
     h.run();
     h.get_by_label("Back up your synth");
     h.get_by_label("Your synth").click();

@@ -20,15 +20,6 @@ use sysex_vault::background::ports::RouteSettings;
 use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
 
-struct FakeHost;
-
-impl HostParams for FakeHost {
-    fn record(&self) -> bool {
-        false
-    }
-    fn set_record(&self, _: bool) {}
-}
-
 const IDENTITY_REQUEST: [u8; 6] = [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7];
 
 /// A Little Phatty identity reply with member bytes `member` (its own: `00 01`).
@@ -51,28 +42,8 @@ fn blocks() -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn worker(handles: &Handles) -> Worker {
-    let (_producer, reader) = capture::ring(1 << 20, handles.capture.clone());
-    let (_engine, queue) = sender::channel(handles.send.clone());
-    Worker::start(
-        WorkerContext {
-            store: handles.store.clone(),
-            capture: handles.capture.clone(),
-            send: handles.send.clone(),
-            pacing: handles.pacing.clone(),
-            send_check: handles.send_check.clone(),
-            route: handles.route.clone(),
-        },
-        reader,
-        queue,
-    )
-}
-
 fn editor(handles: &Handles) -> Harness<'static, VaultUi> {
-    let ui = VaultUi::new(handles.clone(), Box::new(FakeHost));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);
+    let mut h = common::direct::editor(handles);
     h.run();
     h.get_by_label("Send").click();
     h.run();
@@ -109,8 +80,8 @@ fn firmware_from_the_editor_direct_only_identity_checked() {
 
     // 1. The host route: the plan shows, the send is refused with the reason, and a request
     //    that reaches the worker anyway is refused there too; nothing is sent.
-    let handles = Handles::detached();
-    let _worker = worker(&handles);
+    let plugin = common::direct::plugin(RouteSettings::default());
+    let handles = plugin.handles.clone();
     let mut h = editor(&handles);
     h.state_mut().offer_firmware(&file);
     h.run();
@@ -139,7 +110,7 @@ fn firmware_from_the_editor_direct_only_identity_checked() {
     h.run();
     assert!(h.query_by_label_contains("Not sent:").is_none());
     drop(h);
-    drop(_worker);
+    drop(plugin);
 
     // 2. The direct route to the Little Phatty: a warning before anything leaves; confirmed,
     //    the synth is asked who it is, then the file leaves whole at Slow pacing with the time
@@ -151,13 +122,8 @@ fn firmware_from_the_editor_direct_only_identity_checked() {
         [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7] => vec![(10, reply.lock().unwrap().clone())],
         _ => Vec::new(),
     });
-    let handles = Handles::detached();
-    *handles.route.write().unwrap() = RouteSettings {
-        direct: true,
-        input: Some("fake-tx:out".into()),
-        output: Some("fake:in".into()),
-    };
-    let _worker = worker(&handles);
+    let plugin = common::direct::plugin(common::direct::fake_route());
+    let handles = plugin.handles.clone();
     let mut h = editor(&handles);
     h.state_mut().offer_firmware(&file);
     h.run_steps(3);
@@ -234,7 +200,7 @@ fn firmware_from_the_editor_direct_only_identity_checked() {
     }
     let closing = Instant::now();
     drop(h);
-    drop(_worker);
+    drop(plugin);
     let took = closing.elapsed();
     assert!(took < Duration::from_secs(2), "closing took {took:?}");
     std::thread::sleep(Duration::from_millis(300));

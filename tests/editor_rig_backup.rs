@@ -21,17 +21,6 @@ use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
 use sysex_vault::library::{Entry, Source};
 
-struct FakeHost(Arc<AtomicBool>);
-
-impl HostParams for FakeHost {
-    fn record(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-    fn set_record(&self, on: bool) {
-        self.0.store(on, Ordering::Relaxed);
-    }
-}
-
 const IDENTITY_REQUEST: [u8; 6] = [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7];
 
 fn korg(func: u8, len: usize, seed: u8) -> Vec<u8> {
@@ -75,8 +64,8 @@ fn back_up_rig_asks_every_synth_on_the_route() {
         _ => Vec::new(),
     });
 
-    pool::init();
-    let handles = Handles::detached();
+    let plugin = common::direct::plugin(common::direct::fake_route());
+    let handles = plugin.handles.clone();
     // One entry already there: the editor opens on the library, not the first-backup guide.
     let before = common::dx7_voice(b"OLD VOICE ");
     handles.store.add(Entry::new(
@@ -85,33 +74,7 @@ fn back_up_rig_asks_every_synth_on_the_route() {
         Source::Capture,
         0,
     ));
-    *handles.route.write().unwrap() = RouteSettings {
-        direct: true,
-        input: Some("fake-tx:out".into()),
-        output: Some("fake:in".into()),
-    };
-    let (_producer, reader) = capture::ring(1 << 20, handles.capture.clone());
-    let (_engine, queue) = sender::channel(handles.send.clone());
-    let _worker = Worker::start(
-        WorkerContext {
-            store: handles.store.clone(),
-            capture: handles.capture.clone(),
-            send: handles.send.clone(),
-            pacing: handles.pacing.clone(),
-            send_check: handles.send_check.clone(),
-            route: handles.route.clone(),
-        },
-        reader,
-        queue,
-    );
-    let ui = VaultUi::new(
-        handles.clone(),
-        Box::new(FakeHost(Arc::new(AtomicBool::new(false)))),
-    )
-    .without_watcher();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1100.0, 900.0))
-        .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);
+    let mut h = common::direct::editor_sized(&handles, 1100.0, 900.0);
     h.run();
     h.get_by_label("Send").click();
     h.run();

@@ -18,17 +18,6 @@ use sysex_vault::background::ports::{self, RouteSettings};
 use sysex_vault::background::worker::{Worker, WorkerContext};
 use sysex_vault::editor::{Handles, HostParams, VaultUi};
 
-struct FakeHost(Arc<AtomicBool>);
-
-impl HostParams for FakeHost {
-    fn record(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-    fn set_record(&self, on: bool) {
-        self.0.store(on, Ordering::Relaxed);
-    }
-}
-
 fn wait_for_log(h: &mut Harness<'_, VaultUi>, handles: &Handles, wanted: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
@@ -56,35 +45,13 @@ fn a_port_held_elsewhere_is_explained_and_reconnect_opens_it_once_free() {
     let _fake = Fake::start();
     ports::simulate_in_use("fake:in", true);
 
-    pool::init();
-    let handles = Handles::detached();
-    *handles.route.write().unwrap() = RouteSettings {
+    let plugin = common::direct::plugin(RouteSettings {
         direct: true,
         input: None,
         output: Some("fake:in".into()),
-    };
-    let (_producer, reader) = capture::ring(1 << 20, handles.capture.clone());
-    let (_engine, queue) = sender::channel(handles.send.clone());
-    let _worker = Worker::start(
-        WorkerContext {
-            store: handles.store.clone(),
-            capture: handles.capture.clone(),
-            send: handles.send.clone(),
-            pacing: handles.pacing.clone(),
-            send_check: handles.send_check.clone(),
-            route: handles.route.clone(),
-        },
-        reader,
-        queue,
-    );
-    let ui = VaultUi::new(
-        handles.clone(),
-        Box::new(FakeHost(Arc::new(AtomicBool::new(false)))),
-    )
-    .without_watcher();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_ui_state(|ui, app: &mut VaultUi| app.ui(ui), ui);
+    });
+    let handles = plugin.handles.clone();
+    let mut h = common::direct::editor(&handles);
     h.run();
 
     let said = wait_for_log(&mut h, &handles, "Direct output");

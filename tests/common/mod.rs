@@ -6,6 +6,8 @@
 
 pub mod cli_bin;
 #[cfg(feature = "jack")]
+pub mod direct;
+#[cfg(feature = "jack")]
 pub mod fake;
 #[cfg(feature = "jack")]
 pub mod jack;
