@@ -5,8 +5,7 @@
 mod fixture;
 
 use fixture::*;
-use sysex_vault::devices::{Fields, MessageKind, Recognised};
-use sysex_vault::sysex::SysEx;
+use sysex_vault::devices::{Fields, MessageKind};
 
 // ---------------------------------------------------------------------------------------------
 // Korg DW-8000

@@ -6,8 +6,7 @@
 mod fixture;
 
 use fixture::*;
-use sysex_vault::devices::{Fields, MessageKind, Recognised};
-use sysex_vault::sysex::SysEx;
+use sysex_vault::devices::{Fields, MessageKind};
 
 /// A record of `len` bytes starting with `name` (padded with spaces to `name_len`).
 fn named(name: &str, name_len: usize, len: usize, seed: usize) -> Vec<u8> {

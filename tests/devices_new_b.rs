@@ -7,8 +7,7 @@
 mod fixture;
 
 use fixture::*;
-use sysex_vault::devices::{Fields, MessageKind, Recognised};
-use sysex_vault::sysex::SysEx;
+use sysex_vault::devices::{Fields, MessageKind};
 
 /// Synthetic 7-bit values.
 fn bytes7(count: usize, seed: usize) -> Vec<u8> {

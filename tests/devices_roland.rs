@@ -5,8 +5,7 @@
 mod fixture;
 
 use fixture::*;
-use sysex_vault::devices::{group_by_program, Fields, MessageKind, Recognised};
-use sysex_vault::sysex::SysEx;
+use sysex_vault::devices::{group_by_program, Fields, MessageKind};
 
 /// A Roland DT1-style message: header, address, data, checksum over address + data, F7.
 fn roland(head: &[u8], address: &[u8], data: &[u8]) -> Vec<u8> {

@@ -10,16 +10,7 @@ mod common;
 use common::fake::{blofeld, Fake};
 use common::jack::Jack;
 use egui_kittest::kittest::{NodeT, Queryable};
-use egui_kittest::Harness;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sysex_vault::audio::capture;
-use sysex_vault::audio::pool;
-use sysex_vault::audio::sender;
-use sysex_vault::background::ports::RouteSettings;
-use sysex_vault::background::worker::{Worker, WorkerContext};
-use sysex_vault::editor::{Handles, HostParams, VaultUi};
 
 #[test]
 fn guided_first_backup_gets_a_named_entry_from_the_synth() {

@@ -15,10 +15,9 @@ use egui_kittest::Harness;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sysex_vault::audio::{capture, pool, sender};
+use sysex_vault::audio::pool;
 use sysex_vault::background::ports::RouteSettings;
-use sysex_vault::background::worker::{Worker, WorkerContext};
-use sysex_vault::editor::{Handles, HostParams, VaultUi};
+use sysex_vault::editor::{Handles, VaultUi};
 
 const IDENTITY_REQUEST: [u8; 6] = [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7];
 

@@ -11,14 +11,7 @@ mod common;
 use common::fake::Fake;
 use common::jack::Jack;
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sysex_vault::audio::{capture, pool, sender};
-use sysex_vault::background::ports::RouteSettings;
-use sysex_vault::background::worker::{Worker, WorkerContext};
-use sysex_vault::editor::{Handles, HostParams, VaultUi};
 use sysex_vault::library::{Entry, Source};
 
 const IDENTITY_REQUEST: [u8; 6] = [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7];

@@ -10,13 +10,10 @@ use common::fake::Fake;
 use common::jack::Jack;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use sysex_vault::audio::{capture, pool, sender};
 use sysex_vault::background::ports::{self, RouteSettings};
-use sysex_vault::background::worker::{Worker, WorkerContext};
-use sysex_vault::editor::{Handles, HostParams, VaultUi};
+use sysex_vault::editor::{Handles, VaultUi};
 
 fn wait_for_log(h: &mut Harness<'_, VaultUi>, handles: &Handles, wanted: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
