@@ -499,3 +499,125 @@ fn d50_map_reads_the_patch_block() {
     msg[6] = 0x01;
     assert_eq!(test_registry().params(&msg), None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Waldorf Blofeld: the init sound of the kasparsj/Blofeld SuperCollider library
+// (BlofeldSound.initData, 383 bytes), written out as values; the map's offsets and lists agree
+// with Edisyn's WaldorfBlofeld.
+
+#[rustfmt::skip]
+fn blofeld_init_sound() -> Vec<u8> {
+    let mut d: Vec<u8> = vec![
+        1, 64, 64, 64, 66, 96, 0, 0, 2, 127, 1, 64, 0, 0, 0, 0, 0, 64, 64, 64, 66, // 0-20
+        96, 0, 0, 0, 127, 3, 64, 0, 0, 0, 0, 0, 52, 64, 64, 66, 96, 0, 0, 0, 127, // 21-41
+        5, 64, 0, 0, 0, 0, 0, 0, 2, 64, 0, 0, 0, 0, 0, 20, 0, 0, 0, 127, 0, 127, // 42-63
+        0, 127, 0, 0, 0, 64, 0, 0, 0, 0, 1, 0, 0, 1, 127, 64, 0, 0, 0, 0, 0, 0, // 64-85
+        64, 64, 64, 1, 64, 0, 0, 64, 1, 64, 0, 0, 127, 64, 0, 0, 0, 0, 0, 0, 64, // 86-106
+        64, 64, 0, 64, 0, 0, 64, 3, 64, 0, 0, 3, 0, 0, 127, 114, 5, 64, 0, 0, 0, // 107-127
+        1, 0, 20, 64, 64, 0, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 8, // 128-144
+        0, 53, 64, 100, 0, 64, 100, 0, 100, 110, 0, 15, 64, 127, 127, 0, 50, 64, // 145-162
+        0, 0, 0, 0, 64, 0, 0, 64, 0, 0, 40, 64, 0, 0, 0, 0, 64, 0, 0, 64, 0, 0, // 163-184
+        30, 64, 0, 0, 0, 0, 64, 0, 0, 64, 1, 0, 64, 0, 0, 127, 50, 0, 0, 127, 0, // 185-205
+        0, 0, 0, 64, 0, 0, 127, 52, 127, 0, 127, 0, 0, 0, 0, 64, 0, 0, 64, 64, 64, // 206-226
+        64, 64, 64, 0, 0, 0, 64, 0, 0, 64, 64, 64, 64, 64, 64, 0, 0, 1, 0, 0, 0, // 227-247
+        64, 0, 0, 0, 64, 0, 0, 0, 64, 0, 0, 0, 64, 1, 1, 64, 0, 0, 64, 0, 0, 64, // 248-269
+        0, 0, 64, 0, 0, 64, 0, 0, 64, 0, 0, 64, 0, 0, 64, 0, 0, 64, 0, 0, 64, 0, // 270-291
+        0, 64, 0, 0, 64, 0, 0, 64, 0, 0, 64, 0, 0, 64, 0, 0, 64, 16, 100, 0, 0, // 292-312
+        15, 8, 5, 0, 0, 0, 1, 12, 0, 0, 15, 0, 0, 55, // 313-326
+    ];
+    d.extend([4; 16]); // 327-342: arpeggiator steps
+    d.extend([68; 16]); // 343-358: arpeggiator step timing and length
+    d.extend([0, 0, 0, 0]);
+    d.extend(b"Init            ");
+    d.extend([0, 0, 0, 0]); // category Init, 380-382
+    d
+}
+
+#[test]
+fn blofeld_map_reads_the_init_sound_and_names_what_changed() {
+    let data = blofeld_init_sound();
+    assert_eq!(data.len(), 383);
+    let init = message("waldorf-blofeld", "sound", &data);
+    let map = shown(&init);
+    // 3 x 11 oscillator, 2 shapes, 3 x 2 mixer, 2 x 15 filter, 3 x 7 LFO, 4 x 9 envelope,
+    // 4 x 4 modifier, 16 x 3 modulation and 31 single parameters.
+    assert_eq!(map.len(), 33 + 2 + 6 + 30 + 21 + 36 + 16 + 48 + 31);
+    expect(
+        &map,
+        &[
+            ("Name", "\"Init\""),
+            ("Category", "Init"),
+            ("Osc 1 Octave", "8'"),
+            ("Osc 3 Octave", "16'"),
+            ("Osc 1 Semitone", "0"),
+            ("Osc 1 Detune", "0"),
+            ("Osc 1 Bend Range", "+2"),
+            ("Osc 1 Keytrack", "+100%"),
+            ("Osc 1 Shape", "Saw"),
+            ("Osc 2 Shape", "Off"),
+            ("Osc 3 Shape", "Off"),
+            ("Osc 1 Pulsewidth", "127"),
+            ("Osc 1 PWM Source", "LFO 1"),
+            ("Osc 2 PWM Source", "LFO 2"),
+            ("Osc 1 FM Source", "Off"),
+            ("Osc 1 Level", "127"),
+            ("Osc 1 Balance", "F1 64"),
+            ("Glide", "Off"),
+            ("Glide Rate", "20"),
+            ("Allocation", "Poly"),
+            ("Unisono", "Off"),
+            ("Filter 1 Type", "LP 24dB"),
+            ("Filter 2 Type", "Bypass"),
+            ("Filter 1 Cutoff", "127"),
+            ("Filter 1 Keytrack", "0%"),
+            ("Filter 1 Env Amount", "0"),
+            ("Filter 1 Drive Curve", "Clipping"),
+            ("Filter 1 Pan", "Centre"),
+            ("Filter Routing", "Parallel"),
+            ("Amp Volume", "127"),
+            ("Amp Velocity", "+50"),
+            ("Effect 1 Type", "Chorus"),
+            ("Effect 2 Type", "Reverb"),
+            ("LFO 1 Shape", "Sine"),
+            ("LFO 1 Speed", "50"),
+            ("LFO 2 Speed", "40"),
+            ("LFO 3 Speed", "30"),
+            ("LFO 1 Fade", "0"),
+            ("Filter Env Mode", "ADSR"),
+            ("Filter Env Trigger", "Normal"),
+            ("Filter Env Decay", "50"),
+            ("Filter Env Sustain", "0"),
+            ("Filter Env Sustain 2", "127"),
+            ("Amp Env Decay", "52"),
+            ("Amp Env Sustain", "127"),
+            ("Modifier 1 Source B", "Constant"),
+            ("Modifier 1 Operation", "+"),
+            ("Mod 1 Source", "LFO 1"),
+            ("Mod 1 Destination", "Osc 1 Pitch"),
+            ("Mod 1 Amount", "0"),
+            ("Mod 2 Source", "Off"),
+            ("Arp Mode", "Off"),
+            ("Arp Velocity", "First Note"),
+        ],
+    );
+    let mut edited = data.clone();
+    edited[78] = 90; // filter 1 cutoff
+    edited[58] = 0x21; // mono, unisono 3
+    edited[208] = 0x21; // amp envelope: ADS1DS2R, single trigger
+    let changes: Vec<String> = test_registry()
+        .param_changes(&init, &message("waldorf-blofeld", "edit-buffer", &edited))
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "Filter 1 Cutoff 127 → 90",
+            "Amp Env Mode ADSR → ADS1DS2R",
+            "Amp Env Trigger Normal → Single",
+            "Allocation Poly → Mono",
+            "Unisono Off → 3",
+        ]
+    );
+}
