@@ -621,3 +621,109 @@ fn blofeld_map_reads_the_init_sound_and_names_what_changed() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Korg MS2000: the common part (bytes 0-37) of factory programs A01 "Stab Saw" and H09
+// "Vocoder Ens", as the factory bank holds them (mlazarev/midi FactoryBanks.syx, whose
+// factory_banks.json decodes the same values); the timbre area is left zero here.
+
+fn ms2000_program(common: &[u8; 38]) -> Vec<u8> {
+    let mut d = common.to_vec();
+    d.resize(254, 0);
+    d
+}
+
+#[test]
+fn ms2000_map_reads_the_common_part_of_factory_programs() {
+    #[rustfmt::skip]
+    let stab_saw: [u8; 38] = [
+        b'S', b't', b'a', b'b', b' ', b'S', b'a', b'w', b' ', b' ', b' ', b' ', 1, 0, 0, 0,
+        64, 0, 60, 0, 68, 22, 0, 35, 16, 0, 22, 69, 15, 68, 0, 140, 65, 18, 60, 1, 0, 0,
+    ];
+    let a01 = message("korg-ms2000", "current", &ms2000_program(&stab_saw));
+    let map = shown(&a01);
+    assert_eq!(map.len(), 28, "the common part only");
+    expect(
+        &map,
+        &[
+            ("Name", "\"Stab Saw\""),
+            ("Voice Mode", "Single"),
+            ("Timbre Voice", "2+2"),
+            ("Scale Type", "Equal Temp"),
+            ("Scale Key", "C"),
+            ("Split Point", "C4"),
+            ("Delay Tempo Sync", "Off"),
+            ("Delay Time Base", "1/32"),
+            ("Delay Time", "68"),
+            ("Delay Depth", "22"),
+            ("Delay Type", "Stereo Delay"),
+            ("Mod FX LFO Speed", "35"),
+            ("Mod FX Depth", "16"),
+            ("Mod FX Type", "Chorus/Flanger"),
+            ("EQ High Freq", "8.00 kHz"),
+            ("EQ High Gain", "+5"),
+            ("EQ Low Freq", "320 Hz"),
+            ("EQ Low Gain", "+4"),
+            ("Arp Tempo", "140"),
+            ("Arp On/Off", "Off"),
+            ("Arp Latch", "On"),
+            ("Arp Target", "Both"),
+            ("Arp Key Sync", "On"),
+            ("Arp Type", "Alt1"),
+            ("Arp Range", "2 Octaves"),
+            ("Arp Gate Time", "60"),
+            ("Arp Resolution", "1/16"),
+            ("Arp Swing", "0"),
+        ],
+    );
+    // A vocoder program: the same common part; its vocoder data (38-115) is not named.
+    #[rustfmt::skip]
+    let vocoder_ens: [u8; 38] = [
+        b'V', b'o', b'c', b'o', b'd', b'e', b'r', b' ', b'E', b'n', b's', b' ', 1, 10, 0, 0,
+        112, 0, 60, 0, 55, 32, 1, 27, 30, 0, 0, 70, 24, 71, 0, 120, 1, 2, 80, 3, 0, 0,
+    ];
+    let mut vocoder = ms2000_program(&vocoder_ens);
+    vocoder[38..116].fill(0x7F);
+    let h09 = message("korg-ms2000", "current", &vocoder);
+    expect(
+        &shown(&h09),
+        &[
+            ("Name", "\"Vocoder Ens\""),
+            ("Voice Mode", "Vocoder"),
+            ("Delay Type", "Cross Delay"),
+            ("EQ High Freq", "1.00 kHz"),
+            ("EQ High Gain", "+6"),
+            ("EQ Low Freq", "500 Hz"),
+            ("Arp Tempo", "120"),
+            ("Arp Latch", "Off"),
+            ("Arp Range", "1 Octave"),
+            ("Arp Resolution", "1/8"),
+        ],
+    );
+    let m = test_registry()
+        .get("korg-ms2000")
+        .unwrap()
+        .message("current")
+        .unwrap();
+    assert!(m.params.iter().all(|p| p.offset + p.byte_len() <= 38));
+    // A swing below zero and a tempo past 255 (two bytes); a bank's slots take the map.
+    let mut edited = ms2000_program(&stab_saw);
+    edited[36] = (-25i8) as u8;
+    edited[30..32].copy_from_slice(&[1, 44]); // 300 BPM
+    let changes: Vec<String> = test_registry()
+        .param_changes(&a01, &message("korg-ms2000", "current", &edited))
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(changes, ["Arp Tempo 140 → 300", "Arp Swing 0 → -25"]);
+    let bank: Vec<u8> = (0..128)
+        .flat_map(|i| ms2000_program(if i == 127 { &vocoder_ens } else { &stab_saw }))
+        .collect();
+    let params = test_registry()
+        .params(&message("korg-ms2000", "programs", &bank))
+        .unwrap();
+    assert_eq!(params.len(), 128 * 28);
+    let h16 = params.iter().find(|p| p.name == "Slot 128: Voice Mode");
+    assert_eq!(h16.map(|p| p.display.as_str()), Some("Vocoder"));
+}
