@@ -623,26 +623,46 @@ fn blofeld_map_reads_the_init_sound_and_names_what_changed() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Korg MS2000: the common part (bytes 0-37) of factory programs A01 "Stab Saw" and H09
-// "Vocoder Ens", as the factory bank holds them (mlazarev/midi FactoryBanks.syx, whose
-// factory_banks.json decodes the same values); the timbre area is left zero here.
+// Korg MS2000: factory programs A01 "Stab Saw" (single) and H09 "Vocoder Ens" (vocoder), their
+// unpacked bytes as the factory bank holds them (mlazarev/midi FactoryBanks.syx), written out as
+// values; the repository's factory_banks.json decodes the checked common and timbre values the
+// same way.
 
-fn ms2000_program(common: &[u8; 38]) -> Vec<u8> {
-    let mut d = common.to_vec();
-    d.resize(254, 0);
-    d
-}
+#[rustfmt::skip]
+const MS2000_STAB_SAW: [u8; 254] = [
+    83, 116, 97, 98, 32, 83, 97, 119, 32, 32, 32, 32, 1, 0, 0, 0, 64, 0, 60, 0,
+    68, 22, 0, 35, 16, 0, 22, 69, 15, 68, 0, 140, 65, 18, 60, 1, 0, 0, 255, 112,
+    10, 61, 66, 64, 68, 0, 0, 0, 0, 0, 0, 64, 70, 0, 120, 108, 0, 0, 33, 25,
+    106, 79, 76, 127, 64, 0, 80, 44, 0, 117, 0, 56, 0, 12, 100, 17, 35, 30, 3, 2,
+    71, 12, 81, 127, 98, 84, 19, 65, 18, 66, 67, 241, 1, 1, 64, 64, 64, 64, 64, 64,
+    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 0, 1, 64, 64, 64, 64, 64, 64, 64, 64,
+    64, 64, 64, 64, 64, 64, 64, 64, 0, 1, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
+    64, 64, 64, 64, 64, 64, 255, 112, 10, 64, 66, 64, 69, 0, 0, 0, 0, 0, 0, 64,
+    64, 0, 127, 0, 0, 1, 127, 10, 64, 64, 64, 127, 64, 0, 64, 64, 0, 64, 127, 0,
+    0, 64, 127, 0, 2, 10, 3, 2, 70, 12, 2, 64, 3, 64, 66, 64, 67, 64, 67, 241,
+    1, 1, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 0, 1,
+    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 0, 1, 64, 64,
+    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
+];
+
+/// H09's first 116 bytes: the common part and the vocoder data (the rest is unused, zero).
+#[rustfmt::skip]
+const MS2000_VOCODER_ENS: [u8; 116] = [
+    86, 111, 99, 111, 100, 101, 114, 32, 69, 110, 115, 32, 1, 10, 0, 0, 112, 0, 60, 0,
+    55, 32, 1, 27, 30, 0, 0, 70, 24, 71, 0, 120, 1, 2, 80, 3, 0, 0, 255, 112,
+    10, 64, 66, 64, 69, 0, 0, 119, 0, 0, 1, 0, 0, 127, 0, 40, 64, 100, 30, 0,
+    64, 20, 2, 64, 50, 127, 0, 0, 64, 64, 0, 64, 127, 0, 0, 64, 127, 45, 2, 38,
+    11, 2, 70, 2, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127,
+    64, 49, 79, 1, 127, 43, 92, 49, 77, 38, 89, 1, 125, 55, 74, 64,
+];
 
 #[test]
-fn ms2000_map_reads_the_common_part_of_factory_programs() {
-    #[rustfmt::skip]
-    let stab_saw: [u8; 38] = [
-        b'S', b't', b'a', b'b', b' ', b'S', b'a', b'w', b' ', b' ', b' ', b' ', 1, 0, 0, 0,
-        64, 0, 60, 0, 68, 22, 0, 35, 16, 0, 22, 69, 15, 68, 0, 140, 65, 18, 60, 1, 0, 0,
-    ];
-    let a01 = message("korg-ms2000", "current", &ms2000_program(&stab_saw));
+fn ms2000_map_reads_a_single_program() {
+    let a01 = message("korg-ms2000", "current", &MS2000_STAB_SAW);
     let map = shown(&a01);
-    assert_eq!(map.len(), 28, "the common part only");
+    // 28 common parameters and 2 x 125 timbre parameters.
+    assert_eq!(map.len(), 28 + 2 * 125);
+    assert!(map.values().all(|v| !v.contains("outside")), "{map:?}");
     expect(
         &map,
         &[
@@ -653,7 +673,6 @@ fn ms2000_map_reads_the_common_part_of_factory_programs() {
             ("Scale Key", "C"),
             ("Split Point", "C4"),
             ("Delay Tempo Sync", "Off"),
-            ("Delay Time Base", "1/32"),
             ("Delay Time", "68"),
             ("Delay Depth", "22"),
             ("Delay Type", "Stereo Delay"),
@@ -674,19 +693,83 @@ fn ms2000_map_reads_the_common_part_of_factory_programs() {
             ("Arp Gate Time", "60"),
             ("Arp Resolution", "1/16"),
             ("Arp Swing", "0"),
+            ("Timbre 1 MIDI Channel", "Global"),
+            ("Timbre 1 Voice Assign", "Poly"),
+            ("Timbre 1 OSC1 Wave", "Saw"),
+            ("Timbre 1 OSC1 DWGS Wave", "1"),
+            ("Timbre 1 OSC2 Wave", "Saw"),
+            ("Timbre 1 OSC2 Mod", "Off"),
+            ("Timbre 1 OSC2 Semitone", "0"),
+            ("Timbre 1 OSC2 Tune", "+6"),
+            ("Timbre 1 OSC1 Level", "120"),
+            ("Timbre 1 OSC2 Level", "108"),
+            ("Timbre 1 Filter Type", "24dB LPF"),
+            ("Timbre 1 Filter Cutoff", "33"),
+            ("Timbre 1 Filter Resonance", "25"),
+            ("Timbre 1 Filter EG1 Intensity", "+42"),
+            ("Timbre 1 Filter Velocity Sense", "+15"),
+            ("Timbre 1 Filter Keyboard Track", "+12"),
+            ("Timbre 1 Amp Level", "127"),
+            ("Timbre 1 Amp Panpot", "Centre"),
+            ("Timbre 1 Amp Switch", "EG2"),
+            ("Timbre 1 Distortion", "Off"),
+            ("Timbre 1 Amp Velocity Sense", "+16"),
+            ("Timbre 1 Amp Keyboard Track", "-20"),
+            ("Timbre 1 EG1 Decay", "117"),
+            ("Timbre 1 EG1 Release", "56"),
+            ("Timbre 1 EG2 Sustain", "100"),
+            ("Timbre 1 LFO1 Wave", "S/H"),
+            ("Timbre 1 LFO1 Frequency", "30"),
+            ("Timbre 1 LFO2 Wave", "Sine"),
+            ("Timbre 1 LFO2 Frequency", "71"),
+            ("Timbre 1 LFO2 Tempo Sync", "Off"),
+            ("Timbre 1 Patch1 Source", "EG2"),
+            ("Timbre 1 Patch1 Intensity", "+63"),
+            ("Timbre 1 Patch2 Source", "LFO1"),
+            ("Timbre 1 Patch2 Intensity", "+20"),
+            ("Timbre 1 Patch3 Source", "LFO2"),
+            ("Timbre 1 Patch3 Destination", "OSC2 Pitch"),
+            ("Timbre 1 SEQ1 Knob", "Pitch"),
+            ("Timbre 1 SEQ1 Step 16", "0"),
+            ("Timbre 2 Filter Type", "12dB LPF"),
+            ("Timbre 2 Filter Cutoff", "127"),
         ],
     );
-    // A vocoder program: the same common part; its vocoder data (38-115) is not named.
-    #[rustfmt::skip]
-    let vocoder_ens: [u8; 38] = [
-        b'V', b'o', b'c', b'o', b'd', b'e', b'r', b' ', b'E', b'n', b's', b' ', 1, 10, 0, 0,
-        112, 0, 60, 0, 55, 32, 1, 27, 30, 0, 0, 70, 24, 71, 0, 120, 1, 2, 80, 3, 0, 0,
-    ];
-    let mut vocoder = ms2000_program(&vocoder_ens);
-    vocoder[38..116].fill(0x7F);
-    let h09 = message("korg-ms2000", "current", &vocoder);
+    // A swing below zero and a tempo past 255 (two bytes).
+    let mut edited = MS2000_STAB_SAW;
+    edited[36] = (-25i8) as u8;
+    edited[30..32].copy_from_slice(&[1, 44]); // 300 BPM
+    edited[38 + 20] = 90; // timbre 1 cutoff
+    let changes: Vec<String> = test_registry()
+        .param_changes(&a01, &message("korg-ms2000", "current", &edited))
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "Arp Tempo 140 → 300",
+            "Arp Swing 0 → -25",
+            "Timbre 1 Filter Cutoff 33 → 90",
+        ]
+    );
+}
+
+#[test]
+fn ms2000_map_reads_a_vocoder_program_as_vocoder_data() {
+    let mut data = MS2000_VOCODER_ENS.to_vec();
+    data.resize(254, 0);
+    let h09 = message("korg-ms2000", "current", &data);
+    let map = shown(&h09);
+    // 28 common parameters and 84 vocoder parameters; no timbre.
+    assert_eq!(map.len(), 28 + 84);
+    assert!(map
+        .keys()
+        .all(|k| !k.starts_with("Timbre 1 ") && !k.starts_with("Timbre 2 ")));
+    assert!(map.values().all(|v| !v.contains("outside")), "{map:?}");
     expect(
-        &shown(&h09),
+        &map,
         &[
             ("Name", "\"Vocoder Ens\""),
             ("Voice Mode", "Vocoder"),
@@ -694,36 +777,52 @@ fn ms2000_map_reads_the_common_part_of_factory_programs() {
             ("EQ High Freq", "1.00 kHz"),
             ("EQ High Gain", "+6"),
             ("EQ Low Freq", "500 Hz"),
+            ("EQ Low Gain", "+7"),
             ("Arp Tempo", "120"),
-            ("Arp Latch", "Off"),
             ("Arp Range", "1 Octave"),
-            ("Arp Resolution", "1/8"),
+            ("Vocoder OSC1 Wave", "Saw"),
+            ("Vocoder OSC1 Control 2", "119"),
+            ("Vocoder HPF Gate", "Enabled"),
+            ("Vocoder OSC1 Level", "127"),
+            ("Vocoder Noise Level", "40"),
+            ("Vocoder Gate Sense", "100"),
+            ("Vocoder Formant Shift", "0"),
+            ("Vocoder Filter Cutoff", "0"),
+            ("Vocoder Filter Mod Source", "LFO1"),
+            ("Vocoder EG2 Release", "45"),
+            ("Vocoder LFO1 Wave", "Triangle"),
+            ("Vocoder LFO1 Sync Note", "1/12"),
+            ("Vocoder Channel 1 Level", "127"),
+            ("Vocoder Channel 1 Pan", "Centre"),
+            ("Vocoder Channel 2 Pan", "L15"),
+            ("Vocoder Channel 4 Pan", "L63"),
+            ("Vocoder Channel 5 Pan", "R63"),
         ],
     );
-    let m = test_registry()
-        .get("korg-ms2000")
-        .unwrap()
-        .message("current")
-        .unwrap();
-    assert!(m.params.iter().all(|p| p.offset + p.byte_len() <= 38));
-    // A swing below zero and a tempo past 255 (two bytes); a bank's slots take the map.
-    let mut edited = ms2000_program(&stab_saw);
-    edited[36] = (-25i8) as u8;
-    edited[30..32].copy_from_slice(&[1, 44]); // 300 BPM
-    let changes: Vec<String> = test_registry()
-        .param_changes(&a01, &message("korg-ms2000", "current", &edited))
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(changes, ["Arp Tempo 140 → 300", "Arp Swing 0 → -25"]);
+    // A single program and a vocoder program have different maps: the bytes tell.
+    let a01 = message("korg-ms2000", "current", &MS2000_STAB_SAW);
+    assert_eq!(test_registry().param_changes(&a01, &h09), None);
+    // A bank's slots take the map of their own voice mode.
     let bank: Vec<u8> = (0..128)
-        .flat_map(|i| ms2000_program(if i == 127 { &vocoder_ens } else { &stab_saw }))
+        .flat_map(|i| {
+            if i == 127 {
+                data.clone()
+            } else {
+                MS2000_STAB_SAW.to_vec()
+            }
+        })
         .collect();
     let params = test_registry()
         .params(&message("korg-ms2000", "programs", &bank))
         .unwrap();
-    assert_eq!(params.len(), 128 * 28);
-    let h16 = params.iter().find(|p| p.name == "Slot 128: Voice Mode");
-    assert_eq!(h16.map(|p| p.display.as_str()), Some("Vocoder"));
+    assert_eq!(params.len(), 127 * (28 + 250) + 28 + 84);
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.display.as_str())
+    };
+    assert_eq!(get("Slot 128: Voice Mode"), Some("Vocoder"));
+    assert_eq!(get("Slot 128: Vocoder Channel 2 Pan"), Some("L15"));
+    assert_eq!(get("Slot 1: Timbre 1 Filter Cutoff"), Some("33"));
 }
