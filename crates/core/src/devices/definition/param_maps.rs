@@ -271,12 +271,15 @@ fn decoded_len(m: &MessageDef) -> Option<usize> {
     })
 }
 
+/// A parameter reading a bit: its name and its table's condition.
+type Reader = (String, Option<When>);
+
 /// The names and bits of a message its parameters have taken so far (each bit with the
-/// parameters reading it and their conditions).
+/// parameters reading it).
 #[derive(Default)]
 struct Claims {
     names: HashMap<String, ()>,
-    bits: HashMap<(usize, u8), Vec<(String, Option<When>)>>,
+    bits: HashMap<(usize, u8), Vec<Reader>>,
 }
 
 impl Claims {
