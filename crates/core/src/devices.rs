@@ -19,6 +19,8 @@ pub mod encoding;
 pub mod identity;
 #[cfg(test)]
 mod map_tests;
+#[cfg(test)]
+mod map_tests_blofeld_ms2000;
 pub mod memory;
 pub mod params;
 pub mod pattern;

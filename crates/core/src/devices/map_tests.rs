@@ -7,7 +7,7 @@ use super::{test_registry, Fields};
 use std::collections::HashMap;
 
 /// The map's values by parameter name, as shown.
-fn shown(msg: &[u8]) -> HashMap<String, String> {
+pub(super) fn shown(msg: &[u8]) -> HashMap<String, String> {
     let params: Vec<ParamValue> = test_registry().params(msg).expect("a parameter map");
     let n = params.len();
     let map: HashMap<String, String> = params.into_iter().map(|p| (p.name, p.display)).collect();
@@ -16,7 +16,7 @@ fn shown(msg: &[u8]) -> HashMap<String, String> {
 }
 
 /// Asserts each (name, shown value) pair.
-fn expect(map: &HashMap<String, String>, pairs: &[(&str, &str)]) {
+pub(super) fn expect(map: &HashMap<String, String>, pairs: &[(&str, &str)]) {
     for (name, value) in pairs {
         assert_eq!(
             map.get(*name).map(String::as_str),
@@ -27,7 +27,7 @@ fn expect(map: &HashMap<String, String>, pairs: &[(&str, &str)]) {
 }
 
 /// Builds message `id` of definition `def` around decoded `data` (channel 1, program 0).
-fn message(def: &str, id: &str, data: &[u8]) -> Vec<u8> {
+pub(super) fn message(def: &str, id: &str, data: &[u8]) -> Vec<u8> {
     let d = test_registry().get(def).unwrap();
     let fields = d.default_fields(Fields {
         program: Some(0),

@@ -57,6 +57,37 @@ pub struct ParamDef {
     pub max: i64,
     /// How it is shown.
     pub show: Show,
+    /// When set, the parameter exists only in data that meets the condition.
+    pub when: Option<When>,
+}
+
+/// A condition on a message's decoded data: a field holding one of `values` (a voice mode that
+/// decides what a patch's other bytes mean).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct When {
+    /// Byte of the decoded data.
+    pub offset: usize,
+    /// Lowest bit of the field.
+    pub bit: u8,
+    /// Width of the field in bits (1-8).
+    pub bits: u8,
+    /// The field's values for which the condition holds.
+    pub values: Vec<i64>,
+}
+
+impl When {
+    /// Whether `data` meets the condition (`false` when it is too short).
+    pub fn holds(&self, data: &[u8]) -> bool {
+        let mask = ((1u16 << self.bits) - 1) as u8;
+        data.get(self.offset)
+            .is_some_and(|b| self.values.contains(&i64::from((b >> self.bit) & mask)))
+    }
+
+    /// Whether the two conditions never hold together: the same field, no value in common.
+    pub fn excludes(&self, other: &When) -> bool {
+        (self.offset, self.bit, self.bits) == (other.offset, other.bit, other.bits)
+            && !self.values.iter().any(|v| other.values.contains(v))
+    }
 }
 
 /// A parameter and its value in one message.
@@ -131,8 +162,12 @@ impl ParamDef {
         })
     }
 
-    /// The parameter's value in `data`; `None` when the data is too short.
+    /// The parameter's value in `data`; `None` when the data is too short or does not meet the
+    /// parameter's condition.
     pub fn read(&self, data: &[u8]) -> Option<ParamValue> {
+        if self.when.as_ref().is_some_and(|w| !w.holds(data)) {
+            return None;
+        }
         if let Show::Text { length, charset } = self.show {
             let bytes = data.get(self.offset..self.offset + length)?;
             return Some(ParamValue {
@@ -252,6 +287,7 @@ mod tests {
             min,
             max,
             show,
+            when: None,
         }
     }
 
@@ -305,6 +341,30 @@ mod tests {
         };
         let t = def(0, 8, false, 0, 0, text).read(&[0, b'O', b'K']).unwrap();
         assert_eq!((t.value, t.display.as_str()), (None, "\"OK\""));
+    }
+
+    #[test]
+    fn a_condition_hides_the_parameter_in_other_data() {
+        let when = |values: Vec<i64>| When {
+            offset: 0,
+            bit: 4,
+            bits: 2,
+            values,
+        };
+        let p = ParamDef {
+            when: Some(when(vec![3])),
+            ..def(0, 8, false, 0, 255, Show::Number { add: 0 })
+        };
+        assert_eq!(p.read(&[0x30, 7]).unwrap().display, "7");
+        assert_eq!(p.read(&[0x20, 7]), None);
+        assert_eq!(p.read(&[]), None);
+        assert!(when(vec![3]).excludes(&when(vec![0, 1, 2])));
+        assert!(!when(vec![2, 3]).excludes(&when(vec![0, 1, 2])));
+        let other_field = When {
+            bit: 6,
+            ..when(vec![0])
+        };
+        assert!(!other_field.excludes(&when(vec![3])));
     }
 
     #[test]

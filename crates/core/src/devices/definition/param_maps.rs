@@ -1,13 +1,13 @@
 //! Step 5 of [`super::parse`]: the `[[params]]` tables, checked and attached to their messages.
 //! Each parameter must lie inside the message's decoded data, its bit field inside a byte, its
 //! range inside the field, its value names one per value; no two parameters of a message share
-//! a name or a bit.
+//! a name, nor a bit unless their tables' `when` conditions exclude each other.
 
 use super::raw::{RawDisplay, RawParam, RawParams, RawValues};
 use super::{Ctx, MessageDef};
 use crate::devices::checksum::resolve;
 use crate::devices::encoding::Encoding;
-use crate::devices::params::{ParamDef, Show};
+use crate::devices::params::{ParamDef, Show, When};
 use std::collections::HashMap;
 
 /// Checks every `[[params]]` table and adds its parameters to the messages it names.
@@ -44,7 +44,9 @@ pub(super) fn attach(
             let claimed = claims.entry(m.id.clone()).or_default();
             for (span, def) in &defs {
                 claimed.claim(ctx, &m.id, span, def);
-                let end = (def.offset + def.byte_len()).max(def.high.map_or(0, |h| h.0 + 1));
+                let end = (def.offset + def.byte_len())
+                    .max(def.high.map_or(0, |h| h.0 + 1))
+                    .max(def.when.as_ref().map_or(0, |w| w.offset + 1));
                 if let Some(size) = size.filter(|&s| end > s) {
                     ctx.at(
                         span.clone(),
@@ -90,6 +92,36 @@ fn expand(
         ctx.at(first, "repeat stride or count is too large".into());
         return None;
     }
+    let when = match &table.when {
+        None => None,
+        Some(w) => {
+            let top = if (1..=8).contains(&w.bits) {
+                (1i64 << w.bits) - 1
+            } else {
+                -1
+            };
+            if top < 0 || u32::from(w.bit) + u32::from(w.bits) > 8 || w.offset > super::LIMIT {
+                ctx.at(
+                    first,
+                    format!("when: bit {} and bits {} leave the byte", w.bit, w.bits),
+                );
+                return None;
+            }
+            if w.values.is_empty() || w.values.iter().any(|v| !(0..=top).contains(v)) {
+                ctx.at(
+                    first,
+                    format!("when: values must be one or more of 0..{top}"),
+                );
+                return None;
+            }
+            Some(When {
+                offset: w.offset,
+                bit: w.bit,
+                bits: w.bits,
+                values: w.values.clone(),
+            })
+        }
+    };
     // Every parameter is checked (and reports its problems) before any is copied.
     let parsed: Vec<Option<ParamDef>> = table.param.iter().map(|p| param(ctx, p, lists)).collect();
     let parsed: Vec<ParamDef> = parsed.into_iter().collect::<Option<_>>()?;
@@ -100,6 +132,7 @@ fn expand(
             def.name = format!("{prefix}{}", def.name);
             def.offset += i * stride;
             def.high = def.high.map(|(at, bit, bits)| (at + i * stride, bit, bits));
+            def.when = when.clone();
             out.push((p.name.span(), def));
         }
     }
@@ -220,6 +253,7 @@ fn param(
         min,
         max,
         show,
+        when: None,
     })
 }
 
@@ -237,11 +271,15 @@ fn decoded_len(m: &MessageDef) -> Option<usize> {
     })
 }
 
-/// The names and bits of a message its parameters have taken so far.
+/// A parameter reading a bit: its name and its table's condition.
+type Reader = (String, Option<When>);
+
+/// The names and bits of a message its parameters have taken so far (each bit with the
+/// parameters reading it).
 #[derive(Default)]
 struct Claims {
     names: HashMap<String, ()>,
-    bits: HashMap<(usize, u8), String>,
+    bits: HashMap<(usize, u8), Vec<Reader>>,
 }
 
 impl Claims {
@@ -268,7 +306,12 @@ impl Claims {
                 .collect(),
         };
         for key in bits {
-            if let Some(other) = self.bits.insert(key, p.name.clone()) {
+            let readers = self.bits.entry(key).or_default();
+            let clash = readers.iter().find(|(_, w)| match (w, &p.when) {
+                (Some(a), Some(b)) => !a.excludes(b),
+                _ => true,
+            });
+            if let Some((other, _)) = clash {
                 ctx.at(
                     span.clone(),
                     format!(
@@ -278,6 +321,7 @@ impl Claims {
                 );
                 return;
             }
+            readers.push((p.name.clone(), p.when.clone()));
         }
     }
 }
@@ -330,6 +374,29 @@ mod tests {
             d.messages[0].params[2].read(&[0, 1]).unwrap().display,
             "Pulse"
         );
+    }
+
+    #[test]
+    fn tables_with_exclusive_conditions_share_bytes() {
+        let d = parse(
+            "x.toml",
+            &format!(
+                "{HEAD}[[params]]\nmessages = [\"p\"]\nparam = [{{ name = \"Mode\", offset = 0, bits = 1 }}]\n\
+                 [[params]]\nmessages = [\"p\"]\nwhen = {{ offset = 0, bits = 1, values = [0] }}\nparam = [{{ name = \"Cutoff\", offset = 1 }}]\n\
+                 [[params]]\nmessages = [\"p\"]\nwhen = {{ offset = 0, bits = 1, values = [1] }}\nparam = [{{ name = \"Shift\", offset = 1 }}]\n"
+            ),
+        )
+        .unwrap();
+        let read = |data: &[u8]| -> Vec<String> {
+            d.messages[0]
+                .params
+                .iter()
+                .filter_map(|p| p.read(data))
+                .map(|v| format!("{} {}", v.name, v.display))
+                .collect()
+        };
+        assert_eq!(read(&[0, 9, 0, 0]), ["Mode 0", "Cutoff 9"]);
+        assert_eq!(read(&[1, 9, 0, 0]), ["Mode 1", "Shift 9"]);
     }
 
     #[test]
@@ -390,6 +457,31 @@ mod tests {
             21,
             13,
             "a bank's slots take the map",
+        );
+        // Conditions that can hold together do not share a bit; one on a field too wide fails.
+        one_error(
+            "[[params]]\nmessages = [\"p\"]\nwhen = { offset = 0, bits = 2, values = [0, 1] }\nparam = [{ name = \"A\", offset = 1 }]\n[[params]]\nmessages = [\"p\"]\nwhen = { offset = 0, bits = 2, values = [1, 2] }\nparam = [{ name = \"B\", offset = 1 }]\n",
+            27,
+            19,
+            "both read bit 0 of byte 1",
+        );
+        one_error(
+            "[[params]]\nmessages = [\"p\"]\nwhen = { offset = 0, bit = 6, bits = 3, values = [0] }\nparam = [{ name = \"A\", offset = 1 }]\n",
+            23,
+            19,
+            "when: bit 6 and bits 3 leave the byte",
+        );
+        one_error(
+            "[[params]]\nmessages = [\"p\"]\nwhen = { offset = 0, bits = 2, values = [4] }\nparam = [{ name = \"A\", offset = 1 }]\n",
+            23,
+            19,
+            "values must be one or more of 0..3",
+        );
+        one_error(
+            "[[params]]\nmessages = [\"p\"]\nwhen = { offset = 4, bits = 2, values = [0] }\nparam = [{ name = \"A\", offset = 1 }]\n",
+            23,
+            19,
+            "outside the 4 bytes",
         );
         let e = errors(
             "[[params]]\nmessages = [\"p\"]\nparam = [{ name = \"A\", offset = 0, colour = 1 }]\n",

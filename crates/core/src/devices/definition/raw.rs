@@ -236,7 +236,21 @@ pub(super) struct RawParams {
     pub(super) messages: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) repeat: Option<RawRepeat>,
+    #[serde(default)]
+    pub(super) when: Option<RawWhen>,
     pub(super) param: Vec<RawParam>,
+}
+
+/// A `[[params]]` table's `when`: its parameters exist only in data whose field (`offset`,
+/// `bit`, `bits`) holds one of `values`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWhen {
+    pub(super) offset: usize,
+    #[serde(default)]
+    pub(super) bit: u8,
+    pub(super) bits: u8,
+    pub(super) values: Vec<i64>,
 }
 
 /// A `[[params]]` table's `repeat`: the same parameters `count` times, `stride` bytes apart,
