@@ -104,6 +104,16 @@ fn blofeld_map_reads_the_init_sound_and_names_what_changed() {
             ("Arp Velocity", "First Note"),
         ],
     );
+    // A change in a byte no parameter reads (byte 0, left out of the map) must not hide behind
+    // a list of parameters: the caller shows the bytes instead.
+    let mut unmapped = data.clone();
+    unmapped[78] = 90;
+    unmapped[0] ^= 1;
+    assert_eq!(
+        test_registry().param_changes(&init, &message("waldorf-blofeld", "edit-buffer", &unmapped)),
+        None,
+        "an unmapped change falls back to the bytes"
+    );
     let mut edited = data.clone();
     edited[78] = 90; // filter 1 cutoff
     edited[58] = 0x21; // mono, unisono 3

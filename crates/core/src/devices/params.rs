@@ -258,6 +258,11 @@ impl Registry {
         if pa.len() != pb.len() || pa.iter().zip(&pb).any(|(x, y)| x.name != y.name) {
             return None;
         }
+        // A change in bits no parameter reads would go unseen in a parameter list: then the
+        // bytes tell instead.
+        if self.unmapped_change(a, b) {
+            return None;
+        }
         Some(
             pa.into_iter()
                 .zip(pb)
@@ -269,6 +274,55 @@ impl Registry {
                 })
                 .collect(),
         )
+    }
+}
+
+impl ParamDef {
+    /// Marks the bits this parameter reads in `mask` (one byte of mask per data byte), where it
+    /// applies to `data`.
+    fn mark(&self, data: &[u8], mask: &mut [u8]) {
+        if self.when.as_ref().is_some_and(|w| !w.holds(data)) {
+            return;
+        }
+        let mut set = |offset: usize, bit: u8, bits: u8| {
+            if let Some(m) = mask.get_mut(offset) {
+                *m |= (((1u16 << bits) - 1) << bit) as u8;
+            }
+        };
+        if let Show::Text { length, .. } = self.show {
+            for i in 0..length {
+                set(self.offset + i, 0, 8);
+            }
+            return;
+        }
+        set(self.offset, self.bit, self.bits);
+        if let Some((offset, bit, bits)) = self.high {
+            set(offset, bit, bits);
+        }
+    }
+}
+
+impl Registry {
+    /// Whether `a` and `b` (one message each, with maps that are not a bank's) differ in decoded bits that no parameter of the map reads. A bank's slots are judged by
+    /// their parameters only.
+    fn unmapped_change(&self, a: &[u8], b: &[u8]) -> bool {
+        let (Some((d, m, _)), Some((db, mb, _))) = (self.identify(a), self.identify(b)) else {
+            return false;
+        };
+        if m.slots.is_some() || mb.slots.is_some() {
+            return false;
+        }
+        let (Some(x), Some(y)) = (d.decoded(m, a), db.decoded(mb, b)) else {
+            return false;
+        };
+        let (mut mx, mut my) = (vec![0u8; x.len()], vec![0u8; y.len()]);
+        for p in &m.params {
+            p.mark(&x, &mut mx);
+        }
+        for p in &mb.params {
+            p.mark(&y, &mut my);
+        }
+        x.len() != y.len() || (0..x.len()).any(|i| (x[i] ^ y[i]) & !(mx[i] & my[i]) != 0)
     }
 }
 
