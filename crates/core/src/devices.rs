@@ -125,6 +125,9 @@ pub struct Recognised {
 pub struct Registry {
     defs: Vec<Definition>,
     errors: Vec<LoadError>,
+    /// (definition, message) pairs by the byte their header has right after `F0` (the
+    /// manufacturer's), each list in registry order; `None`: headers with a variable byte there.
+    by_maker: std::collections::HashMap<Option<u8>, Vec<(usize, usize)>>,
 }
 
 /// The shipped definition files, compiled in.
@@ -299,7 +302,22 @@ impl Registry {
                 Err(mut e) => r.errors.append(&mut e),
             }
         }
+        r.reindex();
         r
+    }
+
+    /// Rebuilds the index [`Registry::identify`] looks headers up in.
+    fn reindex(&mut self) {
+        self.by_maker.clear();
+        for (di, d) in self.defs.iter().enumerate() {
+            for (mi, m) in d.messages.iter().enumerate() {
+                let maker = match m.header.tokens().get(1) {
+                    Some(pattern::Token::Byte(b)) => Some(*b),
+                    _ => None,
+                };
+                self.by_maker.entry(maker).or_default().push((di, mi));
+            }
+        }
     }
 
     /// Every definition: the user's first, then the shipped ones.
@@ -320,14 +338,37 @@ impl Registry {
     /// The definition and message kind that know `msg` best: the most specific header wins
     /// (ties go to the first definition: the user's before the shipped ones).
     pub fn identify(&self, msg: &[u8]) -> Option<(&Definition, &MessageDef, Fields)> {
+        // Only the headers that can match the message's second byte are tried, in registry
+        // order (the two lists merged), so ties go to the same definition as a full scan.
+        let none: &[(usize, usize)] = &[];
+        let fixed = msg
+            .get(1)
+            .and_then(|b| self.by_maker.get(&Some(*b)))
+            .map_or(none, Vec::as_slice);
+        let open = self.by_maker.get(&None).map_or(none, Vec::as_slice);
+        let (mut i, mut j) = (0, 0);
         let mut best: Option<(&Definition, &MessageDef, Fields, u32)> = None;
-        for d in &self.defs {
-            for m in &d.messages {
-                let Some(f) = d.matches(m, msg) else { continue };
-                let s = m.header.specificity();
-                if best.as_ref().is_none_or(|b| s > b.3) {
-                    best = Some((d, m, f, s));
+        while i < fixed.len() || j < open.len() {
+            let next = match (fixed.get(i), open.get(j)) {
+                (Some(a), Some(b)) if a <= b => {
+                    i += 1;
+                    *a
                 }
+                (Some(a), None) => {
+                    i += 1;
+                    *a
+                }
+                (_, Some(b)) => {
+                    j += 1;
+                    *b
+                }
+                (None, None) => break,
+            };
+            let (d, m) = (&self.defs[next.0], &self.defs[next.0].messages[next.1]);
+            let Some(f) = d.matches(m, msg) else { continue };
+            let s = m.header.specificity();
+            if best.as_ref().is_none_or(|b| s > b.3) {
+                best = Some((d, m, f, s));
             }
         }
         best.map(|(d, m, f, _)| (d, m, f))
@@ -680,3 +721,5 @@ mod tests {
         assert!(r.all().is_empty());
     }
 }
+#[cfg(test)]
+mod index_tests;

@@ -244,10 +244,12 @@ header = "F0 41 10 7F 12"
         let r = registry();
         let mut text = r.all()[0].clone();
         text.memory_names[0].count = 17;
-        let r = Registry {
+        let mut r = Registry {
             defs: vec![text],
             errors: Vec::new(),
+            by_maker: Default::default(),
         };
+        r.reindex();
         let names = r.stream_names(&[dt1([0x01, 0x01, 0x00], b"..LAST")]);
         assert_eq!(names.len(), 1);
         assert_eq!((names[0].number, names[0].name.as_str()), (17, "LAST"));
