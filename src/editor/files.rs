@@ -3,6 +3,7 @@
 //! window. Every problem goes to the log with the file name, offset and cause.
 
 use super::Shared;
+use crate::files::name_export;
 use crate::files::names::{self, NameFormat};
 use crate::files::{self, Format, Imported};
 use crate::library::Entry;
@@ -274,13 +275,14 @@ impl FilesPanel {
     /// into a folder picked once (`stem - Synth.ext`, never over an existing file). What was
     /// left out goes to the log.
     fn export_names(&mut self, entries: &[Entry], stem: &str, format: NameFormat) {
-        let (made, left_out) = match names::export(crate::devices::registry(), entries, format) {
-            Ok(done) => done,
-            Err(e) => {
-                let _ = self.tx.send(Done::Exported(Err(e)));
-                return;
-            }
-        };
+        let (made, left_out) =
+            match name_export::export(crate::devices::registry(), entries, format) {
+                Ok(done) => done,
+                Err(e) => {
+                    let _ = self.tx.send(Done::Exported(Err(e)));
+                    return;
+                }
+            };
         for why in left_out {
             let _ = self
                 .tx

@@ -7,6 +7,7 @@ use super::failure::{input, ok, output, Failure, Output};
 use super::info::checksum_warnings;
 use super::library_io::{chosen_ids, load, load_for_change, may_write, read_file, save_and_count};
 use super::progress::Progress;
+use crate::files::name_export;
 use crate::files::names::{self, NameFormat};
 use crate::files::{self, project, Format};
 use crate::library::{file, Entry, Library};
@@ -260,7 +261,7 @@ fn export_names(
     force: bool,
 ) -> Result<Output, Failure> {
     let (made, left_out) =
-        names::export(crate::devices::registry(), entries.iter().copied(), format)
+        name_export::export(crate::devices::registry(), entries.iter().copied(), format)
             .map_err(|e| input(format!("{}: {e}", lib_path.display())))?;
     let stem = out_path.file_stem().map_or_else(
         || "patch-names".into(),
@@ -268,7 +269,7 @@ fn export_names(
     );
     let dir = out_path.parent().unwrap_or(Path::new(""));
     let several = made.len() > 1;
-    let planned: Vec<(PathBuf, &names::NameFile)> = made
+    let planned: Vec<(PathBuf, &name_export::NameFile)> = made
         .iter()
         .map(|f| {
             let path = if several {

@@ -4,6 +4,7 @@
 
 pub mod hex;
 pub mod midnam;
+pub mod name_export;
 pub mod names;
 pub mod project;
 pub mod reabank;

@@ -128,7 +128,7 @@ impl Layout {
         match self {
             Layout::Same => Ok((slot.to_vec(), Vec::new())),
             Layout::Dx7Voice => Ok((dx7_unpack(slot)?, Vec::new())),
-            Layout::Yamaha4opVoice => super::yamaha4op::unpack(slot),
+            Layout::Yamaha4opVoice => super::yamaha4op::unpack(slot).map_err(DecodeError),
         }
     }
 
@@ -138,7 +138,7 @@ impl Layout {
         match self {
             Layout::Same => Ok(patch.to_vec()),
             Layout::Dx7Voice => dx7_pack(patch),
-            Layout::Yamaha4opVoice => super::yamaha4op::pack(patch, with),
+            Layout::Yamaha4opVoice => super::yamaha4op::pack(patch, with).map_err(DecodeError),
         }
     }
 }

@@ -7,8 +7,6 @@
 //! values are cut into their fields, so bits outside every field are what a split drops. Bytes
 //! 84-127 are unused on these models and packed as zeros.
 
-use super::encoding::DecodeError;
-
 /// Packed bytes of one voice in a 4-op 32-voice bank.
 pub const PACKED: usize = 128;
 /// Data bytes of a 4-op single voice (VCED).
@@ -17,12 +15,12 @@ pub const VCED: usize = 93;
 pub const ACED: usize = 23;
 
 /// Unpacks a 128-byte bank voice into VCED (93 bytes) and ACED (23 bytes) data.
-pub fn unpack(p: &[u8]) -> Result<(Vec<u8>, Vec<u8>), DecodeError> {
+pub fn unpack(p: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
     if p.len() != PACKED {
-        return Err(DecodeError(format!(
+        return Err(format!(
             "a 4-op packed voice is {PACKED} bytes, not {}",
             p.len()
-        )));
+        ));
     }
     let mut u = vec![0u8; VCED];
     let mut a = vec![0u8; ACED];
@@ -69,20 +67,20 @@ pub fn unpack(p: &[u8]) -> Result<(Vec<u8>, Vec<u8>), DecodeError> {
 
 /// Packs VCED data (and ACED data, where given; zeros otherwise) into a 128-byte bank voice.
 /// Values wider than their field are cut to the field.
-pub fn pack(u: &[u8], a: Option<&[u8]>) -> Result<Vec<u8>, DecodeError> {
+pub fn pack(u: &[u8], a: Option<&[u8]>) -> Result<Vec<u8>, String> {
     if u.len() != VCED {
-        return Err(DecodeError(format!(
+        return Err(format!(
             "4-op single-voice data is {VCED} bytes, not {}",
             u.len()
-        )));
+        ));
     }
     let zeros = [0u8; ACED];
     let a = a.unwrap_or(&zeros);
     if a.len() != ACED {
-        return Err(DecodeError(format!(
+        return Err(format!(
             "TX81Z additional voice data is {ACED} bytes, not {}",
             a.len()
-        )));
+        ));
     }
     let mut p = vec![0u8; PACKED];
     for op in 0..4 {
