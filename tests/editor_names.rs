@@ -5,42 +5,14 @@
 mod common;
 mod editor_rig;
 
+use common::{dx7_bank_named, rev2_program};
 use editor_rig::*;
 use egui_kittest::kittest::Queryable;
-use sysex_vault::devices::{Fields, Registry};
-
-/// A DX7 32-voice bank, the first voice named `first`, the rest "INIT VOICE".
-fn dx7_bank(first: &[u8; 10]) -> Vec<u8> {
-    let mut data = vec![0u8; 4096];
-    for i in 0..32 {
-        let n: &[u8; 10] = if i == 0 { first } else { b"INIT VOICE" };
-        data[i * 128 + 118..i * 128 + 128].copy_from_slice(n);
-    }
-    common::yamaha_dump(0, &data)
-}
-
-/// A Prophet Rev2 program dump (bank 0) named `name`, built with its definition.
-fn rev2_program(program: u16, name: &str) -> Vec<u8> {
-    let registry = Registry::shipped();
-    let def = registry.get("sequential-rev2").unwrap();
-    let m = def.message("program").unwrap();
-    let len = m.length.0;
-    let (from, enc) = def.data_start(m, len).unwrap();
-    let mut data = enc.decode(&vec![0; len - from - 1]).unwrap();
-    let at = m.name.as_ref().unwrap().offset;
-    data[at..at + name.len()].copy_from_slice(name.as_bytes());
-    let fields = Fields {
-        bank: Some(0),
-        program: Some(program),
-        ..Default::default()
-    };
-    def.build(m, &def.default_fields(fields), &data).unwrap()
-}
 
 #[test]
 fn patch_names_export_one_midnam_per_synth_and_log_what_is_left_out() {
     let (mut h, rig) = rig();
-    add(&rig, vec![dx7_bank(b"E.PIANO 1 ")]);
+    add(&rig, vec![dx7_bank_named(&[b"E.PIANO 1 "])]);
     add(&rig, vec![rev2_program(3, "Warm Pad")]);
     add(&rig, vec![voice(b"LONELY    ")]);
     let dir = common::temp_dir("editor-names");

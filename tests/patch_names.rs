@@ -4,38 +4,9 @@
 
 mod common;
 
-use common::run_cli;
+use common::{dx7_bank_named as dx7_bank, rev2_program, run_cli};
 use std::path::{Path, PathBuf};
-use sysex_vault::devices::{Fields, Registry};
 use sysex_vault_cli::EXIT_OUTPUT;
-
-/// A DX7 32-voice bank: the first voices named `names`, the rest "INIT VOICE".
-fn dx7_bank(names: &[&[u8; 10]]) -> Vec<u8> {
-    let mut data = vec![0u8; 4096];
-    for i in 0..32 {
-        let n: &[u8; 10] = names.get(i).copied().unwrap_or(b"INIT VOICE");
-        data[i * 128 + 118..i * 128 + 128].copy_from_slice(n);
-    }
-    common::yamaha_dump(0, &data)
-}
-
-/// A Prophet Rev2 program dump at `program` of bank 0, named `name`, built with its definition.
-fn rev2_program(program: u16, name: &str) -> Vec<u8> {
-    let registry = Registry::shipped();
-    let def = registry.get("sequential-rev2").unwrap();
-    let m = def.message("program").unwrap();
-    let len = m.length.0;
-    let (from, enc) = def.data_start(m, len).unwrap();
-    let mut data = enc.decode(&vec![0; len - from - 1]).unwrap();
-    let at = m.name.as_ref().unwrap().offset;
-    data[at..at + name.len()].copy_from_slice(name.as_bytes());
-    let fields = Fields {
-        bank: Some(0),
-        program: Some(program),
-        ..Default::default()
-    };
-    def.build(m, &def.default_fields(fields), &data).unwrap()
-}
 
 /// A library (in a fresh folder) made by `sysex-vault import` of these `.syx` files.
 fn library(name: &str, files: &[(&str, Vec<u8>)]) -> (PathBuf, PathBuf) {

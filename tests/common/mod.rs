@@ -725,3 +725,31 @@ pub fn library_of(entries: Vec<sysex_vault::library::Entry>) -> sysex_vault::lib
     }
     lib
 }
+
+/// A DX7 32-voice bank: the first voices named `names`, the rest "INIT VOICE".
+pub fn dx7_bank_named(names: &[&[u8; 10]]) -> Vec<u8> {
+    let mut data = vec![0u8; 4096];
+    for i in 0..32 {
+        let n: &[u8; 10] = names.get(i).copied().unwrap_or(b"INIT VOICE");
+        data[i * 128 + 118..i * 128 + 128].copy_from_slice(n);
+    }
+    yamaha_dump(0, &data)
+}
+
+/// A Prophet Rev2 program dump at `program` of bank 0, named `name`, built with its definition.
+pub fn rev2_program(program: u16, name: &str) -> Vec<u8> {
+    let registry = sysex_vault::devices::Registry::shipped();
+    let def = registry.get("sequential-rev2").unwrap();
+    let m = def.message("program").unwrap();
+    let len = m.length.0;
+    let (from, enc) = def.data_start(m, len).unwrap();
+    let mut data = enc.decode(&vec![0; len - from - 1]).unwrap();
+    let at = m.name.as_ref().unwrap().offset;
+    data[at..at + name.len()].copy_from_slice(name.as_bytes());
+    let fields = sysex_vault::devices::Fields {
+        bank: Some(0),
+        program: Some(program),
+        ..Default::default()
+    };
+    def.build(m, &def.default_fields(fields), &data).unwrap()
+}
